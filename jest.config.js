@@ -1,0 +1,8 @@
+/** Jest runs the TypeScript tests through ts-jest, type-checked, with decorator metadata. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  testTimeout: 60000,
+};

@@ -1,0 +1,215 @@
+/**
+ * Building a rule pack: schema check, checks the schema cannot express (references resolve, the
+ * precedence lists the pack's categories, rules are unambiguous), decision tables, and formulas
+ * prepared with their parameter values. A pack that fails any check is refused with every problem
+ * listed; a built pack is immutable and shared by all settlements under its version.
+ */
+import { DomainError } from "../lib/errors";
+import { contentHash } from "../lib/canonical-json";
+import { isValidDate } from "../lib/dates";
+import type { RuleDocument, RulePackDocument, ValueRef } from "./pack-document";
+import { schemaProblems } from "./pack-schema";
+import {
+  changeDates,
+  overrideParameters,
+  referencedParameters,
+  resolveParameters,
+  type ResolvedParameter,
+} from "./parameters";
+import { prepareFormula, type Preparation } from "./formulas";
+import { FactSpace } from "./facts";
+import { buildDecisionTable, DecisionTable } from "./rule-selection";
+import { TIERS, type Category, type Program, type Tier } from "./vocabulary";
+
+/** The formulas of every rule, prepared with the parameter values in force from `from`. */
+interface FormulaInterval {
+  from: string;
+  formulas: Map<string, Preparation>;
+}
+
+export class CompiledPack {
+  readonly id: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly document: RulePackDocument;
+  readonly categories: ReadonlySet<Category>;
+  readonly precedence: readonly Category[];
+  readonly programs: readonly Program[];
+  readonly space: FactSpace;
+  readonly tables: Readonly<Partial<Record<Tier, DecisionTable>>>;
+  readonly parameters: ReadonlyMap<string, ResolvedParameter>;
+  private readonly intervals: FormulaInterval[];
+  private readonly rules: RuleDocument[];
+
+  constructor(
+    document: RulePackDocument,
+    hash: string,
+    space: FactSpace,
+    tables: Partial<Record<Tier, DecisionTable>>,
+    parameters: Map<string, ResolvedParameter>,
+  ) {
+    this.document = document;
+    this.id = document.id;
+    this.version = document.version;
+    this.hash = hash;
+    this.categories = new Set(document.categories.map((c) => c.id));
+    this.precedence = document.precedence.order;
+    this.programs = (document.programs ?? []).map((p) => p.id);
+    this.space = space;
+    this.tables = tables;
+    this.parameters = parameters;
+    this.rules = TIERS.flatMap((tier) => document.tiers[tier]?.rules ?? []);
+    this.intervals = changeDates(parameters).map((from) => ({
+      from,
+      formulas: new Map(this.rules.map((rule) => [rule.name, prepareFormula(rule, parameters, from)])),
+    }));
+  }
+
+  /** True when a claim of this date is settled under this pack (retroactive start included). */
+  covers(date: string): boolean {
+    const { appliesFrom, to } = this.document.inForce;
+    return date >= appliesFrom && (to === null || date <= to);
+  }
+
+  /** The prepared formula of a rule for a claim date. */
+  formula(ruleName: string, date: string): Preparation {
+    let interval = this.intervals[0];
+    for (let i = 1; i < this.intervals.length && this.intervals[i].from <= date; i++) interval = this.intervals[i];
+    const preparation = interval.formulas.get(ruleName);
+    if (!preparation) throw new Error(`rule ${ruleName} is not in pack ${this.id}`);
+    return preparation;
+  }
+
+  /** Where a parameter's figure comes from, for error messages and explanations. */
+  parameterSource(id: string): string {
+    const parameter = this.document.parameters[id];
+    if (!parameter) return id;
+    return `${parameter.source.document ?? this.document.source.document} ${parameter.source.clause}`;
+  }
+
+  /**
+   * The same pack with some parameters replaced (a scenario's `parameters`, a what-if). The decision
+   * tables do not depend on parameters and are shared.
+   */
+  withParameters(overrides: Record<string, unknown>): CompiledPack {
+    if (Object.keys(overrides).length === 0) return this;
+    const parameters = overrideParameters(new Map(this.parameters), overrides);
+    return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters);
+  }
+}
+
+/**
+ * Builds a pack from its JSON document. Throws INVALID_PACK with one line per problem.
+ */
+export async function compilePack(document: unknown, origin = "pack"): Promise<CompiledPack> {
+  const problems = schemaProblems(document);
+  if (problems.length > 0) throw invalid(origin, problems);
+  const pack = document as RulePackDocument;
+
+  problems.push(...semanticProblems(pack));
+  const parameters = resolveParameters(pack, problems);
+  if (problems.length > 0) throw invalid(origin, problems);
+
+  const space = new FactSpace(
+    pack.categories.map((c) => c.id),
+    (pack.programs ?? []).map((p) => p.id),
+  );
+  const tables: Partial<Record<Tier, DecisionTable>> = {};
+  for (const tier of TIERS) {
+    const tierDocument = pack.tiers[tier];
+    if (tierDocument) tables[tier] = await buildDecisionTable(tier, tierDocument.rules, space, problems);
+  }
+  if (problems.length > 0) throw invalid(origin, problems);
+  return new CompiledPack(pack, contentHash(pack), space, tables, parameters);
+}
+
+function invalid(origin: string, problems: string[]): DomainError {
+  return new DomainError(
+    "INVALID_PACK",
+    origin,
+    `规则包无效 / the rule pack ${origin} is invalid: ${problems.length} problem(s): ${problems.slice(0, 5).join("; ")}`,
+    problems,
+  );
+}
+
+/** What the schema cannot check: dates, references, units, the precedence list, stray words. */
+function semanticProblems(pack: RulePackDocument): string[] {
+  const problems: string[] = [];
+  const { from, to, appliesFrom } = pack.inForce;
+  for (const [field, value] of [["inForce.from", from], ["inForce.to", to], ["inForce.appliesFrom", appliesFrom]] as const) {
+    if (value !== null && !isValidDate(value)) problems.push(`${field}: "${value}" is not a calendar date`);
+  }
+  if (appliesFrom > from) problems.push("inForce.appliesFrom: must not be later than inForce.from");
+  if (to !== null && to < from) problems.push("inForce.to: must not be earlier than inForce.from");
+
+  const categoryIds = pack.categories.map((c) => c.id);
+  if (new Set(categoryIds).size !== categoryIds.length) problems.push("categories: a category is listed twice");
+  const order = pack.precedence.order;
+  for (const category of categoryIds) {
+    if (!order.includes(category)) problems.push(`precedence.order: category ${category} is missing`);
+  }
+  for (const category of order) {
+    if (!categoryIds.includes(category)) problems.push(`precedence.order: ${category} is not a category of the pack`);
+  }
+  const programIds = (pack.programs ?? []).map((p) => p.id);
+
+  const names = new Set<string>();
+  for (const tier of TIERS) {
+    const rules = pack.tiers[tier]?.rules ?? [];
+    rules.forEach((rule, index) => {
+      const at = `tiers.${tier}.rules[${index}]`;
+      if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
+      names.add(rule.name);
+      problems.push(...referenceProblems(pack, rule, at));
+      walkConditions(rule.conditions, (fact, value) => {
+        const values = Array.isArray(value) ? value : [value];
+        if (fact === "category") {
+          for (const v of values) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
+        }
+        if (fact === "applications") {
+          for (const v of values) if (!programIds.includes(v)) problems.push(`${at}.conditions: programme ${v} is not a programme of the pack`);
+        }
+      });
+    });
+  }
+  for (const [id, parameter] of Object.entries(pack.parameters)) {
+    if (parameter.values) for (const entry of parameter.values) if (!isValidDate(entry.from)) problems.push(`parameters.${id}.values: "${entry.from}" is not a calendar date`);
+  }
+  return problems;
+}
+
+/** Checks that every reference of a rule names a parameter of the right unit. */
+function referenceProblems(pack: RulePackDocument, rule: RuleDocument, at: string): string[] {
+  const problems: string[] = [];
+  const params = rule.event.params as Record<string, unknown>;
+  const expect = (key: string, units: string[]) => {
+    const ref = params[key];
+    if (ref === undefined || ref === "none") return;
+    for (const id of referencedParameters(ref as ValueRef)) {
+      const parameter = pack.parameters[id];
+      if (!parameter) problems.push(`${at}.event.params.${key}: parameter "${id}" is not declared`);
+      else if ("param" in (ref as object) && !units.includes(parameter.unit)) {
+        problems.push(`${at}.event.params.${key}: parameter "${id}" has unit ${parameter.unit}, expected ${units.join(" or ")}`);
+      } else if (parameter.unit === "schedule" && key !== "schedule") {
+        problems.push(`${at}.event.params.${key}: parameter "${id}" is a schedule`);
+      }
+    }
+  };
+  expect("deductible", ["CNY"]);
+  expect("cap", ["CNY"]);
+  expect("threshold", ["CNY"]);
+  expect("ratio", ["ratio"]);
+  expect("deductibleFactor", ["ratio"]);
+  expect("ratioIncrease", ["ratio"]);
+  expect("schedule", ["schedule"]);
+  return problems;
+}
+
+/** Calls `visit` for every fact test in a condition tree. */
+function walkConditions(condition: unknown, visit: (fact: string, value: unknown) => void): void {
+  if (condition === null || typeof condition !== "object") return;
+  const node = condition as Record<string, unknown>;
+  if (typeof node.fact === "string") visit(node.fact, node.value);
+  for (const key of ["all", "any"]) if (Array.isArray(node[key])) for (const child of node[key] as unknown[]) walkConditions(child, visit);
+  if (node.not) walkConditions(node.not, visit);
+}

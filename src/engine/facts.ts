@@ -1,0 +1,77 @@
+/**
+ * The facts rules decide on, and their encoding as a small integer. Every fact is categorical, so a
+ * pack's rule choice for every possible claim can be tabulated once when the pack is built.
+ */
+import { CLAIM_KINDS, NO_CATEGORY, type CategoryFact, type ClaimKind, type Program } from "./vocabulary";
+
+export interface RuleFacts {
+  category: CategoryFact;
+  kind: ClaimKind;
+  referred: boolean;
+  inProvince: boolean;
+  guidanceFollowed: boolean;
+  /** Programmes applied for in the claim's year. */
+  applications: Program[];
+}
+
+/**
+ * Numbers every combination of facts for one pack: the pack's categories plus NONE, the four claim
+ * kinds, three flags and each subset of the pack's programmes.
+ */
+export class FactSpace {
+  readonly categories: CategoryFact[];
+  readonly programs: Program[];
+  private readonly categoryIndex = new Map<CategoryFact, number>();
+  private readonly kindIndex = new Map<ClaimKind, number>();
+
+  constructor(categories: readonly CategoryFact[], programs: readonly Program[]) {
+    this.categories = [NO_CATEGORY, ...categories.filter((c) => c !== NO_CATEGORY)];
+    this.programs = [...programs];
+    this.categories.forEach((category, i) => this.categoryIndex.set(category, i));
+    CLAIM_KINDS.forEach((kind, i) => this.kindIndex.set(kind, i));
+  }
+
+  /** How many combinations there are. */
+  get size(): number {
+    return this.categories.length * CLAIM_KINDS.length * 8 * (1 << this.programs.length);
+  }
+
+  /** The index of a combination; `programMask` has bit i set when programs[i] was applied for. */
+  index(category: CategoryFact, kind: ClaimKind, referred: boolean, inProvince: boolean, guidanceFollowed: boolean, programMask: number): number {
+    const categoryAt = this.categoryIndex.get(category) ?? 0;
+    const kindAt = this.kindIndex.get(kind) ?? 0;
+    const flags = (referred ? 4 : 0) | (inProvince ? 2 : 0) | (guidanceFollowed ? 1 : 0);
+    return (((categoryAt * CLAIM_KINDS.length + kindAt) * 8 + flags) << this.programs.length) | programMask;
+  }
+
+  /** The facts of a combination, as json-rules-engine receives them. */
+  *combinations(): Generator<{ index: number; facts: RuleFacts }> {
+    const programCount = this.programs.length;
+    for (const category of this.categories) {
+      for (const kind of CLAIM_KINDS) {
+        for (let flags = 0; flags < 8; flags++) {
+          for (let mask = 0; mask < 1 << programCount; mask++) {
+            const facts: RuleFacts = {
+              category,
+              kind,
+              referred: (flags & 4) !== 0,
+              inProvince: (flags & 2) !== 0,
+              guidanceFollowed: (flags & 1) !== 0,
+              applications: this.programs.filter((_, i) => (mask & (1 << i)) !== 0),
+            };
+            yield { index: this.index(category, kind, facts.referred, facts.inProvince, facts.guidanceFollowed, mask), facts };
+          }
+        }
+      }
+    }
+  }
+
+  /** The programme mask for a list of programmes applied for. */
+  programMask(applied: readonly Program[]): number {
+    let mask = 0;
+    this.programs.forEach((program, i) => {
+      if (applied.includes(program)) mask |= 1 << i;
+    });
+    return mask;
+  }
+}

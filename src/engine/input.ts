@@ -1,0 +1,131 @@
+/**
+ * Checking input from partners and scenario files: raw JSON in, domain objects out, or a
+ * DomainError naming the code, the field and the problem in words a case worker understands.
+ * Nothing is changed by a refused input: checking happens before any state is touched.
+ */
+import { DomainError } from "../lib/errors";
+import { Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
+import { isValidDate } from "../lib/dates";
+import { isCategory, isClaimKind, isProgram, REPORTABLE_TIERS, TIERS, type Tier } from "./vocabulary";
+import type { Application, Beneficiary, CategoryPeriod, Claim, Fees } from "./types";
+
+const AMOUNT_WORDS: Record<AmountProblem, string> = {
+  NOT_A_STRING: "金额须为字符串 / an amount is a string such as \"1200.00\"",
+  NOT_A_NUMBER: "不是金额 / not an amount",
+  NEGATIVE: "金额不能为负 / an amount cannot be negative",
+  TOO_MANY_DECIMALS: "金额最多两位小数 / at most 2 decimals (fen)",
+};
+
+/** Reads an amount field, or throws INVALID_AMOUNT naming the field. */
+export function amountField(raw: unknown, field: string): Money {
+  const value = readAmount(raw);
+  if (typeof value === "string") {
+    throw new DomainError("INVALID_AMOUNT", field, `${field}: ${AMOUNT_WORDS[value]} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+/** Reads a date field, or throws INVALID_DATE naming the field. */
+export function dateField(raw: unknown, field: string): string {
+  if (!isValidDate(raw)) {
+    throw new DomainError("INVALID_DATE", field, `${field}: 日期无效 / not a calendar date YYYY-MM-DD (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
+}
+
+function objectField(raw: unknown, field: string): Record<string, unknown> {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new DomainError("INVALID_INPUT", field, `${field}: 须为对象 / must be an object`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+function idField(raw: unknown, field: string): string {
+  if (typeof raw !== "string" || raw.trim() === "" || raw.length > 64) {
+    throw new DomainError("INVALID_INPUT", field, `${field}: 须为 1–64 个字符的编号 / must be an id of 1–64 characters`);
+  }
+  return raw;
+}
+
+function flagField(raw: unknown, field: string): boolean {
+  if (raw === undefined || raw === null) return true;
+  if (typeof raw !== "boolean") throw new DomainError("INVALID_INPUT", field, `${field}: 须为 true 或 false / must be true or false`);
+  return raw;
+}
+
+/** Reads a beneficiary: id, category periods and applications. */
+export function readBeneficiary(raw: unknown, field = "beneficiary"): Beneficiary {
+  const input = objectField(raw, field);
+  const id = idField(input.id, `${field}.id`);
+  const identitiesRaw = input.identities ?? [];
+  if (!Array.isArray(identitiesRaw)) throw new DomainError("INVALID_INPUT", `${field}.identities`, `${field}.identities: 须为列表 / must be a list`);
+  const identities: CategoryPeriod[] = identitiesRaw.map((entry, i) => {
+    const at = `${field}.identities[${i}]`;
+    const period = objectField(entry, at);
+    if (!isCategory(period.category)) {
+      throw new DomainError("UNKNOWN_CATEGORY", `${at}.category`, `${at}.category: 未知身份类别 / unknown category ${JSON.stringify(period.category)}`);
+    }
+    const from = dateField(period.from, `${at}.from`);
+    const to = period.to === null || period.to === undefined ? null : dateField(period.to, `${at}.to`);
+    if (to !== null && to < from) throw new DomainError("INVALID_DATE", `${at}.to`, `${at}.to: 结束日期早于开始日期 / ends before it starts`);
+    return { category: period.category, from, to };
+  });
+  const applicationsRaw = input.applications ?? [];
+  if (!Array.isArray(applicationsRaw)) throw new DomainError("INVALID_INPUT", `${field}.applications`, `${field}.applications: 须为列表 / must be a list`);
+  const applications: Application[] = applicationsRaw.map((entry, i) => {
+    const at = `${field}.applications[${i}]`;
+    const application = objectField(entry, at);
+    if (!isProgram(application.program)) {
+      throw new DomainError("INVALID_INPUT", `${at}.program`, `${at}.program: 未知救助项目 / unknown programme ${JSON.stringify(application.program)}`);
+    }
+    return { program: application.program, date: dateField(application.date, `${at}.date`) };
+  });
+  return { id, identities, applications };
+}
+
+/**
+ * Reads a claim and checks that its fees are consistent: the excluded parts cannot exceed the total.
+ * Whether reported tiers fit in what is left is checked when settling, tier by tier.
+ */
+export function readClaim(raw: unknown, beneficiaryId: string, field = "claim"): Claim {
+  const input = objectField(raw, field);
+  const id = idField(input.id, `${field}.id`);
+  const date = dateField(input.date, `${field}.date`);
+  if (!isClaimKind(input.kind)) {
+    throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL or HIGH_VALUE_DRUG`);
+  }
+  const feesRaw = objectField(input.fees, `${field}.fees`);
+  const part = (name: keyof Fees) => (feesRaw[name] === undefined && name !== "total" ? ZERO : amountField(feesRaw[name], `${field}.fees.${name}`));
+  const fees: Fees = { total: part("total"), outOfCatalog: part("outOfCatalog"), classBSelfPay: part("classBSelfPay"), overStandard: part("overStandard") };
+  const excluded = fees.outOfCatalog.plus(fees.classBSelfPay).plus(fees.overStandard);
+  if (excluded.greaterThan(fees.total)) {
+    throw new DomainError(
+      "INCONSISTENT_FEES",
+      `${field}.fees`,
+      `${field}.fees: 目录外、乙类先行自付与超标准费用之和 ${excluded.toFixed(2)} 大于总费用 ${fees.total.toFixed(2)} / the excluded parts exceed the total`,
+    );
+  }
+  const reportedRaw = input.reported === undefined || input.reported === null ? {} : objectField(input.reported, `${field}.reported`);
+  const reported: Partial<Record<Tier, Money>> = {};
+  for (const [tier, amount] of Object.entries(reportedRaw)) {
+    if (!(TIERS as readonly string[]).includes(tier) || !REPORTABLE_TIERS.includes(tier as Tier)) {
+      throw new DomainError(
+        "INVALID_INPUT",
+        `${field}.reported.${tier}`,
+        `${field}.reported.${tier}: 只能报送 ${REPORTABLE_TIERS.join(", ")} / only these tiers can be reported; charity is computed here`,
+      );
+    }
+    reported[tier as Tier] = amountField(amount, `${field}.reported.${tier}`);
+  }
+  return {
+    id,
+    beneficiaryId,
+    date,
+    kind: input.kind,
+    referred: flagField(input.referred, `${field}.referred`),
+    inProvince: flagField(input.inProvince, `${field}.inProvince`),
+    guidanceFollowed: flagField(input.guidanceFollowed, `${field}.guidanceFollowed`),
+    fees,
+    reported,
+  };
+}

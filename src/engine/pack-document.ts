@@ -1,0 +1,91 @@
+/**
+ * The rule pack as written in `rules-json/*.json`. `schema/rule-pack.schema.json` is the normative
+ * description of this format; these types mirror it for the compiler.
+ */
+import type { Category, Program, Tier } from "./vocabulary";
+
+/** A piecewise schedule: from each `from` (inclusive) up to the next one, the `ratio` applies. */
+export type ScheduleValue = Array<{ from: string; ratio: string }>;
+
+export type ParameterUnit = "CNY" | "ratio" | "share" | "schedule";
+
+export type ParameterValue = string | ScheduleValue | null;
+
+export interface ParameterDocument {
+  label: string;
+  unit: ParameterUnit;
+  /** The value; null when the text leaves the figure to another document (never guessed). */
+  value?: ParameterValue;
+  /** Dated values, each from its date (inclusive) until the next. */
+  values?: Array<{ from: string; value: ParameterValue }>;
+  source: { document?: string; clause: string; quote?: string };
+  note?: string;
+}
+
+/** A reference to a number in the pack: a parameter, or a product of such references. */
+export type ValueRef = { param: string } | { product: ValueRef[] };
+
+/** A cap is a reference, or "none" where the text abolishes the cap (e.g. 取消封顶线). */
+export type CapRef = ValueRef | "none";
+
+export interface DeductibleRatioCapParams {
+  deductible: ValueRef;
+  ratio: ValueRef;
+  cap: CapRef;
+}
+
+export interface SegmentedParams {
+  schedule: ValueRef;
+  deductibleFactor?: ValueRef;
+  ratioIncrease?: ValueRef;
+  cap: CapRef;
+}
+
+export interface FullCoverParams {
+  cap: CapRef;
+}
+
+export interface ThresholdTopUpParams {
+  threshold: ValueRef;
+}
+
+export interface NoPaymentParams {
+  reason: "RULE_EXCLUDES";
+}
+
+export type FormulaKind = "deductible-ratio-cap" | "segmented" | "full-cover" | "threshold-top-up" | "no-payment";
+
+export interface RuleEventParams {
+  clause: string;
+  label: string;
+  [key: string]: unknown;
+}
+
+/** A json-rules-engine rule: the conditions choose the rule, the event names the formula. */
+export interface RuleDocument {
+  name: string;
+  priority?: number;
+  conditions: Record<string, unknown>;
+  event: { type: FormulaKind; params: RuleEventParams };
+}
+
+export interface TierDocument {
+  title: string;
+  rules: RuleDocument[];
+}
+
+export interface RulePackDocument {
+  $schema?: string;
+  id: string;
+  version: number;
+  jurisdiction: { name: string; province: string };
+  title: string;
+  source: { document: string; title: string; issuer: string; signed: string | null };
+  inForce: { from: string; to: string | null; appliesFrom: string };
+  notes: string[];
+  categories: Array<{ id: Category; name: string; clause: string }>;
+  precedence: { order: Category[]; clause: string; note?: string };
+  programs?: Array<{ id: Program; name: string; clause: string }>;
+  parameters: Record<string, ParameterDocument>;
+  tiers: Partial<Record<Tier, TierDocument>>;
+}

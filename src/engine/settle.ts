@@ -1,0 +1,191 @@
+/**
+ * Settlement of one claim across the six tiers, in order, against the beneficiary's year-to-date
+ * state. Pure: the caller keeps the state and stores the result.
+ */
+import { DomainError } from "../lib/errors";
+import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
+import { yearOf } from "../lib/dates";
+import type { CompiledPack } from "./compiled-pack";
+import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type Program, type Tier } from "./vocabulary";
+import type { Beneficiary, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
+
+export interface SettleResult {
+  settlement: Settlement;
+  /** The year-to-date state after this claim; the input state is not modified. */
+  yearToDate: YearToDate;
+}
+
+const ZERO_NOTES: Record<ZeroReason, string> = {
+  NO_CATEGORY: "无救助身份，按普通参保人员处理 / no assistance category on the claim date: an ordinary insured",
+  NOT_IN_PACK: "本地政策无此保障层 / this jurisdiction's policy has no such layer",
+  NO_RULE: "本地政策对该身份或就诊类别无此待遇 / no rule of the policy covers this category or kind of care",
+  RULE_EXCLUDES: "政策排除 / excluded by the policy",
+  UNDER_THRESHOLD: "年度累计未超过起付标准 / the year's cumulative amount has not passed the deductible or threshold",
+  CAP_USED_UP: "年度限额已用完 / the annual cap is used up",
+  NOTHING_LEFT: "前序保障后无剩余费用 / nothing left after the earlier layers",
+};
+
+/** The categories held on a date, in the order the beneficiary lists them, without repeats. */
+export function categoriesOn(beneficiary: Beneficiary, date: string): Category[] {
+  const held: Category[] = [];
+  for (const period of beneficiary.identities) {
+    if (period.from <= date && (period.to === null || date <= period.to) && !held.includes(period.category)) held.push(period.category);
+  }
+  return held;
+}
+
+/** 就高不重复: of the categories held that the pack knows, the first in the pack's precedence. */
+export function chooseCategory(pack: CompiledPack, held: readonly Category[]): Category | null {
+  for (const category of pack.precedence) if (held.includes(category)) return category;
+  return null;
+}
+
+/** Programmes of the pack applied for in the claim's natural year. */
+function programsApplied(pack: CompiledPack, beneficiary: Beneficiary, year: number): Program[] {
+  const applied: Program[] = [];
+  for (const application of beneficiary.applications) {
+    if (yearOf(application.date) === year && pack.programs.includes(application.program)) applied.push(application.program);
+  }
+  return applied;
+}
+
+/**
+ * Settles a claim. Throws DomainError (NO_PACK_IN_FORCE, INCONSISTENT_FEES, PARAMETER_NOT_SET)
+ * without touching any state when the claim cannot be settled.
+ */
+export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim, yearToDate: YearToDate): SettleResult {
+  if (!pack.covers(claim.date)) {
+    throw new DomainError(
+      "NO_PACK_IN_FORCE",
+      "claim.date",
+      `claim.date: ${claim.date} 不在 ${pack.id} 第 ${pack.version} 版的有效期内 / outside the period in force of pack ${pack.id} v${pack.version}`,
+    );
+  }
+  const year = yearOf(claim.date);
+  if (yearToDate.year !== year || yearToDate.beneficiaryId !== beneficiary.id || claim.beneficiaryId !== beneficiary.id) {
+    throw new Error(`year-to-date state ${yearToDate.beneficiaryId}/${yearToDate.year} does not belong to claim ${claim.id}`);
+  }
+
+  const held = categoriesOn(beneficiary, claim.date);
+  const category = chooseCategory(pack, held);
+  const factIndex = pack.space.index(
+    category ?? NO_CATEGORY,
+    claim.kind,
+    claim.referred,
+    claim.inProvince,
+    claim.guidanceFollowed,
+    pack.space.programMask(programsApplied(pack, beneficiary, year)),
+  );
+
+  const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;
+  const policyScope = total.minus(outOfCatalog).minus(classBSelfPay).minus(overStandard);
+  let leftInPolicy = policyScope;
+  let leftOfTotal = total;
+  const lines: SettlementLine[] = [];
+  const tiersAfter = { ...yearToDate.tiers };
+
+  for (const tier of TIERS) {
+    const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
+    const before = yearToDate.tiers[tier];
+    const line = settleTier(pack, tier, claim, category, factIndex, left, before);
+    lines.push(line.line);
+    if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
+      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(left) : before.base, paid: before.paid.plus(line.line.amount) };
+    }
+    leftOfTotal = leftOfTotal.minus(line.line.amount);
+    leftInPolicy = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy.minus(line.line.amount) : minMoney(leftInPolicy, leftOfTotal);
+  }
+
+  return {
+    settlement: {
+      claimId: claim.id,
+      beneficiaryId: beneficiary.id,
+      packId: pack.id,
+      packVersion: pack.version,
+      year,
+      date: claim.date,
+      category,
+      categoriesHeld: held,
+      total,
+      policyScope,
+      lines,
+      selfPay: leftOfTotal,
+    },
+    yearToDate: { beneficiaryId: beneficiary.id, year, tiers: tiersAfter },
+  };
+}
+
+interface TierOutcome {
+  line: SettlementLine;
+  countsBase: boolean;
+}
+
+function settleTier(
+  pack: CompiledPack,
+  tier: Tier,
+  claim: Claim,
+  category: Category | null,
+  factIndex: number,
+  left: Money,
+  before: TierYearToDate,
+): TierOutcome {
+  const base = { tier, packId: pack.id, packVersion: pack.version };
+  const reported = claim.reported[tier];
+  if (reported !== undefined) {
+    if (reported.greaterThan(left)) {
+      throw new DomainError(
+        "INCONSISTENT_FEES",
+        `claim.reported.${tier}`,
+        `claim.reported.${tier}: 报送金额 ${formatAmount(reported)} 大于该层可支付的剩余费用 ${formatAmount(left)} / the reported amount exceeds what is left to this tier`,
+      );
+    }
+    return {
+      line: {
+        ...base,
+        amount: reported,
+        source: "REPORTED",
+        ruleId: null,
+        citation: null,
+        formula: null,
+        figures: { base: formatAmount(left), reported: formatAmount(reported) },
+        reason: null,
+        note: "合作方报送 / as reported by the partner that settled it",
+      },
+      countsBase: true,
+    };
+  }
+
+  const table = pack.tables[tier];
+  const rule = table ? table.choose(factIndex) : null;
+  if (!table || !rule) {
+    const reason: ZeroReason = !table ? "NOT_IN_PACK" : category === null ? "NO_CATEGORY" : "NO_RULE";
+    return { line: { ...base, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason] }, countsBase: false };
+  }
+
+  const preparation = pack.formula(rule.name, claim.date);
+  if (!preparation.ok) {
+    const missing = preparation.missing;
+    throw new DomainError(
+      "PARAMETER_NOT_SET",
+      `parameters.${missing[0]}`,
+      `${tier}: 规则 ${rule.name} 需要的参数 ${missing.join(", ")} 未设定 (${missing.map((id) => pack.parameterSource(id)).join("; ")})，` +
+        `请管理员设定或由合作方报送该层金额 / parameter(s) ${missing.join(", ")} have no value; an administrator must set them, or the partner must report this tier`,
+      missing,
+    );
+  }
+  const outcome = preparation.formula.pay({ base: left, baseBefore: before.base, paidBefore: before.paid });
+  return {
+    line: {
+      ...base,
+      amount: outcome.amount,
+      source: "COMPUTED",
+      ruleId: rule.name,
+      citation: { document: pack.document.source.document, clause: rule.event.params.clause },
+      formula: rule.event.type,
+      figures: outcome.figures,
+      reason: outcome.reason,
+      note: outcome.reason ? `${rule.event.params.label}: ${ZERO_NOTES[outcome.reason]}` : rule.event.params.label,
+    },
+    countsBase: outcome.countsBase,
+  };
+}

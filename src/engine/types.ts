@@ -1,0 +1,117 @@
+/**
+ * Domain types of the settlement engine. Money is always `Money` (a Decimal), dates are ISO
+ * calendar dates ("2023-03-10") compared as strings, which is exact for that format.
+ */
+import type { Money } from "../lib/money";
+import type { Category, CategoryFact, ClaimKind, Program, Tier } from "./vocabulary";
+
+/** A category held from `from` to `to` inclusive; `to` null means still held. */
+export interface CategoryPeriod {
+  category: Category;
+  from: string;
+  to: string | null;
+}
+
+/** A programme granted on application (e.g. 倾斜救助), with the application date. */
+export interface Application {
+  program: Program;
+  date: string;
+}
+
+export interface Beneficiary {
+  id: string;
+  identities: CategoryPeriod[];
+  applications: Application[];
+}
+
+/** The fee split of a bill. `policyScope` is derived: total minus the three excluded parts. */
+export interface Fees {
+  total: Money;
+  outOfCatalog: Money;
+  classBSelfPay: Money;
+  overStandard: Money;
+}
+
+export interface Claim {
+  id: string;
+  beneficiaryId: string;
+  date: string;
+  kind: ClaimKind;
+  referred: boolean;
+  inProvince: boolean;
+  guidanceFollowed: boolean;
+  fees: Fees;
+  /** Tier amounts a partner has already settled and reports as given. */
+  reported: Partial<Record<Tier, Money>>;
+}
+
+/** Why a tier paid nothing, in words a case worker can pass on. */
+export type ZeroReason =
+  | "NO_CATEGORY"
+  | "NOT_IN_PACK"
+  | "NO_RULE"
+  | "RULE_EXCLUDES"
+  | "UNDER_THRESHOLD"
+  | "CAP_USED_UP"
+  | "NOTHING_LEFT";
+
+/** How a tier's amount came about. */
+export type LineSource = "COMPUTED" | "REPORTED" | "NONE";
+
+/** Where a number comes from in the policy text. */
+export interface Citation {
+  document: string;
+  clause: string;
+}
+
+/**
+ * One tier's line of a settlement: the amount and everything needed to explain it.
+ * `figures` are the numbers the formula used, as strings (amounts with two decimals).
+ */
+export interface SettlementLine {
+  tier: Tier;
+  amount: Money;
+  source: LineSource;
+  ruleId: string | null;
+  packId: string;
+  packVersion: number;
+  citation: Citation | null;
+  formula: string | null;
+  figures: Record<string, string>;
+  reason: ZeroReason | null;
+  note: string;
+}
+
+export interface Settlement {
+  claimId: string;
+  beneficiaryId: string;
+  packId: string;
+  packVersion: number;
+  year: number;
+  date: string;
+  /** The category that decided the settlement (就高不重复), or null for an ordinary insured. */
+  category: Category | null;
+  /** Every category the person held on the claim date, including those the pack ignores. */
+  categoriesHeld: Category[];
+  total: Money;
+  policyScope: Money;
+  lines: SettlementLine[];
+  selfPay: Money;
+}
+
+/** What one tier has counted and paid so far in a natural year. */
+export interface TierYearToDate {
+  /** The cumulative amount the tier's rules have measured (their base), e.g. the in-policy burden. */
+  base: Money;
+  /** The cumulative amount the tier has paid. */
+  paid: Money;
+}
+
+/** A beneficiary's year-to-date state: per tier, what was counted and what was paid. */
+export interface YearToDate {
+  beneficiaryId: string;
+  year: number;
+  tiers: Record<Tier, TierYearToDate>;
+}
+
+export type { Category, CategoryFact, ClaimKind, Program, Tier };

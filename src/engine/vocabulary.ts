@@ -1,0 +1,62 @@
+/**
+ * The closed vocabularies of DESIGN.md ("Words"): categories, claim kinds, tiers and programmes.
+ * A pack may use only these words, which is what lets rule selection be decided once per pack.
+ */
+
+/** Assistance categories (身份) certified by civil affairs or rural revitalisation. */
+export const CATEGORIES = [
+  "DESTITUTE",
+  "ORPHAN",
+  "UNSUPPORTED_CHILD",
+  "CHILD_IN_DIFFICULTY",
+  "DIBAO",
+  "RELAPSED_POOR",
+  "NEAR_DIBAO",
+  "MONITORED",
+  "ILLNESS_IMPOVERISHED",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The fact value used for a person who holds no category of the pack on the claim date. */
+export const NO_CATEGORY = "NONE" as const;
+export type CategoryFact = Category | typeof NO_CATEGORY;
+
+export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG"] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
+/** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
+export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+/** The layers in the order they pay (先保险后救助). */
+export const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * What a tier pays out of. The insurance and assistance layers pay only in-policy costs; the
+ * commercial layer also covers out-of-catalogue special drugs, and the charity top-up measures what
+ * is left of the whole bill (DESIGN.md, pipeline step 6).
+ */
+export const TIER_SCOPE: Readonly<Record<Tier, "policyScope" | "total">> = {
+  basic: "policyScope",
+  critical: "policyScope",
+  assistance: "policyScope",
+  reassistance: "policyScope",
+  commercial: "total",
+  charity: "total",
+};
+
+/** Tiers a partner may report as already paid. Charity is always computed here. */
+export const REPORTABLE_TIERS: readonly Tier[] = ["basic", "critical", "assistance", "reassistance", "commercial"];
+
+export function isCategory(value: unknown): value is Category {
+  return typeof value === "string" && (CATEGORIES as readonly string[]).includes(value);
+}
+
+export function isClaimKind(value: unknown): value is ClaimKind {
+  return typeof value === "string" && (CLAIM_KINDS as readonly string[]).includes(value);
+}
+
+export function isProgram(value: unknown): value is Program {
+  return typeof value === "string" && (PROGRAMS as readonly string[]).includes(value);
+}

@@ -1,0 +1,21 @@
+/**
+ * Calendar dates as ISO strings ("2023-03-10"). Compared as strings, which is exact for this format.
+ */
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date in ISO form (2023-02-29 is not one). */
+export function isValidDate(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+/** The natural year of a date. */
+export function yearOf(date: string): number {
+  return Number(date.slice(0, 4));
+}

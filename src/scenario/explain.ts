@@ -1,0 +1,34 @@
+/**
+ * A settlement as text for a person: each tier's amount with the rule, clause and figures behind it,
+ * or the reason it paid nothing.
+ */
+import { formatAmount } from "../lib/money";
+import type { Settlement } from "../engine/types";
+
+const TIER_NAMES: Record<string, string> = {
+  basic: "基本医保",
+  critical: "大病保险",
+  assistance: "医疗救助",
+  reassistance: "再救助/倾斜救助",
+  commercial: "商业补充保险",
+  charity: "慈善化解",
+};
+
+/** Renders a settlement in a few aligned lines. */
+export function explainSettlement(settlement: Settlement): string {
+  const out: string[] = [];
+  out.push(
+    `claim ${settlement.claimId} (${settlement.date}) of ${settlement.beneficiaryId} — pack ${settlement.packId} v${settlement.packVersion}, ` +
+      `category ${settlement.category ?? "none (ordinary insured)"}; total ${formatAmount(settlement.total)}, in policy ${formatAmount(settlement.policyScope)}`,
+  );
+  for (const line of settlement.lines) {
+    const name = `${line.tier} ${TIER_NAMES[line.tier] ?? ""}`.padEnd(22);
+    const amount = formatAmount(line.amount).padStart(12);
+    const source = line.source === "REPORTED" ? "reported by partner" : line.ruleId ? `rule ${line.ruleId} (${line.citation?.document} ${line.citation?.clause})` : "";
+    const figures = Object.entries(line.figures).map(([k, v]) => `${k}=${v}`).join(" ");
+    out.push(`  ${name}${amount}  ${source}${line.reason ? ` — ${line.note}` : ""}`);
+    if (figures) out.push(`  ${"".padEnd(34)}${figures}`);
+  }
+  out.push(`  ${"selfPay 个人自付".padEnd(22)}${formatAmount(settlement.selfPay).padStart(12)}`);
+  return out.join("\n");
+}

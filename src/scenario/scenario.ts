@@ -1,0 +1,145 @@
+/**
+ * Scenario files: policy tests as data, written by an analyst without code (DESIGN.md, "Scenario
+ * files"). This module reads them and runs them against the engine.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DomainError, isDomainError } from "../lib/errors";
+import { formatAmount } from "../lib/money";
+import { AnnualAccounts } from "../engine/annual-accounts";
+import { readBeneficiary, readClaim, amountField } from "../engine/input";
+import type { CompiledPack } from "../engine/compiled-pack";
+import type { PackRegistry } from "../engine/pack-registry";
+import type { Settlement } from "../engine/types";
+import { TIERS } from "../engine/vocabulary";
+
+export interface ScenarioClaim {
+  id: string;
+  reported?: Record<string, string>;
+  expect?: Record<string, string>;
+  expectError?: string;
+  [key: string]: unknown;
+}
+
+export interface Scenario {
+  name: string;
+  pack: string;
+  cites?: string;
+  parameters?: Record<string, string>;
+  beneficiary: unknown;
+  claims: ScenarioClaim[];
+}
+
+/** The outcome of one claim of a scenario. */
+export interface ClaimCheck {
+  file: string;
+  scenario: string;
+  claimId: string;
+  passed: boolean;
+  /** One line for a person: what was checked, and for a failure what differed. */
+  summary: string;
+  settlement?: Settlement;
+  error?: DomainError;
+}
+
+/** Reads the scenario files named, descending into directories (sorted, *.json only). */
+export function scenarioFiles(targets: string[]): string[] {
+  const files: string[] = [];
+  for (const target of targets) {
+    const stat = fs.statSync(target);
+    if (stat.isDirectory()) {
+      const entries = fs.readdirSync(target).sort();
+      files.push(...scenarioFiles(entries.filter((e) => e.endsWith(".json") || fs.statSync(path.join(target, e)).isDirectory()).map((e) => path.join(target, e))));
+    } else {
+      files.push(target);
+    }
+  }
+  return files;
+}
+
+export function readScenario(file: string): Scenario {
+  const scenario = JSON.parse(fs.readFileSync(file, "utf8")) as Scenario;
+  if (!scenario || typeof scenario.pack !== "string" || !Array.isArray(scenario.claims)) {
+    throw new Error(`${file}: not a scenario (needs "pack" and "claims")`);
+  }
+  return scenario;
+}
+
+/**
+ * Runs one scenario: its claims in order against one fresh year-to-date state. A claim expected to
+ * be refused must be refused with that code and leave nothing stored.
+ */
+export function runScenario(scenario: Scenario, registry: PackRegistry, file = "(scenario)"): ClaimCheck[] {
+  const accounts = new AnnualAccounts();
+  const withOverrides = new Map<CompiledPack, CompiledPack>();
+  const name = path.basename(file);
+  return scenario.claims.map((rawClaim, index) => {
+    const claimId = typeof rawClaim.id === "string" ? rawClaim.id : `claims[${index}]`;
+    const check = (passed: boolean, summary: string, extra: Partial<ClaimCheck> = {}): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}`, ...extra });
+    const stateBefore = accounts.snapshot();
+    let settlement: Settlement;
+    try {
+      const beneficiary = readBeneficiary(scenario.beneficiary);
+      const claim = readClaim(rawClaim, beneficiary.id, `claims[${index}]`);
+      const basePack = registry.packFor(scenario.pack, claim.date);
+      let pack = withOverrides.get(basePack);
+      if (!pack) {
+        pack = basePack.withParameters(scenario.parameters ?? {});
+        withOverrides.set(basePack, pack);
+      }
+      settlement = accounts.settle(pack, beneficiary, claim);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      if (accounts.snapshot() !== stateBefore) return check(false, `refused with ${error.code} but something was stored`, { error });
+      if (rawClaim.expectError === error.code) return check(true, `refused with ${error.code} as expected (${error.field})`, { error });
+      const expected = rawClaim.expectError ? `expected error ${rawClaim.expectError}` : "expected a settlement";
+      return check(false, `${expected}, got error ${error.code} at ${error.field}: ${error.message}`, { error });
+    }
+    if (rawClaim.expectError) {
+      return check(false, `expected error ${rawClaim.expectError}, but it was settled (selfPay ${formatAmount(settlement.selfPay)})`, { settlement });
+    }
+    const differences = compare(rawClaim, settlement, index);
+    const paid = settlement.lines.filter((line) => !line.amount.isZero()).map((line) => `${line.tier} ${formatAmount(line.amount)}`);
+    const actualText = [...paid, `selfPay ${formatAmount(settlement.selfPay)}`].join(", ");
+    if (differences.length === 0) return check(true, actualText, { settlement });
+    return check(false, `${differences.join("; ")} (actual: ${actualText})`, { settlement });
+  });
+}
+
+/** The differences between a claim's expectations and its settlement, one text per tier. */
+function compare(rawClaim: ScenarioClaim, settlement: Settlement, index: number): string[] {
+  const expect = rawClaim.expect ?? {};
+  const reported = rawClaim.reported ?? {};
+  const differences: string[] = [];
+  for (const key of Object.keys(expect)) {
+    if (key !== "selfPay" && !(TIERS as readonly string[]).includes(key)) differences.push(`unknown expectation "${key}"`);
+  }
+  for (const tier of TIERS) {
+    const expectedText = expect[tier] ?? reported[tier] ?? "0.00";
+    const expected = amountField(expectedText, `claims[${index}].expect.${tier}`);
+    const actual = settlement.lines.find((line) => line.tier === tier)?.amount;
+    if (!actual || !actual.equals(expected)) differences.push(`${tier} expected ${formatAmount(expected)} got ${actual ? formatAmount(actual) : "nothing"}`);
+  }
+  if (expect.selfPay === undefined) differences.push("selfPay: no expectation given");
+  else {
+    const expected = amountField(expect.selfPay, `claims[${index}].expect.selfPay`);
+    if (!settlement.selfPay.equals(expected)) differences.push(`selfPay expected ${formatAmount(expected)} got ${formatAmount(settlement.selfPay)}`);
+  }
+  return differences;
+}
+
+/** Runs files and directories of scenarios; a file that cannot be read counts as one failure. */
+export function runScenarioFiles(targets: string[], registry: PackRegistry): ClaimCheck[] {
+  const checks: ClaimCheck[] = [];
+  for (const file of scenarioFiles(targets)) {
+    let scenario: Scenario;
+    try {
+      scenario = readScenario(file);
+    } catch (error) {
+      checks.push({ file, scenario: "?", claimId: "-", passed: false, summary: `FAIL ${path.basename(file)}: ${(error as Error).message}` });
+      continue;
+    }
+    checks.push(...runScenario(scenario, registry, file));
+  }
+  return checks;
+}
