@@ -182,7 +182,8 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
   return {
     kind: "threshold-top-up",
     pay(input) {
-      return stepOnCurve(input, curve, null, threshold, { threshold: formatAmount(threshold) });
+      const thresholdLeft = Money.max(ZERO, threshold.minus(input.baseBefore));
+      return stepOnCurve(input, curve, null, threshold, { threshold: formatAmount(threshold), deductibleLeft: formatAmount(thresholdLeft) });
     },
   };
 }

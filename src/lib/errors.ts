@@ -15,7 +15,10 @@ export type ErrorCode =
   | "INVALID_DATE"
   | "INVALID_INPUT"
   | "INVALID_PACK"
-  | "CONFLICT";
+  | "CONFLICT"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN";
 
 /** The base of every error the product raises on purpose. */
 export class DomainError extends Error {
@@ -38,4 +41,14 @@ export class DomainError extends Error {
 /** True when a value is one of our own errors rather than a programming fault. */
 export function isDomainError(value: unknown): value is DomainError {
   return value instanceof DomainError;
+}
+
+/** A thing asked for by id does not exist (or is not visible to the caller). */
+export function notFound(what: string, id: string, field = "id"): DomainError {
+  return new DomainError("NOT_FOUND", field, `${what} ${id} 不存在 / ${what} ${id} was not found`);
+}
+
+/** The caller's key may not do this. */
+export function forbidden(message: string, field = ""): DomainError {
+  return new DomainError("FORBIDDEN", field, message);
 }

@@ -1,0 +1,75 @@
+/**
+ * GraphQL queries and mutations on beneficiaries. Resolvers call services; relations go through the
+ * request's DataLoaders.
+ */
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { DomainError } from "../lib/errors";
+import { decodeCursor, encodeCursor } from "../lib/graphql";
+import { maskNationalId } from "../access/principal";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import { Claim } from "../claim/claim.types";
+import type { ClaimEntity } from "../claim/claim.entity";
+import type { BeneficiaryEntity } from "./beneficiary.entity";
+import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, MAX_PAGE, ProgramApplication } from "./beneficiary.types";
+
+@Resolver(() => Beneficiary)
+export class BeneficiaryResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => Beneficiary, { nullable: true, description: "A beneficiary, or null when there is none the key may see." })
+  async beneficiary(@Arg("id", () => ID) id: string, @Ctx() { principal, loaders }: GatewayContext): Promise<BeneficiaryEntity | null> {
+    const entity = await loaders.beneficiary.load(id);
+    return entity && principal.canSee(entity.jurisdiction) ? entity : null;
+  }
+
+  @Query(() => BeneficiaryConnection, { description: "Beneficiaries in id order, a page at a time (Relay cursors)." })
+  async beneficiaries(
+    @Ctx() { principal, loaders }: GatewayContext,
+    @Arg("filter", () => BeneficiaryFilter, { nullable: true }) filter?: BeneficiaryFilter,
+    @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<BeneficiaryConnection> {
+    if (first < 1 || first > MAX_PAGE) throw new DomainError("INVALID_INPUT", "first", `first: 1–${MAX_PAGE}`);
+    const rows = await this.services.beneficiaries.page({
+      jurisdictions: principal.visibleJurisdictions,
+      jurisdiction: filter?.jurisdiction,
+      category: filter?.category,
+      idPrefix: filter?.idPrefix,
+      afterId: after ? decodeCursor(after) : undefined,
+      limit: first,
+    });
+    const page = rows.slice(0, first);
+    for (const row of page) loaders.beneficiary.prime(row.id, row);
+    return {
+      edges: page.map((node) => ({ cursor: encodeCursor(node.id), node: node as unknown as Beneficiary })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page[page.length - 1].id) : null },
+    };
+  }
+
+  @Mutation(() => Beneficiary, { description: "Creates or updates a beneficiary (PARTNER for its jurisdictions, ADMIN)." })
+  async upsertBeneficiary(@Arg("input", () => BeneficiaryInput) input: BeneficiaryInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return this.services.beneficiaries.upsert(principal, input);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The resident ID number; masked except for ADMIN keys." })
+  nationalId(@Root() beneficiary: BeneficiaryEntity, @Ctx() { principal }: GatewayContext): string | null {
+    return principal.seesNationalIds ? beneficiary.nationalId : maskNationalId(beneficiary.nationalId);
+  }
+
+  @FieldResolver(() => [CategoryPeriod])
+  async identities(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<CategoryPeriod[]> {
+    return (await loaders.periods.load(beneficiary.id)).map((p) => ({ category: p.category, from: p.fromDate, to: p.toDate }));
+  }
+
+  @FieldResolver(() => [ProgramApplication])
+  async applications(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ProgramApplication[]> {
+    return (await loaders.applications.load(beneficiary.id)).map((a) => ({ program: a.program, date: a.date }));
+  }
+
+  @FieldResolver(() => [Claim], { description: "The beneficiary's claims in settlement order (date, then arrival)." })
+  claims(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ClaimEntity[]> {
+    return loaders.claimsOfBeneficiary.load(beneficiary.id);
+  }
+}

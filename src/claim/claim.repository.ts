@@ -1,0 +1,27 @@
+/**
+ * Queries on claims. List queries take many ids at once for DataLoaders.
+ */
+import { In, type EntityManager } from "typeorm";
+import { ClaimEntity } from "./claim.entity";
+
+export class ClaimRepository {
+  findById(manager: EntityManager, id: string): Promise<ClaimEntity | null> {
+    return manager.findOneBy(ClaimEntity, { id });
+  }
+
+  findByIds(manager: EntityManager, ids: readonly string[]): Promise<ClaimEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : manager.findBy(ClaimEntity, { id: In([...ids]) });
+  }
+
+  /** Claims of these beneficiaries in the order they are settled: date, then order of arrival. */
+  byBeneficiaries(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<ClaimEntity[]> {
+    if (beneficiaryIds.length === 0) return Promise.resolve([]);
+    return manager.find(ClaimEntity, { where: { beneficiaryId: In([...beneficiaryIds]) }, order: { date: "ASC", sequence: "ASC" } });
+  }
+
+  /** The next arrival number of a beneficiary's claims (called under the beneficiary's lock). */
+  async nextSequence(manager: EntityManager, beneficiaryId: string): Promise<number> {
+    const row = await manager.createQueryBuilder(ClaimEntity, "c").select("MAX(c.sequence)", "last").where("c.beneficiary_id = :beneficiaryId", { beneficiaryId }).getRawOne<{ last: number | string | null }>();
+    return Number(row?.last ?? 0) + 1;
+  }
+}

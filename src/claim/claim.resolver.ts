@@ -1,0 +1,67 @@
+/**
+ * GraphQL queries and mutations on claims.
+ */
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import { Beneficiary } from "../beneficiary/beneficiary.types";
+import type { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
+import { Adjustment, Settlement } from "../settlement/settlement.types";
+import { storedSettlementView } from "../settlement/settlement.views";
+import type { AdjustmentEntity } from "../settlement/settlement.entity";
+import type { ClaimEntity } from "./claim.entity";
+import { Claim, ClaimInput, Fees, ReportedTiers, claimInputToRaw } from "./claim.types";
+
+@Resolver(() => Claim)
+export class ClaimResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => Claim, { nullable: true, description: "A claim, or null when there is none the key may see." })
+  async claim(@Arg("id", () => ID) id: string, @Ctx() { principal, loaders }: GatewayContext): Promise<ClaimEntity | null> {
+    const entity = await loaders.claim.load(id);
+    return entity && principal.canSee(entity.jurisdiction) ? entity : null;
+  }
+
+  @Mutation(() => Claim, { description: "Submits a bill, idempotently by its id (PARTNER for its jurisdictions, ADMIN)." })
+  async submitClaim(@Arg("input", () => ClaimInput) input: ClaimInput, @Ctx() { principal }: GatewayContext): Promise<ClaimEntity> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return this.services.claims.submit(principal, claimInputToRaw(input));
+  }
+
+  @FieldResolver(() => Fees)
+  fees(@Root() claim: ClaimEntity): Fees {
+    return {
+      total: claim.total,
+      outOfCatalog: claim.outOfCatalog,
+      classBSelfPay: claim.classBSelfPay,
+      overStandard: claim.overStandard,
+      policyScope: claim.total.minus(claim.outOfCatalog).minus(claim.classBSelfPay).minus(claim.overStandard),
+    };
+  }
+
+  @FieldResolver(() => ReportedTiers)
+  reported(@Root() claim: ClaimEntity): ReportedTiers {
+    return { basic: claim.reportedBasic, critical: claim.reportedCritical, assistance: claim.reportedAssistance, reassistance: claim.reportedReassistance, commercial: claim.reportedCommercial };
+  }
+
+  @FieldResolver(() => Beneficiary)
+  async beneficiary(@Root() claim: ClaimEntity, @Ctx() { loaders }: GatewayContext): Promise<BeneficiaryEntity> {
+    return (await loaders.beneficiary.load(claim.beneficiaryId))!;
+  }
+
+  @FieldResolver(() => Settlement, { nullable: true, description: "The current settlement; null while the claim is only submitted." })
+  async settlement(@Root() claim: ClaimEntity, @Ctx() { loaders }: GatewayContext): Promise<Settlement | null> {
+    const entity = await loaders.currentSettlement.load(claim.id);
+    return entity ? storedSettlementView(entity) : null;
+  }
+
+  @FieldResolver(() => [Settlement], { description: "Every settlement of the claim, oldest first, superseded ones included." })
+  async settlementHistory(@Root() claim: ClaimEntity, @Ctx() { loaders }: GatewayContext): Promise<Settlement[]> {
+    return (await loaders.settlementHistory.load(claim.id)).map(storedSettlementView);
+  }
+
+  @FieldResolver(() => [Adjustment], { description: "Changes to the claim's amounts when its year was settled again." })
+  adjustments(@Root() claim: ClaimEntity, @Ctx() { loaders }: GatewayContext): Promise<AdjustmentEntity[]> {
+    return loaders.adjustments.load(claim.id);
+  }
+}

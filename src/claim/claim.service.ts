@@ -1,0 +1,116 @@
+/**
+ * Submitting claims. A claim is checked as fully as settling it would check it — input, the
+ * beneficiary, the pack in force, parameters, reported tiers — so that a claim that cannot be
+ * settled is refused at the door and nothing of it is stored.
+ */
+import type { DataSource, EntityManager } from "typeorm";
+import { DomainError, notFound } from "../lib/errors";
+import { nowIso, type TransactionRunner } from "../lib/db";
+import { readClaim } from "../engine/input";
+import { claimFingerprint } from "../engine/annual-accounts";
+import type { Claim, Tier } from "../engine/types";
+import type { Money } from "../lib/money";
+import type { Principal } from "../access/principal";
+import type { AuditService } from "../access/audit.service";
+import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import type { SettlementService } from "../settlement/settlement.service";
+import { ClaimEntity } from "./claim.entity";
+import { ClaimRepository } from "./claim.repository";
+
+/** The engine's view of a stored claim. */
+export function toEngineClaim(entity: ClaimEntity): Claim {
+  const reported: Partial<Record<Tier, Money>> = {};
+  if (entity.reportedBasic) reported.basic = entity.reportedBasic;
+  if (entity.reportedCritical) reported.critical = entity.reportedCritical;
+  if (entity.reportedAssistance) reported.assistance = entity.reportedAssistance;
+  if (entity.reportedReassistance) reported.reassistance = entity.reportedReassistance;
+  if (entity.reportedCommercial) reported.commercial = entity.reportedCommercial;
+  return {
+    id: entity.id,
+    beneficiaryId: entity.beneficiaryId,
+    date: entity.date,
+    kind: entity.kind as Claim["kind"],
+    referred: entity.referred,
+    inProvince: entity.inProvince,
+    guidanceFollowed: entity.guidanceFollowed,
+    fees: { total: entity.total, outOfCatalog: entity.outOfCatalog, classBSelfPay: entity.classBSelfPay, overStandard: entity.overStandard },
+    reported,
+  };
+}
+
+export class ClaimService {
+  readonly repository = new ClaimRepository();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly beneficiaries: BeneficiaryService,
+    private readonly settlements: SettlementService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Records a claim, idempotently by its id: the same claim again returns the stored one; another
+   * bill under a used id is refused with CONFLICT.
+   */
+  async submit(principal: Principal, raw: Record<string, unknown>): Promise<ClaimEntity> {
+    const beneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
+    const claim = readClaim(raw, beneficiaryId, "input");
+    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === "NOT_FOUND") throw notFound("beneficiary", beneficiaryId, "input.beneficiaryId");
+      throw error;
+    });
+    const fingerprint = claimFingerprint(claim);
+
+    return this.transactions.run(async (manager) => {
+      await this.beneficiaries.repository.lock(manager, beneficiaryId);
+      const existing = await this.repository.findById(manager, claim.id);
+      if (existing) return this.sameOrConflict(principal, existing, fingerprint);
+      // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
+      await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
+      const entity: ClaimEntity = {
+        id: claim.id,
+        beneficiaryId,
+        jurisdiction: beneficiary.jurisdiction,
+        date: claim.date,
+        year: Number(claim.date.slice(0, 4)),
+        kind: claim.kind,
+        referred: claim.referred,
+        inProvince: claim.inProvince,
+        guidanceFollowed: claim.guidanceFollowed,
+        total: claim.fees.total,
+        outOfCatalog: claim.fees.outOfCatalog,
+        classBSelfPay: claim.fees.classBSelfPay,
+        overStandard: claim.fees.overStandard,
+        reportedBasic: claim.reported.basic ?? null,
+        reportedCritical: claim.reported.critical ?? null,
+        reportedAssistance: claim.reported.assistance ?? null,
+        reportedReassistance: claim.reported.reassistance ?? null,
+        reportedCommercial: claim.reported.commercial ?? null,
+        fingerprint,
+        status: "SUBMITTED",
+        sequence: await this.repository.nextSequence(manager, beneficiaryId),
+        submittedBy: principal.keyId,
+        submittedAt: nowIso(),
+      };
+      await manager.insert(ClaimEntity, entity);
+      await this.audit.record(manager, principal.keyId, "claim.submit", "claim", claim.id, { beneficiaryId, date: claim.date, total: claim.fees.total.toFixed(2) });
+      return entity;
+    });
+  }
+
+  private sameOrConflict(principal: Principal, existing: ClaimEntity, fingerprint: string): ClaimEntity {
+    principal.requireJurisdiction(existing.jurisdiction, "input.id");
+    if (existing.fingerprint !== fingerprint) {
+      throw new DomainError("CONFLICT", "input.id", `input.id: 编号 ${existing.id} 已用于另一笔费用 / claim id ${existing.id} was already submitted with different content; use a new id for a new bill`);
+    }
+    return existing;
+  }
+
+  /** A claim the caller may see, or NOT_FOUND. */
+  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<ClaimEntity> {
+    const entity = await this.repository.findById(manager, id);
+    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("claim", id);
+    return entity;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Where a beneficiary stands in a year, per tier: what was paid, and for the rule that would apply
+ * to an ordinary referred inpatient bill, how much deductible and cap are left. A case worker reads
+ * it as "how far is this household from the cap".
+ */
+import { ZERO, type Money } from "../lib/money";
+import type { CompiledPack } from "./compiled-pack";
+import { categoriesOn, chooseCategory } from "./settle";
+import { NO_CATEGORY, TIERS, type Tier } from "./vocabulary";
+import type { Beneficiary, YearToDate } from "./types";
+
+export interface TierPosition {
+  tier: Tier;
+  paid: Money;
+  base: Money;
+  ruleId: string | null;
+  deductibleLeft: Money | null;
+  capLeft: Money | null;
+}
+
+/** Reads a money figure written by a formula ("none" and absent figures are null). */
+function figure(figures: Record<string, string>, name: string, parse: (text: string) => Money): Money | null {
+  const text = figures[name];
+  return text === undefined || text === "none" ? null : parse(text);
+}
+
+/**
+ * The position of each tier on `date` (usually the year's last day in force), under `pack`.
+ * Parameters without a value leave the figures null rather than failing.
+ */
+export function describeYear(pack: CompiledPack, beneficiary: Beneficiary, ytd: YearToDate, date: string, parse: (text: string) => Money): TierPosition[] {
+  const category = chooseCategory(pack, categoriesOn(beneficiary, date));
+  const applied = beneficiary.applications.filter((a) => a.date.slice(0, 4) === date.slice(0, 4)).map((a) => a.program);
+  const index = pack.space.index(category ?? NO_CATEGORY, "INPATIENT", true, true, true, pack.space.programMask(applied));
+  return TIERS.map((tier) => {
+    const state = ytd.tiers[tier];
+    const rule = pack.tables[tier]?.choose(index) ?? null;
+    const position: TierPosition = { tier, paid: state.paid, base: state.base, ruleId: rule?.name ?? null, deductibleLeft: null, capLeft: null };
+    if (!rule) return position;
+    const preparation = pack.formula(rule.name, date);
+    if (!preparation.ok) return position;
+    const { figures } = preparation.formula.pay({ base: ZERO, baseBefore: state.base, paidBefore: state.paid });
+    position.deductibleLeft = figure(figures, "deductibleLeft", parse);
+    position.capLeft = figure(figures, "capLeft", parse);
+    return position;
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * Opening a gateway's parts: the database (migrations run), the services, the rule packs (seeded
+ * from rules-json/ on first start, then read from the database).
+ */
+import type { DataSource } from "typeorm";
+import { createDataSource } from "../lib/db";
+import type { DatabaseConfig } from "../lib/config";
+import type { Logger } from "../lib/logger";
+import { ENTITIES, MIGRATIONS } from "./schema-parts";
+import { createServices, type Services } from "./services";
+
+/** Opens the database and brings its schema up to date with the reviewed migrations. */
+export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
+  const dataSource = createDataSource(config, { entities: ENTITIES, migrations: MIGRATIONS });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: "each" });
+  return dataSource;
+}
+
+/** Opens the database, builds the services and loads the rule packs. */
+export async function openServices(config: DatabaseConfig, logger: Logger): Promise<Services> {
+  const dataSource = await openDatabase(config);
+  const services = createServices(dataSource);
+  for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
+  await services.packs.refresh();
+  logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");
+  return services;
+}

@@ -1,0 +1,46 @@
+/**
+ * Limits on what one request may ask for: depth (a validation rule, answered with 400) and cost
+ * (the number of fields a query could return, lists weighted by their page size).
+ */
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import type { ApolloServerPlugin } from "@apollo/server";
+
+/** Refuses queries deeper than `maxDepth` with code QUERY_TOO_DEEP. */
+export function depthLimit(maxDepth: number): ValidationRule {
+  return maxDepthRule({
+    n: maxDepth,
+    propagateOnRejection: false,
+    onReject: [
+      (context, error) => {
+        context?.reportError(new GraphQLError(`查询层级过深 / query is deeper than the limit of ${maxDepth}: ${error.message}`, { extensions: { code: "QUERY_TOO_DEEP" } }));
+      },
+    ],
+  });
+}
+
+/** A list field costs its children times its page size (`first`, or 10 when it has no argument). */
+const listAwareEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
+  const isList = /^\[.*\]!?$/.test(String(field.type));
+  const pageSize = typeof args.first === "number" ? args.first : isList ? 10 : 1;
+  return 1 + childComplexity * (isList || typeof args.first === "number" ? pageSize : 1);
+};
+
+/** Refuses operations whose cost exceeds `maxCost` with code QUERY_TOO_COMPLEX (HTTP 400). */
+export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [listAwareEstimator] });
+          if (cost > maxCost) {
+            throw new GraphQLError(`查询过于复杂 / query cost ${cost} exceeds the limit of ${maxCost}; ask for fewer fields or smaller pages`, {
+              extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Every entity and migration of the gateway, in one place for the DataSource.
+ */
+import { ApplicationEntity, BeneficiaryEntity, CategoryPeriodEntity } from "../beneficiary/beneficiary.entity";
+import { ClaimEntity } from "../claim/claim.entity";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "../settlement/settlement.entity";
+import { RulePackVersionEntity } from "../rules/rule-pack-version.entity";
+import { ApiKeyEntity, AuditEntryEntity } from "../access/access.entity";
+import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initial-schema";
+
+export const ENTITIES: Function[] = [
+  BeneficiaryEntity,
+  CategoryPeriodEntity,
+  ApplicationEntity,
+  ClaimEntity,
+  SettlementEntity,
+  SettlementLineEntity,
+  YearToDateEntity,
+  AdjustmentEntity,
+  RulePackVersionEntity,
+  ApiKeyEntity,
+  AuditEntryEntity,
+];
+
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000];

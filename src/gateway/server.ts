@@ -1,0 +1,87 @@
+/**
+ * The gateway: one Express app with GraphQL at /graphql (Apollo Server 5), /healthz for load
+ * balancers, and the landing page at /. Stateless: any number of instances can share a database.
+ */
+import * as http from "node:http";
+import express from "express";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import type { Logger } from "../lib/logger";
+import { formatGraphQLError } from "../lib/graphql";
+import type { GatewayConfig } from "../lib/config";
+import { unauthenticated } from "../access/principal";
+import type { GatewayContext } from "./context";
+import { createLoaders } from "./loaders";
+import type { Services } from "./services";
+import { buildGatewaySchema } from "./schema";
+import { costLimit, depthLimit } from "./query-limits";
+import { LANDING_PAGE } from "./landing-page";
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: http.Server;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP server on the configured port (0: any free port) and resolves once it listens. */
+export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "maxQueryDepth" | "maxQueryCost">, logger: Logger): Promise<RunningGateway> {
+  const schema = await buildGatewaySchema(services);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(config.maxQueryDepth)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costLimit(schema, config.maxQueryCost)],
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error({ err: unexpected }, "unexpected error in a GraphQL request")),
+  });
+  await apollo.start();
+
+  app.disable("x-powered-by");
+  app.get("/", (_req, res) => {
+    res.type("html").send(LANDING_PAGE);
+  });
+  app.get("/healthz", async (_req, res) => {
+    const packs = services.packs.jurisdictions();
+    try {
+      await services.dataSource.query("SELECT 1");
+      res.status(packs.length > 0 ? 200 : 503).json({ status: packs.length > 0 ? "ok" : "no rule packs loaded", database: "ok", packs });
+    } catch (error) {
+      logger.error({ err: error }, "health check: database unreachable");
+      res.status(503).json({ status: "database unreachable", database: "error", packs });
+    }
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const principal = await services.apiKeys.authenticate(req.headers.authorization);
+        if (!principal) {
+          const error = unauthenticated();
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        }
+        return { principal, loaders: createLoaders(services.dataSource, services) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  return {
+    url,
+    port,
+    server: httpServer,
+    schema,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The services of a gateway process, built once at start and shared by all requests.
+ */
+import type { DataSource } from "typeorm";
+import { TransactionRunner } from "../lib/db";
+import { AuditService } from "../access/audit.service";
+import { ApiKeyService } from "../access/api-key.service";
+import { RulePackService } from "../rules/rule-pack.service";
+import { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import { SettlementService } from "../settlement/settlement.service";
+import { ClaimService } from "../claim/claim.service";
+
+export interface Services {
+  dataSource: DataSource;
+  transactions: TransactionRunner;
+  audit: AuditService;
+  apiKeys: ApiKeyService;
+  packs: RulePackService;
+  beneficiaries: BeneficiaryService;
+  settlements: SettlementService;
+  claims: ClaimService;
+}
+
+export function createServices(dataSource: DataSource): Services {
+  const transactions = new TransactionRunner(dataSource);
+  const audit = new AuditService();
+  const apiKeys = new ApiKeyService(dataSource, audit);
+  const packs = new RulePackService(dataSource, audit);
+  const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
+  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
+  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims };
+}

@@ -1,0 +1,99 @@
+/**
+ * The database: one TypeORM DataSource for SQLite (better-sqlite3, the embedded default) or
+ * MySQL/MariaDB (mysql2, production), with the same entities and migrations, and the few helpers
+ * that keep both correct: exact money columns, and write transactions that serialise where needed.
+ */
+import "reflect-metadata";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DataSource, type EntityManager, type ValueTransformer } from "typeorm";
+import { Money, formatAmount } from "./money";
+import type { DatabaseConfig } from "./config";
+
+/**
+ * Maps DECIMAL(18,2) columns to Decimal. MySQL returns DECIMAL as a string; the SQLite migrations
+ * store money as TEXT so that it comes back exactly as written. A JS number never carries money.
+ */
+export const moneyTransformer: ValueTransformer = {
+  to(value: Money | null | undefined): string | null | undefined {
+    if (value === null || value === undefined) return value;
+    return formatAmount(value);
+  },
+  from(value: string | number | null): Money | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "number") throw new Error(`a money column returned a number (${value}); money columns must be TEXT on SQLite`);
+    return new Money(value);
+  },
+};
+
+/** The options every money column shares. */
+export const moneyColumn = { type: "decimal" as const, precision: 18, scale: 2, transformer: moneyTransformer };
+
+/** The current time as an ISO string: timestamps are stored as text, the same on both databases. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export interface DataSourceParts {
+  entities: Function[];
+  migrations: Function[];
+}
+
+/** Builds (does not open) the DataSource for a configuration. */
+export function createDataSource(config: DatabaseConfig, parts: DataSourceParts): DataSource {
+  if (config.kind === "sqlite") {
+    if (config.location !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(config.location)), { recursive: true });
+    return new DataSource({
+      type: "better-sqlite3",
+      database: config.location,
+      entities: parts.entities,
+      migrations: parts.migrations,
+      migrationsRun: false,
+      synchronize: false,
+      // WAL lets readers in other processes work while one writes; the busy timeout makes a
+      // second writer (another gateway process) wait for the lock instead of failing at once.
+      enableWAL: config.location !== ":memory:",
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma(text: string): unknown }) => {
+        db.pragma("foreign_keys = ON");
+      },
+    });
+  }
+  return new DataSource({
+    type: "mysql",
+    url: config.location,
+    entities: parts.entities,
+    migrations: parts.migrations,
+    migrationsRun: false,
+    synchronize: false,
+    charset: "utf8mb4_unicode_ci",
+    timezone: "Z",
+    // DECIMAL stays a string from mysql2 (its default); the transformer makes it a Decimal.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 10 },
+  });
+}
+
+/**
+ * Runs `work` in a write transaction. MySQL runs transactions side by side on pooled connections
+ * (READ COMMITTED: every statement after a row lock sees what was committed before the lock was
+ * granted). better-sqlite3 has one connection per process, so transactions are queued here; other
+ * processes on the same file wait on SQLite's own lock (busy timeout).
+ */
+export class TransactionRunner {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get isSqlite(): boolean {
+    return this.dataSource.options.type === "better-sqlite3";
+  }
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return this.dataSource.transaction("READ COMMITTED", work);
+    const result = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

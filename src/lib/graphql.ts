@@ -1,0 +1,109 @@
+/**
+ * GraphQL pieces shared by every domain: the Money and Date scalars, the error shape partners see,
+ * and the cursor encoding of paged lists.
+ */
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError } from "graphql";
+import { DomainError, type ErrorCode } from "./errors";
+import { Money, formatAmount, readAmount } from "./money";
+import { isValidDate } from "./dates";
+
+function scalarError(code: ErrorCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+function parseMoney(value: unknown): Money {
+  const amount = readAmount(value);
+  if (typeof amount === "string") {
+    throw scalarError("INVALID_AMOUNT", `金额须为最多两位小数的非负十进制字符串 / Money is a non-negative decimal string with at most 2 places, e.g. "1200.50" (got ${JSON.stringify(value)})`);
+  }
+  return amount;
+}
+
+/** Money: a decimal string with at most two places on the wire, a Decimal inside. Never a Float. */
+export const MoneyScalar = new GraphQLScalarType({
+  name: "Money",
+  description: 'An amount in yuan as a decimal string with at most two places, e.g. "26000.00". Never a float.',
+  serialize(value) {
+    if (value instanceof Money) return formatAmount(value);
+    if (typeof value === "string") return formatAmount(parseMoney(value));
+    throw new GraphQLError("Money must be a Decimal on output");
+  },
+  parseValue: parseMoney,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_AMOUNT", 'Money is written as a string, e.g. "26000.00"');
+    return parseMoney(ast.value);
+  },
+});
+
+function parseDate(value: unknown): string {
+  if (!isValidDate(value)) throw scalarError("INVALID_DATE", `日期须为 YYYY-MM-DD / Date is a calendar date YYYY-MM-DD (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+/** A calendar date, "YYYY-MM-DD", without time or time zone. */
+export const DateScalar = new GraphQLScalarType({
+  name: "Date",
+  description: "A calendar date YYYY-MM-DD, without time or time zone.",
+  serialize: (value) => parseDate(value),
+  parseValue: parseDate,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_DATE", "Date is written as a string YYYY-MM-DD");
+    return parseDate(ast.value);
+  },
+});
+
+/** Opaque cursors for Relay pagination: the base64 of the sort key. */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string, field = "after"): string {
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!key || encodeCursor(key) !== cursor) throw new DomainError("INVALID_INPUT", field, `${field}: 无效的游标 / not a cursor returned by this API`);
+  return key;
+}
+
+/** Codes that come from the GraphQL layer itself and are safe to pass on as they are. */
+const GRAPHQL_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP"]);
+
+/** Follows `originalError` links to the first DomainError or coded GraphQLError. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof DomainError) return current;
+    const original = (current as { originalError?: unknown }).originalError;
+    if (!original) return current;
+    if (original instanceof GraphQLError && original.extensions?.code && !(original.originalError instanceof Error)) return original;
+    current = original;
+  }
+  return current;
+}
+
+/**
+ * The error a client sees: a message, `extensions.code`, and for our own errors the field. Stack
+ * traces, SQL and validation internals (`target`) never leave the server; unexpected errors become
+ * INTERNAL_SERVER_ERROR and are logged by the caller.
+ */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, logUnexpected: (error: unknown) => void): GraphQLFormattedError {
+  const cause = rootCause(error);
+  const base = { locations: formatted.locations, path: formatted.path };
+  if (cause instanceof DomainError) {
+    return { ...base, message: cause.message, extensions: { code: cause.code, field: cause.field, ...(cause.details.length ? { details: cause.details } : {}) } };
+  }
+  const code = (cause instanceof GraphQLError ? cause.extensions?.code : undefined) ?? formatted.extensions?.code;
+  if (cause instanceof GraphQLError && (code === "INVALID_AMOUNT" || code === "INVALID_DATE")) {
+    // A scalar refused a variable: graphql-js prefixes where it was; keep that text.
+    return { ...base, message: formatted.message, extensions: { code } };
+  }
+  if (typeof code === "string" && GRAPHQL_CODES.has(code)) {
+    const validationErrors = (formatted.extensions as { validationErrors?: Array<{ property: string; constraints?: Record<string, string> }> } | undefined)?.validationErrors;
+    const extensions: Record<string, unknown> = { code };
+    if (validationErrors) {
+      extensions.code = "INVALID_INPUT";
+      extensions.problems = validationErrors.map((v) => ({ field: v.property, constraints: v.constraints ?? {} }));
+    }
+    return { ...base, message: formatted.message, extensions };
+  }
+  logUnexpected(error);
+  return { ...base, message: "服务器内部错误 / internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}

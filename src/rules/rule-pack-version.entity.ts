@@ -1,0 +1,41 @@
+/**
+ * Rule pack versions live in the database so that every gateway instance settles with the same
+ * ones. A version's document never changes once published; its status moves DRAFT → ACTIVE →
+ * RETIRED.
+ */
+import { Column, Entity, PrimaryColumn } from "typeorm";
+
+export type PackStatus = "DRAFT" | "ACTIVE" | "RETIRED";
+
+@Entity("rule_pack_versions")
+export class RulePackVersionEntity {
+  @PrimaryColumn({ name: "pack_id", type: "varchar", length: 40 })
+  packId!: string;
+
+  @PrimaryColumn({ type: "int" })
+  version!: number;
+
+  @Column({ type: "text" })
+  document!: string;
+
+  @Column({ type: "varchar", length: 64 })
+  hash!: string;
+
+  @Column({ type: "varchar", length: 10 })
+  status!: PackStatus;
+
+  @Column({ name: "in_force_from", type: "varchar", length: 10 })
+  inForceFrom!: string;
+
+  @Column({ name: "in_force_to", type: "varchar", length: 10, nullable: true })
+  inForceTo!: string | null;
+
+  @Column({ name: "published_by", type: "varchar", length: 40 })
+  publishedBy!: string;
+
+  @Column({ name: "published_at", type: "varchar", length: 30 })
+  publishedAt!: string;
+
+  @Column({ name: "activated_at", type: "varchar", length: 30, nullable: true })
+  activatedAt!: string | null;
+}

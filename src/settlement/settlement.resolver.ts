@@ -1,0 +1,49 @@
+/**
+ * GraphQL: settling claims, what-ifs, annual summaries and settlement lines.
+ */
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import { AnnualSummary, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
+import { simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
+import { claimInputToRaw } from "../claim/claim.types";
+
+@Resolver(() => Settlement)
+export class SettlementResolver {
+  constructor(private readonly services: Services) {}
+
+  @Mutation(() => Settlement, { description: "Settles a submitted claim; settling it again returns the stored settlement (PARTNER, ADMIN)." })
+  async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Settlement> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return storedSettlementView(await this.services.settlements.settleClaim(principal, id));
+  }
+
+  @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: settles the claims in order, stores nothing." })
+  async simulateSettlement(@Arg("input", () => SimulationInput) input: SimulationInput, @Ctx() { principal }: GatewayContext): Promise<SimulatedClaim[]> {
+    const parameters = input.parameters ? Object.fromEntries(input.parameters.map((p) => [p.id, p.value])) : null;
+    const results = await this.services.settlements.simulate(principal, {
+      jurisdiction: input.jurisdiction,
+      beneficiaryId: input.beneficiaryId,
+      beneficiary: input.beneficiary ? { id: input.beneficiary.id, identities: input.beneficiary.identities, applications: input.beneficiary.applications } : undefined,
+      claims: input.claims.map((claim) => claimInputToRaw(claim)),
+      parameters,
+    });
+    return results.map((r) => ({
+      claimId: r.claimId,
+      settlement: r.settlement ? simulatedSettlementView(r.settlement) : null,
+      error: r.error ? { code: r.error.code, field: r.error.field, message: r.error.message } : null,
+    }));
+  }
+
+  @Query(() => AnnualSummary, { description: "Per tier: paid this year, the cap left and the deductible left." })
+  async annualSummary(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<AnnualSummary> {
+    const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year);
+    return { beneficiaryId, year, tiers };
+  }
+
+  @FieldResolver(() => [SettlementLine])
+  async lines(@Root() settlement: Settlement, @Ctx() { loaders }: GatewayContext): Promise<SettlementLine[]> {
+    if (settlement.inlineLines) return settlement.inlineLines;
+    return (await loaders.lines.load(settlement.id!)).map(storedLineView);
+  }
+}

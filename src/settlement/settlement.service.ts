@@ -1,0 +1,281 @@
+/**
+ * Settling stored claims: one transaction per settlement, under the beneficiary's lock, reading
+ * the year-to-date state, settling with the engine, and writing the settlement, its lines and the
+ * new accumulators together. A claim dated before claims already settled in its year makes the
+ * year be settled again in date order; changed settlements are superseded by new ones and the
+ * differences recorded as adjustments.
+ */
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import { DomainError, notFound } from "../lib/errors";
+import { Money, ZERO } from "../lib/money";
+import { nowIso, type TransactionRunner } from "../lib/db";
+import { settle } from "../engine/settle";
+import { emptyYearToDate } from "../engine/year-to-date";
+import { describeYear, type TierPosition } from "../engine/describe-year";
+import { readBeneficiary, readClaim } from "../engine/input";
+import { TIERS, type Tier } from "../engine/vocabulary";
+import type { CompiledPack } from "../engine/compiled-pack";
+import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
+import type { Principal } from "../access/principal";
+import type { AuditService } from "../access/audit.service";
+import type { RulePackService } from "../rules/rule-pack.service";
+import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import { ClaimEntity } from "../claim/claim.entity";
+import { ClaimRepository } from "../claim/claim.repository";
+import { toEngineClaim } from "../claim/claim.service";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
+import { SettlementRepository } from "./settlement.repository";
+
+/** One claim of a what-if: its settlement or the refusal. */
+export interface SimulatedClaim {
+  claimId: string;
+  settlement: Settlement | null;
+  error: DomainError | null;
+}
+
+export class SettlementService {
+  readonly repository = new SettlementRepository();
+  private readonly claims = new ClaimRepository();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly packs: RulePackService,
+    private readonly beneficiaries: BeneficiaryService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Settles a submitted claim, or returns its settlement when it is already settled.
+   */
+  async settleClaim(principal: Principal, claimId: string): Promise<SettlementEntity> {
+    const visible = await this.claims.findById(this.dataSource.manager, claimId);
+    if (!visible || !principal.canSee(visible.jurisdiction)) throw notFound("claim", claimId);
+    return this.transactions.run(async (manager) => {
+      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      const [current] = await this.repository.currentOfClaims(manager, [claimId]);
+      if (current) return current;
+      const claim = (await this.claims.findById(manager, claimId))!;
+      const settled = await this.settleYear(manager, claim, principal.keyId);
+      await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
+      return settled;
+    });
+  }
+
+  /**
+   * Settles `claim` within its beneficiary's year. When it comes after every settled claim of the
+   * year (the usual case) it is settled against the stored year-to-date state; otherwise the year is
+   * replayed in date order.
+   */
+  private async settleYear(manager: EntityManager, claim: ClaimEntity, actor: string): Promise<SettlementEntity> {
+    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
+    const currents = await this.repository.currentOfYear(manager, claim.beneficiaryId, claim.year);
+    const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
+    const isLater = (other: ClaimEntity) => other.date < claim.date || (other.date === claim.date && other.sequence < claim.sequence);
+    const now = nowIso();
+
+    if (settledClaims.every(isLater)) {
+      const before = toYearToDate(claim.beneficiaryId, claim.year, await this.repository.yearToDate(manager, claim.beneficiaryId, claim.year));
+      const pack = this.packs.packFor(claim.jurisdiction, claim.date);
+      const result = settle(pack, beneficiary, toEngineClaim(claim), before);
+      const entity = await this.writeSettlement(manager, result.settlement, "INITIAL", null, now);
+      await this.writeYearToDate(manager, result.yearToDate, now);
+      await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
+      return entity;
+    }
+
+    // An earlier bill arrived after later ones: settle the whole year again in date order. Each
+    // settled claim keeps the pack version it was settled under; the new one takes today's.
+    const lines = await this.repository.linesOf(manager, currents.map((s) => s.id));
+    const ordered = [...settledClaims, claim].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
+    let ytd = emptyYearToDate(claim.beneficiaryId, claim.year);
+    let created: SettlementEntity | null = null;
+    for (const next of ordered) {
+      const current = currents.find((s) => s.claimId === next.id) ?? null;
+      const pack = current ? await this.packs.version(current.packId, current.packVersion) : this.packs.packFor(next.jurisdiction, next.date);
+      const result = settle(pack, beneficiary, toEngineClaim(next), ytd);
+      ytd = result.yearToDate;
+      if (!current) {
+        created = await this.writeSettlement(manager, result.settlement, "INITIAL", null, now);
+        continue;
+      }
+      const previous = amountsOf(lines.filter((l) => l.settlementId === current.id), current.selfPay);
+      const replayed = amountsOf(result.settlement.lines, result.settlement.selfPay);
+      if (sameAmounts(previous, replayed)) continue;
+      const replacement = await this.writeSettlement(manager, result.settlement, "OUT_OF_ORDER", current.id, now);
+      await manager.update(SettlementEntity, { id: current.id }, { status: "SUPERSEDED" });
+      for (const [tier, before] of previous) {
+        const after = replayed.get(tier) ?? ZERO;
+        if (before.equals(after)) continue;
+        await manager.insert(AdjustmentEntity, {
+          claimId: next.id,
+          fromSettlementId: current.id,
+          toSettlementId: replacement.id,
+          tier,
+          before,
+          after,
+          difference: after.minus(before),
+          cause: `earlier claim ${claim.id} (${claim.date}) arrived after it`,
+          createdAt: now,
+        });
+      }
+      await this.audit.record(manager, actor, "settlement.adjust", "claim", next.id, { from: current.id, to: replacement.id, cause: claim.id });
+    }
+    await this.writeYearToDate(manager, ytd, now);
+    await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
+    return created!;
+  }
+
+  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: string, supersedesId: string | null, now: string): Promise<SettlementEntity> {
+    const entity: SettlementEntity = {
+      id: randomUUID(),
+      claimId: settlement.claimId,
+      beneficiaryId: settlement.beneficiaryId,
+      year: settlement.year,
+      date: settlement.date,
+      packId: settlement.packId,
+      packVersion: settlement.packVersion,
+      category: settlement.category,
+      categoriesHeld: settlement.categoriesHeld.join(","),
+      total: settlement.total,
+      policyScope: settlement.policyScope,
+      selfPay: settlement.selfPay,
+      status: "CURRENT",
+      cause,
+      supersedesId,
+      settledAt: now,
+    };
+    await manager.insert(SettlementEntity, entity);
+    await manager.insert(
+      SettlementLineEntity,
+      settlement.lines.map((line, position) => ({
+        settlementId: entity.id,
+        position,
+        tier: line.tier,
+        amount: line.amount,
+        source: line.source,
+        ruleId: line.ruleId,
+        packId: line.packId,
+        packVersion: line.packVersion,
+        clauseDocument: line.citation?.document ?? null,
+        clause: line.citation?.clause ?? null,
+        formula: line.formula,
+        figures: JSON.stringify(line.figures),
+        reason: line.reason,
+        note: line.note.slice(0, 400),
+      })),
+    );
+    return entity;
+  }
+
+  private async writeYearToDate(manager: EntityManager, ytd: YearToDate, now: string): Promise<void> {
+    const existing = new Set((await this.repository.yearToDate(manager, ytd.beneficiaryId, ytd.year)).map((row) => row.tier));
+    for (const tier of TIERS) {
+      const { base, paid } = ytd.tiers[tier];
+      if (existing.has(tier)) await manager.update(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier }, { base, paid, updatedAt: now });
+      else await manager.insert(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier, base, paid, updatedAt: now });
+    }
+  }
+
+  /**
+   * Settles a claim against the stored year without writing anything: what submitting checks, so
+   * that a claim that could not be settled is refused before it is stored.
+   */
+  async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim): Promise<Settlement> {
+    const year = Number(claim.date.slice(0, 4));
+    const pack = this.packs.packFor(jurisdiction, claim.date);
+    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
+    const ytd = toYearToDate(claim.beneficiaryId, year, await this.repository.yearToDate(manager, claim.beneficiaryId, year));
+    return settle(pack, beneficiary, claim, ytd).settlement;
+  }
+
+  /**
+   * A what-if: settles a sequence of claims for a beneficiary (stored, or described inline) with
+   * optional parameter overrides, starting from the stored year when the beneficiary is stored.
+   * Nothing is written.
+   */
+  async simulate(
+    principal: Principal,
+    input: { jurisdiction: string; beneficiaryId?: string | null; beneficiary?: unknown; claims: unknown[]; parameters?: Record<string, string> | null },
+  ): Promise<SimulatedClaim[]> {
+    principal.requireJurisdiction(input.jurisdiction, "input.jurisdiction");
+    if (!this.packs.jurisdictions().includes(input.jurisdiction)) {
+      throw new DomainError("UNKNOWN_PACK", "input.jurisdiction", `input.jurisdiction: 未知辖区 ${input.jurisdiction} / unknown jurisdiction`);
+    }
+    let beneficiary: Beneficiary;
+    const manager = this.dataSource.manager;
+    if (input.beneficiaryId) {
+      const stored = await this.beneficiaries.get(principal, input.beneficiaryId);
+      if (stored.jurisdiction !== input.jurisdiction) throw new DomainError("CONFLICT", "input.jurisdiction", "input.jurisdiction: 与受助人所属辖区不符 / differs from the beneficiary's jurisdiction");
+      beneficiary = await this.beneficiaries.engineBeneficiary(manager, stored.id);
+    } else {
+      beneficiary = readBeneficiary(input.beneficiary, "input.beneficiary");
+    }
+    const years = new Map<number, YearToDate>();
+    const overridden = new Map<CompiledPack, CompiledPack>();
+    const results: SimulatedClaim[] = [];
+    for (const [index, raw] of input.claims.entries()) {
+      const claimId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `claims[${index}]`;
+      try {
+        const claim = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
+        const year = Number(claim.date.slice(0, 4));
+        let ytd = years.get(year);
+        if (!ytd) ytd = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
+        const base = this.packs.packFor(input.jurisdiction, claim.date);
+        let pack = overridden.get(base);
+        if (!pack) {
+          pack = base.withParameters(input.parameters ?? {});
+          overridden.set(base, pack);
+        }
+        const result = settle(pack, beneficiary, claim, ytd);
+        years.set(year, result.yearToDate);
+        results.push({ claimId, settlement: result.settlement, error: null });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ claimId, settlement: null, error });
+      }
+    }
+    return results;
+  }
+
+  /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
+  async annualSummary(principal: Principal, beneficiaryId: string, year: number): Promise<TierPosition[]> {
+    const stored = await this.beneficiaries.get(principal, beneficiaryId);
+    const manager = this.dataSource.manager;
+    const ytd = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
+    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+    let pack: CompiledPack | null = null;
+    let date = `${year}-12-31`;
+    try {
+      pack = this.packs.packFor(stored.jurisdiction, date);
+    } catch {
+      const active = this.packs.activePacks().find((p) => p.id === stored.jurisdiction && p.document.inForce.to && p.document.inForce.to.startsWith(String(year)));
+      if (active) {
+        pack = active;
+        date = active.document.inForce.to!;
+      }
+    }
+    if (!pack) return TIERS.map((tier) => ({ tier, paid: ytd.tiers[tier].paid, base: ytd.tiers[tier].base, ruleId: null, deductibleLeft: null, capLeft: null }));
+    return describeYear(pack, beneficiary, ytd, date, (text) => new Money(text));
+  }
+}
+
+/** The engine's year-to-date state from stored rows (tiers without a row start at 0). */
+export function toYearToDate(beneficiaryId: string, year: number, rows: YearToDateEntity[]): YearToDate {
+  const ytd = emptyYearToDate(beneficiaryId, year);
+  for (const row of rows) ytd.tiers[row.tier as Tier] = { base: row.base, paid: row.paid };
+  return ytd;
+}
+
+/** The amounts of a settlement per tier, plus the self-pay, for comparison. */
+function amountsOf(lines: ReadonlyArray<{ tier: string; amount: Money }>, selfPay: Money): Map<string, Money> {
+  const amounts = new Map<string, Money>(lines.map((l) => [l.tier, l.amount]));
+  amounts.set("selfPay", selfPay);
+  return amounts;
+}
+
+function sameAmounts(a: Map<string, Money>, b: Map<string, Money>): boolean {
+  for (const [key, value] of a) if (!value.equals(b.get(key) ?? ZERO)) return false;
+  return true;
+}

@@ -1,0 +1,207 @@
+/**
+ * GraphQL types of settlements and their explanations.
+ */
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { DateScalar, MoneyScalar } from "../lib/graphql";
+import type { Money } from "../lib/money";
+import { BeneficiaryInput } from "../beneficiary/beneficiary.types";
+import { ClaimInput } from "../claim/claim.types";
+
+@ObjectType({ description: "One tier of a settlement: the amount, and the rule, clause and figures behind it." })
+export class SettlementLine {
+  @Field({ description: "basic, critical, assistance, reassistance, commercial or charity." })
+  tier!: string;
+
+  @Field(() => MoneyScalar)
+  amount!: Money;
+
+  @Field({ description: "COMPUTED by a rule, REPORTED by the partner, or NONE." })
+  source!: string;
+
+  @Field(() => String, { nullable: true })
+  ruleId!: string | null;
+
+  @Field()
+  packId!: string;
+
+  @Field(() => Int)
+  packVersion!: number;
+
+  @Field(() => String, { nullable: true, description: "The policy clause: document number and clause, e.g. 聊政办发〔2022〕5号 三(四)1." })
+  clause!: string | null;
+
+  @Field(() => String, { nullable: true })
+  formula!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: "The figures the formula used (base, deductibleLeft, ratio, capLeft, …), as strings." })
+  figures!: Record<string, string>;
+
+  @Field(() => String, { nullable: true, description: "Why the tier paid nothing: NO_CATEGORY, NO_RULE, RULE_EXCLUDES, UNDER_THRESHOLD, CAP_USED_UP, NOTHING_LEFT, NOT_IN_PACK." })
+  reason!: string | null;
+
+  @Field()
+  note!: string;
+}
+
+@ObjectType({ description: "How a claim was settled across the tiers, under one pack version." })
+export class Settlement {
+  @Field(() => ID, { nullable: true, description: "Null for a what-if that was not stored." })
+  id!: string | null;
+
+  @Field()
+  claimId!: string;
+
+  @Field()
+  beneficiaryId!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field()
+  packId!: string;
+
+  @Field(() => Int)
+  packVersion!: number;
+
+  @Field(() => String, { nullable: true, description: "The category that decided (就高不重复); null for an ordinary insured." })
+  category!: string | null;
+
+  @Field(() => [String])
+  categoriesHeld!: string[];
+
+  @Field(() => MoneyScalar)
+  total!: Money;
+
+  @Field(() => MoneyScalar)
+  policyScope!: Money;
+
+  @Field(() => MoneyScalar)
+  selfPay!: Money;
+
+  @Field({ description: "CURRENT, SUPERSEDED, or SIMULATED for a what-if." })
+  status!: string;
+
+  @Field({ description: "INITIAL, OUT_OF_ORDER (an earlier bill arrived later) or SIMULATED." })
+  cause!: string;
+
+  @Field(() => String, { nullable: true })
+  settledAt!: string | null;
+
+  /** Lines of a what-if travel with it; stored lines are loaded per request. */
+  inlineLines?: SettlementLine[];
+}
+
+@ObjectType({ description: "A change of a tier's amount on a claim, caused by re-settling its year." })
+export class Adjustment {
+  @Field()
+  tier!: string;
+
+  @Field(() => MoneyScalar)
+  before!: Money;
+
+  @Field(() => MoneyScalar)
+  after!: Money;
+
+  @Field(() => MoneyScalar)
+  difference!: Money;
+
+  @Field()
+  fromSettlementId!: string;
+
+  @Field()
+  toSettlementId!: string;
+
+  @Field()
+  cause!: string;
+
+  @Field()
+  createdAt!: string;
+}
+
+@ObjectType()
+export class TierSummary {
+  @Field()
+  tier!: string;
+
+  @Field(() => MoneyScalar)
+  paid!: Money;
+
+  @Field(() => MoneyScalar, { description: "The cumulative base the tier has counted this year." })
+  base!: Money;
+
+  @Field(() => String, { nullable: true, description: "The rule that would apply to a referred inpatient bill at the year's end." })
+  ruleId!: string | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "Null when the rule has no cap or no rule applies." })
+  capLeft!: Money | null;
+
+  @Field(() => MoneyScalar, { nullable: true })
+  deductibleLeft!: Money | null;
+}
+
+@ObjectType()
+export class AnnualSummary {
+  @Field()
+  beneficiaryId!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => [TierSummary])
+  tiers!: TierSummary[];
+}
+
+@ObjectType()
+export class SimulationError {
+  @Field()
+  code!: string;
+
+  @Field()
+  field!: string;
+
+  @Field()
+  message!: string;
+}
+
+@ObjectType({ description: "One claim of a what-if: its settlement, or why it would be refused." })
+export class SimulatedClaim {
+  @Field()
+  claimId!: string;
+
+  @Field(() => Settlement, { nullable: true })
+  settlement!: Settlement | null;
+
+  @Field(() => SimulationError, { nullable: true })
+  error!: SimulationError | null;
+}
+
+@InputType()
+export class ParameterOverride {
+  @Field()
+  id!: string;
+
+  @Field({ description: "The value as the pack writes it: an amount, a ratio or a share." })
+  value!: string;
+}
+
+@InputType({ description: "A what-if: nothing is stored." })
+export class SimulationInput {
+  @Field()
+  jurisdiction!: string;
+
+  @Field(() => String, { nullable: true, description: "A stored beneficiary: the what-if starts from their stored year." })
+  beneficiaryId?: string | null;
+
+  @Field(() => BeneficiaryInput, { nullable: true, description: "Or a beneficiary described inline (jurisdiction and name are ignored)." })
+  beneficiary?: BeneficiaryInput | null;
+
+  @Field(() => [ClaimInput])
+  claims!: ClaimInput[];
+
+  @Field(() => [ParameterOverride], { nullable: true, description: "Pack parameters to try with other values." })
+  parameters?: ParameterOverride[] | null;
+}

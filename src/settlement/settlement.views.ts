@@ -1,0 +1,83 @@
+/**
+ * Turning stored rows and engine results into the GraphQL settlement types.
+ */
+import type { Settlement as EngineSettlement, SettlementLine as EngineLine } from "../engine/types";
+import type { SettlementEntity, SettlementLineEntity } from "./settlement.entity";
+import type { Settlement, SettlementLine } from "./settlement.types";
+
+function clauseText(document: string | null, clause: string | null): string | null {
+  return document && clause ? `${document} ${clause}` : null;
+}
+
+export function storedLineView(line: SettlementLineEntity): SettlementLine {
+  return {
+    tier: line.tier,
+    amount: line.amount,
+    source: line.source,
+    ruleId: line.ruleId,
+    packId: line.packId,
+    packVersion: line.packVersion,
+    clause: clauseText(line.clauseDocument, line.clause),
+    formula: line.formula,
+    figures: JSON.parse(line.figures) as Record<string, string>,
+    reason: line.reason,
+    note: line.note,
+  };
+}
+
+export function engineLineView(line: EngineLine): SettlementLine {
+  return {
+    tier: line.tier,
+    amount: line.amount,
+    source: line.source,
+    ruleId: line.ruleId,
+    packId: line.packId,
+    packVersion: line.packVersion,
+    clause: clauseText(line.citation?.document ?? null, line.citation?.clause ?? null),
+    formula: line.formula,
+    figures: line.figures,
+    reason: line.reason,
+    note: line.note,
+  };
+}
+
+export function storedSettlementView(entity: SettlementEntity): Settlement {
+  return {
+    id: entity.id,
+    claimId: entity.claimId,
+    beneficiaryId: entity.beneficiaryId,
+    year: entity.year,
+    date: entity.date,
+    packId: entity.packId,
+    packVersion: entity.packVersion,
+    category: entity.category,
+    categoriesHeld: entity.categoriesHeld ? entity.categoriesHeld.split(",") : [],
+    total: entity.total,
+    policyScope: entity.policyScope,
+    selfPay: entity.selfPay,
+    status: entity.status,
+    cause: entity.cause,
+    settledAt: entity.settledAt,
+  };
+}
+
+export function simulatedSettlementView(settlement: EngineSettlement): Settlement {
+  return {
+    id: null,
+    claimId: settlement.claimId,
+    beneficiaryId: settlement.beneficiaryId,
+    year: settlement.year,
+    date: settlement.date,
+    packId: settlement.packId,
+    packVersion: settlement.packVersion,
+    category: settlement.category,
+    categoriesHeld: settlement.categoriesHeld,
+    total: settlement.total,
+    policyScope: settlement.policyScope,
+    selfPay: settlement.selfPay,
+    status: "SIMULATED",
+    cause: "SIMULATED",
+    settledAt: null,
+    inlineLines: settlement.lines.map(engineLineView),
+  };
+}
