@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DomainError, isDomainError } from "../lib/errors";
-import { formatAmount } from "../lib/money";
+import { formatAmount, type Money } from "../lib/money";
 import { AnnualAccounts } from "../engine/annual-accounts";
 import { readBeneficiary, readClaim, amountField } from "../engine/input";
 import type { CompiledPack } from "../engine/compiled-pack";
@@ -98,16 +98,19 @@ export function runScenario(scenario: Scenario, registry: PackRegistry, file = "
     if (rawClaim.expectError) {
       return check(false, `expected error ${rawClaim.expectError}, but it was settled (selfPay ${formatAmount(settlement.selfPay)})`, { settlement });
     }
-    const differences = compare(rawClaim, settlement, index);
-    const paid = settlement.lines.filter((line) => !line.amount.isZero()).map((line) => `${line.tier} ${formatAmount(line.amount)}`);
-    const actualText = [...paid, `selfPay ${formatAmount(settlement.selfPay)}`].join(", ");
-    if (differences.length === 0) return check(true, actualText, { settlement });
-    return check(false, `${differences.join("; ")} (actual: ${actualText})`, { settlement });
+    const verdict = judge(rawClaim, settlement, index);
+    return check(verdict.passed, verdict.summary, { settlement });
   });
 }
 
+/** What a settlement must show to be compared with a scenario's expectations. */
+export interface SettledAmounts {
+  lines: ReadonlyArray<{ tier: string; amount: Money }>;
+  selfPay: Money;
+}
+
 /** The differences between a claim's expectations and its settlement, one text per tier. */
-function compare(rawClaim: ScenarioClaim, settlement: Settlement, index: number): string[] {
+export function compare(rawClaim: ScenarioClaim, settlement: SettledAmounts, index: number): string[] {
   const expect = rawClaim.expect ?? {};
   const reported = rawClaim.reported ?? {};
   const differences: string[] = [];
@@ -126,6 +129,15 @@ function compare(rawClaim: ScenarioClaim, settlement: Settlement, index: number)
     if (!settlement.selfPay.equals(expected)) differences.push(`selfPay expected ${formatAmount(expected)} got ${formatAmount(settlement.selfPay)}`);
   }
   return differences;
+}
+
+/** Compares a settlement with the expectations and says so in one line. */
+export function judge(rawClaim: ScenarioClaim, settlement: SettledAmounts, index: number): { passed: boolean; summary: string } {
+  const differences = compare(rawClaim, settlement, index);
+  const paid = settlement.lines.filter((line) => !line.amount.isZero()).map((line) => `${line.tier} ${formatAmount(line.amount)}`);
+  const actualText = [...paid, `selfPay ${formatAmount(settlement.selfPay)}`].join(", ");
+  if (differences.length === 0) return { passed: true, summary: actualText };
+  return { passed: false, summary: `${differences.join("; ")} (actual: ${actualText})` };
 }
 
 /** Runs files and directories of scenarios; a file that cannot be read counts as one failure. */

@@ -1,0 +1,137 @@
+/**
+ * Runs scenario files against a running gateway over GraphQL, exactly as a partner would: the
+ * beneficiary is upserted, each claim submitted and settled, and the stored settlement compared with
+ * the expectations. A claim expected to be refused must be refused with that code and be absent
+ * afterwards. Scenarios that override pack parameters are run as one what-if (simulateSettlement),
+ * since a partner cannot change a pack's figures.
+ *
+ * Ids get a suffix per run, so the same files can be run again against the same database.
+ */
+import * as path from "node:path";
+import { Money } from "../lib/money";
+import { judge, readScenario, scenarioFiles, type ClaimCheck, type Scenario, type ScenarioClaim } from "./scenario";
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
+}
+
+const SETTLEMENT_FIELDS = "selfPay lines { tier amount }";
+
+export class GatewayClient {
+  constructor(
+    private readonly url: string,
+    private readonly key: string,
+  ) {}
+
+  /** Posts a GraphQL operation; returns data or the first error's code and message. */
+  async request<T>(query: string, variables: Record<string, unknown>): Promise<{ data: T | null; error: { code: string; message: string } | null }> {
+    const response = await fetch(`${this.url.replace(/\/$/, "")}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse<T>;
+    if (body.errors?.length) return { data: null, error: { code: body.errors[0].extensions?.code ?? "UNKNOWN", message: body.errors[0].message } };
+    return { data: body.data ?? null, error: null };
+  }
+}
+
+type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string }> };
+
+function amounts(settlement: GatewaySettlement) {
+  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount) })) };
+}
+
+function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {
+  const { expect: _expect, expectError: _expectError, ...claim } = raw;
+  return { ...claim, id: `${raw.id}${suffix}`, beneficiaryId };
+}
+
+function beneficiaryVariables(scenario: Scenario, suffix: string): Record<string, unknown> {
+  const beneficiary = (scenario.beneficiary ?? {}) as { id?: string; identities?: unknown[]; applications?: unknown[] };
+  return { id: `${beneficiary.id}${suffix}`, jurisdiction: scenario.pack, name: String(beneficiary.id), identities: beneficiary.identities ?? [], applications: beneficiary.applications ?? [] };
+}
+
+/** Runs one scenario against the gateway. */
+export async function runScenarioOnGateway(client: GatewayClient, scenario: Scenario, file: string, suffix: string): Promise<ClaimCheck[]> {
+  const name = path.basename(file);
+  const check = (claimId: string, passed: boolean, summary: string): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}` });
+  const refusal = (claim: ScenarioClaim, error: { code: string; message: string }) =>
+    claim.expectError === error.code
+      ? check(claim.id, true, `refused with ${error.code} as expected`)
+      : check(claim.id, false, `${claim.expectError ? `expected error ${claim.expectError}` : "expected a settlement"}, got error ${error.code}: ${error.message}`);
+
+  if (scenario.parameters && Object.keys(scenario.parameters).length > 0) {
+    const beneficiary = beneficiaryVariables(scenario, suffix);
+    const { data, error } = await client.request<{ simulateSettlement: Array<{ claimId: string; settlement: GatewaySettlement | null; error: { code: string; message: string } | null }> }>(
+      `mutation ($input: SimulationInput!) { simulateSettlement(input: $input) { claimId settlement { ${SETTLEMENT_FIELDS} } error { code message } } }`,
+      {
+        input: {
+          jurisdiction: scenario.pack,
+          beneficiary,
+          claims: scenario.claims.map((claim) => claimVariables(claim, String(beneficiary.id), suffix)),
+          parameters: Object.entries(scenario.parameters).map(([id, value]) => ({ id, value: String(value) })),
+        },
+      },
+    );
+    if (error || !data) return scenario.claims.map((claim) => refusal(claim, error ?? { code: "UNKNOWN", message: "no data" }));
+    return scenario.claims.map((claim, index) => {
+      const result = data.simulateSettlement[index];
+      if (result.error) return refusal(claim, result.error);
+      if (claim.expectError) return check(claim.id, false, `expected error ${claim.expectError}, but it was settled`);
+      const verdict = judge(claim, amounts(result.settlement!), index);
+      return check(claim.id, verdict.passed, verdict.summary);
+    });
+  }
+
+  const upsert = await client.request(`mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`, { input: beneficiaryVariables(scenario, suffix) });
+  const beneficiaryId = `${(scenario.beneficiary as { id?: string })?.id}${suffix}`;
+  const checks: ClaimCheck[] = [];
+  for (const [index, claim] of scenario.claims.entries()) {
+    if (upsert.error) {
+      checks.push(refusal(claim, upsert.error));
+      continue;
+    }
+    const variables = claimVariables(claim, beneficiaryId, suffix);
+    const submitted = await client.request(`mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`, { input: variables });
+    const settled = submitted.error
+      ? submitted
+      : await client.request<{ settleClaim: GatewaySettlement }>(`mutation ($id: ID!) { settleClaim(id: $id) { ${SETTLEMENT_FIELDS} } }`, { id: variables.id });
+    if (settled.error) {
+      if (settled.error.code !== "CONFLICT" && submitted.error) {
+        const stored = await client.request<{ claim: { id: string } | null }>(`query ($id: ID!) { claim(id: $id) { id } }`, { id: variables.id });
+        if (stored.data?.claim) {
+          checks.push(check(claim.id, false, `refused with ${settled.error.code} but the claim was stored`));
+          continue;
+        }
+      }
+      checks.push(refusal(claim, settled.error));
+      continue;
+    }
+    if (claim.expectError) {
+      checks.push(check(claim.id, false, `expected error ${claim.expectError}, but it was settled`));
+      continue;
+    }
+    const verdict = judge(claim, amounts((settled.data as { settleClaim: GatewaySettlement }).settleClaim), index);
+    checks.push(check(claim.id, verdict.passed, verdict.summary));
+  }
+  return checks;
+}
+
+/** Runs scenario files and directories against a gateway. */
+export async function runScenarioFilesOnGateway(targets: string[], url: string, key: string, suffix = `~${Date.now().toString(36)}`): Promise<ClaimCheck[]> {
+  const client = new GatewayClient(url, key);
+  const checks: ClaimCheck[] = [];
+  for (const file of scenarioFiles(targets)) {
+    let scenario: Scenario;
+    try {
+      scenario = readScenario(file);
+    } catch (error) {
+      checks.push({ file, scenario: "?", claimId: "-", passed: false, summary: `FAIL ${path.basename(file)}: ${(error as Error).message}` });
+      continue;
+    }
+    checks.push(...(await runScenarioOnGateway(client, scenario, file, suffix)));
+  }
+  return checks;
+}

@@ -1,0 +1,59 @@
+/**
+ * A real gateway for tests: the database migrated, the packs loaded, the HTTP server listening on a
+ * free port, and one key of each role.
+ */
+import { openServices } from "../../src/gateway/bootstrap";
+import { startGateway, type RunningGateway } from "../../src/gateway/server";
+import { createLogger } from "../../src/lib/logger";
+import type { Services } from "../../src/gateway/services";
+import type { TestDatabase } from "./databases";
+
+export interface TestGateway {
+  url: string;
+  services: Services;
+  gateway: RunningGateway;
+  keys: { admin: string; partner: string; otherPartner: string; charity: string };
+  stop(): Promise<void>;
+}
+
+export async function startTestGateway(database: TestDatabase, limits: { maxQueryDepth?: number; maxQueryCost?: number } = {}): Promise<TestGateway> {
+  const config = await database.create();
+  const logger = createLogger("silent");
+  const services = await openServices(config, logger);
+  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: limits.maxQueryDepth ?? 8, maxQueryCost: limits.maxQueryCost ?? 5000 }, logger);
+  const known = services.packs.jurisdictions();
+  const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
+  const keys = {
+    admin: await key("ADMIN", [], "test admin"),
+    partner: await key("PARTNER", ["liaocheng", "yueqing"], "test partner"),
+    otherPartner: await key("PARTNER", ["weihai"], "test weihai partner"),
+    charity: await key("CHARITY", [], "test charity"),
+  };
+  return {
+    url: gateway.url,
+    services,
+    gateway,
+    keys,
+    async stop() {
+      services.packs.stopWatching();
+      await gateway.stop();
+      await services.dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
+
+export interface GraphQLResult<T = Record<string, any>> {
+  status: number;
+  data: T | null;
+  errors: Array<{ message: string; extensions?: Record<string, any> }> | undefined;
+}
+
+/** Posts a GraphQL operation with a key (or none). */
+export async function gql<T = Record<string, any>>(url: string, key: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: T; errors?: GraphQLResult["errors"] };
+  return { status: response.status, data: body.data ?? null, errors: body.errors };
+}
