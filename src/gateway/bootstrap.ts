@@ -10,16 +10,16 @@ import { ENTITIES, MIGRATIONS } from "./schema-parts";
 import { createServices, type Services } from "./services";
 
 /** Opens the database and brings its schema up to date with the reviewed migrations. */
-export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
-  const dataSource = createDataSource(config, { entities: ENTITIES, migrations: MIGRATIONS });
+export async function openDatabase(config: DatabaseConfig, onQuery?: (sql: string) => void): Promise<DataSource> {
+  const dataSource = createDataSource(config, { entities: ENTITIES, migrations: MIGRATIONS, onQuery });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
 }
 
 /** Opens the database, builds the services and loads the rule packs. */
-export async function openServices(config: DatabaseConfig, logger: Logger): Promise<Services> {
-  const dataSource = await openDatabase(config);
+export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void): Promise<Services> {
+  const dataSource = await openDatabase(config, onQuery);
   const services = createServices(dataSource);
   for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
   await services.packs.refresh();

@@ -20,11 +20,14 @@ export function depthLimit(maxDepth: number): ValidationRule {
   });
 }
 
-/** A list field costs its children times its page size (`first`, or 10 when it has no argument). */
+/**
+ * A field costs 1 plus its children, times its size: `first` for a paged connection (whose `edges`
+ * then count once), 10 for any other list.
+ */
 const listAwareEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
   const isList = /^\[.*\]!?$/.test(String(field.type));
-  const pageSize = typeof args.first === "number" ? args.first : isList ? 10 : 1;
-  return 1 + childComplexity * (isList || typeof args.first === "number" ? pageSize : 1);
+  const size = typeof args.first === "number" ? args.first : isList && field.name !== "edges" ? 10 : 1;
+  return 1 + childComplexity * size;
 };
 
 /** Refuses operations whose cost exceeds `maxCost` with code QUERY_TOO_COMPLEX (HTTP 400). */

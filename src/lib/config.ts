@@ -72,7 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: env.HOST || "127.0.0.1",
     logLevel,
     maxQueryDepth: integer(env, "MAX_QUERY_DEPTH", 8, 2, 50, problems),
-    maxQueryCost: integer(env, "MAX_QUERY_COST", 5000, 10, 1_000_000, problems),
+    maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -37,6 +37,14 @@ export function nowIso(): string {
 export interface DataSourceParts {
   entities: Function[];
   migrations: Function[];
+  /** Receives every SQL statement (tests count them to prove batching). */
+  onQuery?: (sql: string) => void;
+}
+
+/** A TypeORM logger that only reports each statement to a callback. */
+function statementLogger(onQuery: (sql: string) => void) {
+  const ignore = () => undefined;
+  return { logQuery: (sql: string) => onQuery(sql), logQueryError: ignore, logQuerySlow: ignore, logSchemaBuild: ignore, logMigration: ignore, log: ignore };
 }
 
 /** Builds (does not open) the DataSource for a configuration. */
@@ -50,6 +58,7 @@ export function createDataSource(config: DatabaseConfig, parts: DataSourceParts)
       migrations: parts.migrations,
       migrationsRun: false,
       synchronize: false,
+      ...(parts.onQuery ? { logging: ["query" as const], logger: statementLogger(parts.onQuery) } : {}),
       // WAL lets readers in other processes work while one writes; the busy timeout makes a
       // second writer (another gateway process) wait for the lock instead of failing at once.
       enableWAL: config.location !== ":memory:",
@@ -66,6 +75,7 @@ export function createDataSource(config: DatabaseConfig, parts: DataSourceParts)
     migrations: parts.migrations,
     migrationsRun: false,
     synchronize: false,
+    ...(parts.onQuery ? { logging: ["query" as const], logger: statementLogger(parts.onQuery) } : {}),
     charset: "utf8mb4_unicode_ci",
     timezone: "Z",
     // DECIMAL stays a string from mysql2 (its default); the transformer makes it a Decimal.

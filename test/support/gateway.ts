@@ -16,11 +16,14 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(database: TestDatabase, limits: { maxQueryDepth?: number; maxQueryCost?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  database: TestDatabase,
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void } = {},
+): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
-  const services = await openServices(config, logger);
-  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: limits.maxQueryDepth ?? 8, maxQueryCost: limits.maxQueryCost ?? 5000 }, logger);
+  const services = await openServices(config, logger, options.onQuery);
+  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
   const keys = {

@@ -1,0 +1,30 @@
+/**
+ * The environment is checked once at start, and every bad variable is reported at once.
+ */
+import { ConfigError, readConfig } from "../src/lib/config";
+
+describe("configuration", () => {
+  it("defaults to SQLite under ./data and port 4000", () => {
+    const config = readConfig({});
+    expect(config.database).toEqual({ kind: "sqlite", location: "./data/gateway.sqlite" });
+    expect(config.port).toBe(4000);
+  });
+
+  it("reads a MySQL URL", () => {
+    expect(readConfig({ DATABASE_URL: "mysql://app:secret@db.internal:3306/medassist" }).database).toEqual({ kind: "mysql", location: "mysql://app:secret@db.internal:3306/medassist" });
+  });
+
+  it("lists every bad variable together", () => {
+    let caught: unknown;
+    try {
+      readConfig({ DATABASE_URL: "postgres://x/y", PORT: "eighty", LOG_LEVEL: "loud", MAX_QUERY_DEPTH: "1" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join("\n")).toMatch(/DATABASE_URL[\s\S]*PORT[\s\S]*MAX_QUERY_DEPTH|DATABASE_URL[\s\S]*LOG_LEVEL/);
+    for (const name of ["DATABASE_URL", "PORT", "LOG_LEVEL", "MAX_QUERY_DEPTH"]) expect(problems.some((p) => p.startsWith(name))).toBe(true);
+  });
+});
