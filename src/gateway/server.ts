@@ -43,6 +43,15 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
   await apollo.start();
 
   app.disable("x-powered-by");
+  // One structured log line per request: enough to trace a partner's call without logging its data.
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  });
   app.get("/", (_req, res) => {
     res.type("html").send(LANDING_PAGE);
   });
