@@ -19,6 +19,10 @@ export class BeneficiaryEntity {
   @Column({ name: "national_id", type: "varchar", length: 32, nullable: true })
   nationalId!: string | null;
 
+  /** The township (乡镇街道) of the household: its township charity fund pays first. */
+  @Column({ type: "varchar", length: 60, nullable: true })
+  township!: string | null;
+
   /** Bumped by every settlement of this person: the update is the per-beneficiary row lock. */
   @Column({ name: "settle_lock", type: "int", default: 0 })
   settleLock!: number;

@@ -17,6 +17,7 @@ export interface BeneficiaryInput {
   jurisdiction: string;
   name: string;
   nationalId?: string | null;
+  township?: string | null;
   identities?: Array<{ category: string; from: string; to?: string | null }>;
   applications?: Array<{ program: string; date: string }>;
 }
@@ -59,6 +60,9 @@ export class BeneficiaryService {
       throw new DomainError("INVALID_INPUT", "input.nationalId", "input.nationalId: 须为 18 位居民身份证号码 / an 18-character resident ID number");
     }
 
+    const township = input.township?.trim() || null;
+    if (township !== null && township.length > 60) throw new DomainError("INVALID_INPUT", "input.township", "input.township: 最多 60 个字符 / at most 60 characters");
+
     return this.transactions.run(async (manager) => {
       const now = nowIso();
       const exists = await this.repository.lock(manager, checked.id);
@@ -68,9 +72,9 @@ export class BeneficiaryService {
         if (existing.jurisdiction !== input.jurisdiction) {
           throw new DomainError("CONFLICT", "input.jurisdiction", `input.jurisdiction: ${checked.id} 属于 ${existing.jurisdiction}，不能改为 ${input.jurisdiction} / a beneficiary's jurisdiction cannot change`);
         }
-        await manager.update(BeneficiaryEntity, { id: checked.id }, { name, nationalId, updatedAt: now });
+        await manager.update(BeneficiaryEntity, { id: checked.id }, { name, nationalId, township, updatedAt: now });
       } else {
-        await manager.insert(BeneficiaryEntity, { id: checked.id, jurisdiction: input.jurisdiction, name, nationalId, settleLock: 0, createdAt: now, updatedAt: now });
+        await manager.insert(BeneficiaryEntity, { id: checked.id, jurisdiction: input.jurisdiction, name, nationalId, township, settleLock: 0, createdAt: now, updatedAt: now });
       }
 
       const periods = await this.repository.periodsOf(manager, [checked.id]);

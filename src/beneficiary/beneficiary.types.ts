@@ -35,6 +35,9 @@ export class Beneficiary {
 
   @Field()
   name!: string;
+
+  @Field(() => String, { nullable: true, description: "The township (乡镇街道): its charity fund pays the household's top-up first." })
+  township!: string | null;
 }
 
 @InputType()
@@ -71,6 +74,9 @@ export class BeneficiaryInput {
 
   @Field(() => String, { nullable: true, description: "18-character resident ID number; shown masked to partners." })
   nationalId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  township?: string | null;
 
   @Field(() => [CategoryPeriodInput], { defaultValue: [] })
   identities!: CategoryPeriodInput[];

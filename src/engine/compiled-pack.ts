@@ -19,6 +19,7 @@ import {
 import { prepareFormula, type Preparation } from "./formulas";
 import { FactSpace } from "./facts";
 import { buildDecisionTable, DecisionTable } from "./rule-selection";
+import { FundOrderRules } from "./fund-order";
 import { TIERS, type Category, type Program, type Tier } from "./vocabulary";
 
 /** The formulas of every rule, prepared with the parameter values in force from `from`. */
@@ -38,6 +39,8 @@ export class CompiledPack {
   readonly space: FactSpace;
   readonly tables: Readonly<Partial<Record<Tier, DecisionTable>>>;
   readonly parameters: ReadonlyMap<string, ResolvedParameter>;
+  /** The order of charity funds, where the pack has a charity tier; null otherwise. */
+  readonly fundOrder: FundOrderRules | null;
   private readonly intervals: FormulaInterval[];
   private readonly rules: RuleDocument[];
 
@@ -59,6 +62,7 @@ export class CompiledPack {
     this.tables = tables;
     this.parameters = parameters;
     this.rules = TIERS.flatMap((tier) => document.tiers[tier]?.rules ?? []);
+    this.fundOrder = document.charityFunding ? new FundOrderRules(document.charityFunding.rules) : null;
     this.intervals = changeDates(parameters).map((from) => ({
       from,
       formulas: new Map(this.rules.map((rule) => [rule.name, prepareFormula(rule, parameters, from)])),
@@ -172,6 +176,16 @@ function semanticProblems(pack: RulePackDocument): string[] {
       });
     });
   }
+  for (const [index, rule] of (pack.charityFunding?.rules ?? []).entries()) {
+    const at = `charityFunding.rules[${index}]`;
+    if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
+    names.add(rule.name);
+    walkConditions(rule.conditions, (fact, value) => {
+      if (fact !== "category") return;
+      for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
+    });
+  }
+  if (pack.charityFunding && !pack.tiers.charity) problems.push("charityFunding: the pack has no charity tier to fund");
   for (const [id, parameter] of Object.entries(pack.parameters)) {
     if (parameter.values) for (const entry of parameter.values) if (!isValidDate(entry.from)) problems.push(`parameters.${id}.values: "${entry.from}" is not a calendar date`);
   }

@@ -74,6 +74,14 @@ export interface TierDocument {
   rules: RuleDocument[];
 }
 
+/** A rule choosing the order in which charity funds pay a top-up (by fund kind). */
+export interface FundOrderRuleDocument {
+  name: string;
+  priority?: number;
+  conditions: Record<string, unknown>;
+  event: { type: "fund-order"; params: { clause: string; label: string; order: Array<"TOWNSHIP" | "CITY"> } };
+}
+
 export interface RulePackDocument {
   $schema?: string;
   id: string;
@@ -88,4 +96,5 @@ export interface RulePackDocument {
   programs?: Array<{ id: Program; name: string; clause: string }>;
   parameters: Record<string, ParameterDocument>;
   tiers: Partial<Record<Tier, TierDocument>>;
+  charityFunding?: { title: string; rules: FundOrderRuleDocument[] };
 }

@@ -6,7 +6,9 @@ import { ClaimEntity } from "../claim/claim.entity";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "../settlement/settlement.entity";
 import { RulePackVersionEntity } from "../rules/rule-pack-version.entity";
 import { ApiKeyEntity, AuditEntryEntity } from "../access/access.entity";
+import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity } from "../charity/charity.entity";
 import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initial-schema";
+import { CharityLedger1731100000000 } from "../../migrations/1731100000000-charity-ledger";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -20,6 +22,10 @@ export const ENTITIES: Function[] = [
   RulePackVersionEntity,
   ApiKeyEntity,
   AuditEntryEntity,
+  CharityFundEntity,
+  LedgerEntryEntity,
+  EntitlementEntity,
+  MoneyRequestEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000];
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000];

@@ -19,6 +19,9 @@ import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, depthLimit } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
+import { renderStatementPage } from "../charity/statement.page";
+import { maskNationalId } from "../access/principal";
+import { DomainError } from "../lib/errors";
 
 export interface RunningGateway {
   url: string;
@@ -63,6 +66,31 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
     } catch (error) {
       logger.error({ err: error }, "health check: database unreachable");
       res.status(503).json({ status: "database unreachable", database: "error", packs });
+    }
+  });
+  // The printable 化解清单: the same keys and access rules as GraphQL.
+  app.get("/statements/:beneficiaryId/:year", async (req, res) => {
+    const principal = await services.apiKeys.authenticate(req.headers.authorization);
+    if (!principal) {
+      res.status(401).type("text/plain; charset=utf-8").send(unauthenticated().message);
+      return;
+    }
+    const year = Number(req.params.year);
+    if (!/^\d{4}$/.test(req.params.year)) {
+      res.status(400).type("text/plain; charset=utf-8").send("year: YYYY");
+      return;
+    }
+    try {
+      const statement = await services.charity.statement(principal, req.params.beneficiaryId, year);
+      if (!principal.seesNationalIds) statement.beneficiary.nationalId = maskNationalId(statement.beneficiary.nationalId);
+      res.type("html").send(renderStatementPage(statement, new Date().toISOString().slice(0, 16).replace("T", " ")));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === "NOT_FOUND" ? 404 : error.code === "FORBIDDEN" ? 403 : 400).type("text/plain; charset=utf-8").send(error.message);
+        return;
+      }
+      logger.error({ err: error }, "statement page failed");
+      res.status(500).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
     }
   });
   app.use(

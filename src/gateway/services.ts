@@ -9,6 +9,7 @@ import { RulePackService } from "../rules/rule-pack.service";
 import { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { SettlementService } from "../settlement/settlement.service";
 import { ClaimService } from "../claim/claim.service";
+import { CharityService } from "../charity/charity.service";
 
 export interface Services {
   dataSource: DataSource;
@@ -19,6 +20,7 @@ export interface Services {
   beneficiaries: BeneficiaryService;
   settlements: SettlementService;
   claims: ClaimService;
+  charity: CharityService;
 }
 
 export function createServices(dataSource: DataSource): Services {
@@ -29,5 +31,8 @@ export function createServices(dataSource: DataSource): Services {
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
   const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
   const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims };
+  const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
+  // A household's top-up entitlement follows its settlements, in the same transaction.
+  settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity };
 }

@@ -101,6 +101,19 @@ export class RulePackService {
     return this.registry.packFor(jurisdiction, date);
   }
 
+  /**
+   * The pack for reading a whole natural year (annual summaries, charity order): the version in
+   * force on the year's last day, or else the newest active version in force on some day of it.
+   */
+  packForYear(jurisdiction: string, year: number): CompiledPack | null {
+    try {
+      return this.registry.packFor(jurisdiction, `${year}-12-31`);
+    } catch {
+      const first = `${year}-01-01`;
+      return this.registry.versions(jurisdiction).find((p) => p.document.inForce.appliesFrom <= `${year}-12-31` && (p.document.inForce.to === null || p.document.inForce.to >= first)) ?? null;
+    }
+  }
+
   /** The ids of the jurisdictions with an active pack. */
   jurisdictions(): string[] {
     return this.registry.ids();

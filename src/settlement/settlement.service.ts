@@ -34,9 +34,14 @@ export interface SimulatedClaim {
   error: DomainError | null;
 }
 
+/** Work that must happen in the same transaction as every settlement of a year (e.g. entitlements). */
+export type AfterSettlement = (manager: EntityManager, claim: ClaimEntity) => Promise<void>;
+
 export class SettlementService {
   readonly repository = new SettlementRepository();
   private readonly claims = new ClaimRepository();
+  /** Called after a claim's year was settled, inside the same transaction. */
+  readonly afterSettlement: AfterSettlement[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -58,6 +63,7 @@ export class SettlementService {
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
       const settled = await this.settleYear(manager, claim, principal.keyId);
+      for (const hook of this.afterSettlement) await hook(manager, claim);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
     });
@@ -245,17 +251,9 @@ export class SettlementService {
     const manager = this.dataSource.manager;
     const ytd = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
-    let pack: CompiledPack | null = null;
-    let date = `${year}-12-31`;
-    try {
-      pack = this.packs.packFor(stored.jurisdiction, date);
-    } catch {
-      const active = this.packs.activePacks().find((p) => p.id === stored.jurisdiction && p.document.inForce.to && p.document.inForce.to.startsWith(String(year)));
-      if (active) {
-        pack = active;
-        date = active.document.inForce.to!;
-      }
-    }
+    const pack = this.packs.packForYear(stored.jurisdiction, year);
+    const yearEnd = `${year}-12-31`;
+    const date = pack && pack.document.inForce.to !== null && pack.document.inForce.to < yearEnd ? pack.document.inForce.to : yearEnd;
     if (!pack) return TIERS.map((tier) => ({ tier, paid: ytd.tiers[tier].paid, base: ytd.tiers[tier].base, ruleId: null, deductibleLeft: null, capLeft: null }));
     return describeYear(pack, beneficiary, ytd, date, (text) => new Money(text));
   }

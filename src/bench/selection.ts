@@ -1,0 +1,101 @@
+/**
+ * What the three rule selectors share: the facts a claim presents to the rules, the engine's own
+ * choice (its decision table), and settling a claim with rules chosen by someone else.
+ *
+ * The baselines must differ from the engine in rule selection only, so they do not re-implement
+ * settlement: they hand their choices to the engine's own `settle` through a view of the pack whose
+ * decision tables answer with those choices. Formulas, parameters, rounding, year-to-date and
+ * explanations are then exactly the engine's.
+ */
+import type { CompiledPack } from "../engine/compiled-pack";
+import type { AnnualAccounts } from "../engine/annual-accounts";
+import type { RuleFacts } from "../engine/facts";
+import type { RuleDocument } from "../engine/pack-document";
+import { DecisionTable } from "../engine/rule-selection";
+import { categoriesOn, chooseCategory } from "../engine/settle";
+import type { Beneficiary, Claim, Settlement } from "../engine/types";
+import { NO_CATEGORY, TIERS, type Program, type Tier } from "../engine/vocabulary";
+import { yearOf } from "../lib/dates";
+
+/** A generated claim with its beneficiary and the pack (with benchmark parameters) that settles it. */
+export interface BenchClaim {
+  pack: CompiledPack;
+  beneficiary: Beneficiary;
+  claim: Claim;
+}
+
+/** Chooses a tier's rule for a claim; null when no rule applies. */
+export type RuleSelector = (pack: CompiledPack, tier: Tier, facts: RuleFacts) => Promise<RuleDocument | null>;
+
+/** The parts of a claim that rules look at (a claim being generated has no amounts yet). */
+export type ClaimSituation = Pick<Claim, "date" | "kind" | "referred" | "inProvince" | "guidanceFollowed">;
+
+/**
+ * The facts the rules see for a claim, derived as `settle` derives them: the category in force on
+ * the claim date by the pack's precedence (NONE when the person holds none of the pack's), the
+ * claim's kind and flags, and the pack's programmes applied for in the claim's natural year.
+ */
+export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim: ClaimSituation): RuleFacts {
+  const year = yearOf(claim.date);
+  const applications: Program[] = [];
+  for (const application of beneficiary.applications) {
+    if (yearOf(application.date) === year && pack.programs.includes(application.program)) applications.push(application.program);
+  }
+  return {
+    category: chooseCategory(pack, categoriesOn(beneficiary, claim.date)) ?? NO_CATEGORY,
+    kind: claim.kind,
+    referred: claim.referred,
+    inProvince: claim.inProvince,
+    guidanceFollowed: claim.guidanceFollowed,
+    applications,
+  };
+}
+
+/** The rule the engine's decision table holds for these facts (null: no rule, or no such tier). */
+export function engineChoice(pack: CompiledPack, tier: Tier, facts: RuleFacts): RuleDocument | null {
+  const table = pack.tables[tier];
+  if (!table) return null;
+  const index = pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications));
+  return table.choose(index);
+}
+
+/** A decision table that answers every question with one rule chosen beforehand. */
+class ChosenRule extends DecisionTable {
+  constructor(private readonly rule: RuleDocument | null) {
+    super([]);
+  }
+
+  override choose(): RuleDocument | null {
+    return this.rule;
+  }
+}
+
+/**
+ * The pack as `settle` sees it for one claim, with the tables replaced by the given choices. Every
+ * other member (formulas by date, parameters, precedence, dates in force) comes from the pack itself
+ * through the prototype chain, so the arithmetic cannot drift from the engine's.
+ */
+function packWithChoices(pack: CompiledPack, chosen: Partial<Record<Tier, RuleDocument | null>>): CompiledPack {
+  const tables: Partial<Record<Tier, DecisionTable>> = {};
+  for (const tier of TIERS) {
+    // A tier the pack lacks stays absent, so that settle still says NOT_IN_PACK for it.
+    if (pack.tables[tier]) tables[tier] = new ChosenRule(chosen[tier] ?? null);
+  }
+  return Object.create(pack, { tables: { value: tables } }) as CompiledPack;
+}
+
+/**
+ * Settles a claim with rules chosen by `select`, one call per tier, awaited in turn. A tier that a
+ * partner reported is not asked: `settle` takes the reported amount without looking at any rule,
+ * and a baseline that ran the rules anyway would be slowed by work the engine does not do.
+ */
+export async function settleSelecting(accounts: AnnualAccounts, item: BenchClaim, select: RuleSelector): Promise<Settlement> {
+  const { pack, beneficiary, claim } = item;
+  const facts = ruleFactsFor(pack, beneficiary, claim);
+  const chosen: Partial<Record<Tier, RuleDocument | null>> = {};
+  for (const tier of TIERS) {
+    if (!pack.tables[tier] || claim.reported[tier] !== undefined) continue;
+    chosen[tier] = await select(pack, tier, facts);
+  }
+  return accounts.settle(packWithChoices(pack, chosen), beneficiary, claim);
+}

@@ -1,0 +1,138 @@
+/**
+ * GraphQL: the charity federation's funds, entitlements, allocations, reports and statements.
+ */
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { DomainError } from "../lib/errors";
+import { decodeCursor, encodeCursor, DateScalar } from "../lib/graphql";
+import { Money } from "../lib/money";
+import { maskNationalId } from "../access/principal";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import type { CharityFundEntity, EntitlementEntity } from "./charity.entity";
+import {
+  AllocationPlanPart,
+  AllocationResult,
+  CharityEntitlement,
+  CharityFund,
+  CharityFundInput,
+  EntitlementConnection,
+  FundIncomeInput,
+  FundReport,
+  FundTransferInput,
+  LedgerConnection,
+  LedgerResult,
+  ResolutionStatement,
+  ReversalInput,
+} from "./charity.types";
+
+const STATUSES = ["OPEN", "PARTIAL", "RESOLVED", "OVER_ALLOCATED"];
+
+function pageSize(first: number): number {
+  if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
+  return first;
+}
+
+@Resolver(() => CharityFund)
+export class CharityResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => [CharityFund], { description: "The funds the key may see, with their balances." })
+  charityFunds(@Ctx() { principal }: GatewayContext, @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string): Promise<CharityFundEntity[]> {
+    return this.services.charity.funds(principal, jurisdiction);
+  }
+
+  @FieldResolver(() => LedgerConnection, { description: "The fund's ledger, newest first." })
+  async ledger(
+    @Root() fund: CharityFundEntity,
+    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<LedgerConnection> {
+    const limit = pageSize(first);
+    const beforeId = after ? Number(decodeCursor(after)) : undefined;
+    const rows = await this.services.charity.repository.ledgerPage(this.services.dataSource.manager, fund.id, limit, beforeId);
+    const page = rows.slice(0, limit);
+    return {
+      edges: page.map((node) => ({ cursor: encodeCursor(String(node.id)), node })),
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null },
+    };
+  }
+
+  @Query(() => EntitlementConnection, { description: "Households waiting for a top-up, largest outstanding first." })
+  async charityEntitlements(
+    @Ctx() { principal }: GatewayContext,
+    @Arg("status", () => [String], { nullable: true, description: "OPEN, PARTIAL, RESOLVED, OVER_ALLOCATED; default OPEN and PARTIAL." }) status?: string[],
+    @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string,
+    @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<EntitlementConnection> {
+    const limit = pageSize(first);
+    const statuses = status ?? ["OPEN", "PARTIAL"];
+    for (const s of statuses) if (!STATUSES.includes(s)) throw new DomainError("INVALID_INPUT", "status", `status: ${STATUSES.join(", ")}`);
+    const visible = principal.visibleJurisdictions;
+    const jurisdictions = jurisdiction ? (visible && !visible.includes(jurisdiction) ? [] : [jurisdiction]) : visible;
+    let cursor: { outstanding: string; id: string } | undefined;
+    if (after) {
+      const [outstanding, ...id] = decodeCursor(after).split("|");
+      cursor = { outstanding, id: id.join("|") };
+    }
+    const rows = await this.services.charity.repository.entitlementPage(this.services.dataSource.manager, { statuses, jurisdictions, limit, after: cursor });
+    const page = rows.slice(0, limit);
+    const cursorOf = (e: EntitlementEntity) => encodeCursor(`${e.outstanding.toFixed(2)}|${e.id}`);
+    return { edges: page.map((node) => ({ cursor: cursorOf(node), node })), pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null } };
+  }
+
+  @Query(() => FundReport, { description: "A fund's income, allocations and households served between two dates." })
+  fundReport(
+    @Arg("fundId") fundId: string,
+    @Arg("from", () => DateScalar) from: string,
+    @Arg("to", () => DateScalar) to: string,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<FundReport> {
+    return this.services.charity.fundReport(principal, fundId, from, to);
+  }
+
+  @Query(() => ResolutionStatement, { description: "化解清单 of a household's year." })
+  async resolutionStatement(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<ResolutionStatement> {
+    const statement = await this.services.charity.statement(principal, beneficiaryId, year);
+    return { ...statement, beneficiary: { ...statement.beneficiary, nationalId: principal.seesNationalIds ? statement.beneficiary.nationalId : maskNationalId(statement.beneficiary.nationalId) } };
+  }
+
+  @Mutation(() => CharityFund, { description: "Opens a fund (ADMIN, CHARITY); the same details again return it." })
+  createCharityFund(@Arg("input", () => CharityFundInput) input: CharityFundInput, @Ctx() { principal }: GatewayContext): Promise<CharityFundEntity> {
+    return this.services.charity.createFund(principal, input);
+  }
+
+  @Mutation(() => LedgerResult, { description: "Records a donation or grant into a fund (CHARITY, ADMIN)." })
+  recordFundIncome(@Arg("input", () => FundIncomeInput) input: FundIncomeInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+    return this.services.charity.recordIncome(principal, { ...input, amount: input.amount.toFixed(2) });
+  }
+
+  @Mutation(() => LedgerResult, { description: "Moves money between two funds: two ledger entries in one transaction (CHARITY, ADMIN)." })
+  transferBetweenFunds(@Arg("input", () => FundTransferInput) input: FundTransferInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+    return this.services.charity.transfer(principal, { ...input, amount: input.amount.toFixed(2) });
+  }
+
+  @Mutation(() => AllocationResult, { description: "Allocates top-up money to a household's entitlement (CHARITY only), in the pack's fund order or by a plan." })
+  async allocateCharity(
+    @Arg("entitlementId", () => ID) entitlementId: string,
+    @Arg("requestId") requestId: string,
+    @Arg("reason") reason: string,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("plan", () => [AllocationPlanPart], { nullable: true }) plan?: AllocationPlanPart[],
+  ): Promise<AllocationResult> {
+    const result = await this.services.charity.allocate(principal, { requestId, entitlementId, reason, plan: plan?.map((p) => ({ fundId: p.fundId, amount: p.amount.toFixed(2) })) ?? null });
+    const entitlement = (await this.services.charity.repository.entitlement(this.services.dataSource.manager, result.entitlementId))!;
+    return {
+      ...result,
+      parts: result.parts.map((p) => ({ ...p, amount: new Money(p.amount) })),
+      allocated: new Money(result.allocated),
+      shortfall: new Money(result.shortfall),
+      entitlement: entitlement as CharityEntitlement,
+    };
+  }
+
+  @Mutation(() => LedgerResult, { description: "Reverses a ledger entry once, by a new entry pointing at it (CHARITY, ADMIN)." })
+  reverseLedgerEntry(@Arg("input", () => ReversalInput) input: ReversalInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+    return this.services.charity.reverse(principal, input);
+  }
+}
