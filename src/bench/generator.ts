@@ -185,10 +185,12 @@ export function describeClaims(claims: readonly BenchClaim[]): string[] {
   const byPack = new Map<string, number>();
   const byKind = new Map<string, number>();
   const categoriesByPack = new Map<string, Set<string>>();
+  const packs = new Map<string, CompiledPack>();
   const reported = new Map<string, number>();
   let flagsFalse = 0;
   for (const { pack, beneficiary, claim } of claims) {
     byPack.set(pack.id, (byPack.get(pack.id) ?? 0) + 1);
+    packs.set(pack.id, pack);
     byKind.set(claim.kind, (byKind.get(claim.kind) ?? 0) + 1);
     const facts = ruleFactsFor(pack, beneficiary, claim);
     const seen = categoriesByPack.get(pack.id) ?? new Set<string>();
@@ -201,7 +203,7 @@ export function describeClaims(claims: readonly BenchClaim[]): string[] {
   return [
     `by pack: ${list(byPack)}`,
     `by kind: ${CLAIM_KINDS.map((kind) => `${kind} ${byKind.get(kind) ?? 0}`).join(", ")}; with a false flag: ${flagsFalse}`,
-    `categories in force (incl. NONE): ${[...categoriesByPack].map(([id, set]) => `${id} ${set.size}/${[...claims].find((c) => c.pack.id === id)!.pack.precedence.length + 1}`).join(", ")}`,
+    `categories in force (incl. NONE): ${[...categoriesByPack].map(([id, set]) => `${id} ${set.size}/${packs.get(id)!.precedence.length + 1}`).join(", ")}`,
     `reported tiers: ${list(reported)}`,
   ];
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { DomainError, isDomainError } from "../lib/errors";
 import { compilePack, type CompiledPack } from "./compiled-pack";
 import { PackRegistry } from "./pack-registry";
-import { readScenario, runScenario, scenarioFiles } from "../scenario/scenario";
+import { readScenario, runScenario, scenarioFiles, type Scenario } from "../scenario/scenario";
 
 export interface RefusedPack {
   file: string;
@@ -31,21 +31,51 @@ export async function loadPackFile(file: string): Promise<CompiledPack> {
   return compilePack(document, path.basename(file));
 }
 
+/** What running a pack's scenarios found. */
+export interface PackScenarioReport {
+  /** One line per failing claim. */
+  failures: string[];
+  /** Names of stored scenarios that attached scenarios replaced. */
+  replaced: string[];
+  /** How many claims were checked. */
+  checked: number;
+}
+
 /**
- * Runs the scenarios written for a pack (those whose `pack` is its id and whose claims fall in its
- * dates) against it alone. Returns the failures, one line each.
+ * Runs the scenarios written for a pack (those of `scenariosDir` whose `pack` is its id) and any
+ * attached ones against the pack alone. An attached scenario with the same `name` as a stored one
+ * replaces it: that is how a new version states the new expectations of a case whose figures it
+ * changes.
  */
-export function packScenarioFailures(pack: CompiledPack, scenariosDir: string | null): string[] {
-  if (!scenariosDir || !fs.existsSync(scenariosDir)) return [];
+export function checkPackScenarios(pack: CompiledPack, scenariosDir: string | null, attached: Scenario[] = []): PackScenarioReport {
   const registry = new PackRegistry();
   registry.add(pack);
-  const failures: string[] = [];
-  for (const file of scenarioFiles([scenariosDir])) {
-    const scenario = readScenario(file);
-    if (scenario.pack !== pack.id) continue;
-    for (const check of runScenario(scenario, registry, file)) if (!check.passed) failures.push(check.summary);
+  const attachedNames = new Set(attached.map((s) => s.name));
+  const report: PackScenarioReport = { failures: [], replaced: [], checked: 0 };
+  const run = (scenario: Scenario, file: string) => {
+    for (const check of runScenario(scenario, registry, file)) {
+      report.checked++;
+      if (!check.passed) report.failures.push(check.summary);
+    }
+  };
+  if (scenariosDir && fs.existsSync(scenariosDir)) {
+    for (const file of scenarioFiles([scenariosDir])) {
+      const scenario = readScenario(file);
+      if (scenario.pack !== pack.id) continue;
+      if (attachedNames.has(scenario.name)) report.replaced.push(scenario.name);
+      else run(scenario, file);
+    }
   }
-  return failures;
+  attached.forEach((scenario, index) => {
+    if (scenario.pack !== pack.id) report.failures.push(`FAIL attached scenario ${index} "${scenario.name}": it is for pack ${scenario.pack}, not ${pack.id}`);
+    else run(scenario, `attached[${index}]`);
+  });
+  return report;
+}
+
+/** The failures of a pack's own scenarios (see checkPackScenarios). */
+export function packScenarioFailures(pack: CompiledPack, scenariosDir: string | null): string[] {
+  return checkPackScenarios(pack, scenariosDir).failures;
 }
 
 /** Loads every `*.json` pack of a directory; packs that fail are refused, the rest registered. */

@@ -7,7 +7,7 @@ import { createDataSource } from "../lib/db";
 import type { DatabaseConfig } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { ENTITIES, MIGRATIONS } from "./schema-parts";
-import { createServices, type Services } from "./services";
+import { createServices, type ServiceOptions, type Services } from "./services";
 
 /** Opens the database and brings its schema up to date with the reviewed migrations. */
 export async function openDatabase(config: DatabaseConfig, onQuery?: (sql: string) => void): Promise<DataSource> {
@@ -18,9 +18,9 @@ export async function openDatabase(config: DatabaseConfig, onQuery?: (sql: strin
 }
 
 /** Opens the database, builds the services and loads the rule packs. */
-export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void): Promise<Services> {
+export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void, options: ServiceOptions = {}): Promise<Services> {
   const dataSource = await openDatabase(config, onQuery);
-  const services = createServices(dataSource);
+  const services = createServices(dataSource, options);
   for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
   await services.packs.refresh();
   logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");

@@ -9,6 +9,7 @@ import { ApiKeyEntity, AuditEntryEntity } from "../access/access.entity";
 import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity } from "../charity/charity.entity";
 import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initial-schema";
 import { CharityLedger1731100000000 } from "../../migrations/1731100000000-charity-ledger";
+import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule-governance";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -28,4 +29,4 @@ export const ENTITIES: Function[] = [
   MoneyRequestEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000];
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000];

@@ -10,6 +10,7 @@ import { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { SettlementService } from "../settlement/settlement.service";
 import { ClaimService } from "../claim/claim.service";
 import { CharityService } from "../charity/charity.service";
+import { RuleGovernanceService } from "../rules/rule-governance.service";
 
 export interface Services {
   dataSource: DataSource;
@@ -21,9 +22,15 @@ export interface Services {
   settlements: SettlementService;
   claims: ClaimService;
   charity: CharityService;
+  governance: RuleGovernanceService;
 }
 
-export function createServices(dataSource: DataSource): Services {
+export interface ServiceOptions {
+  /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
+  scenariosDir?: string | null;
+}
+
+export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
   const transactions = new TransactionRunner(dataSource);
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(dataSource, audit);
@@ -34,5 +41,6 @@ export function createServices(dataSource: DataSource): Services {
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
   // A household's top-up entitlement follows its settlements, in the same transaction.
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity };
+  const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance };
 }

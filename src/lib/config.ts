@@ -19,6 +19,8 @@ export interface GatewayConfig {
   maxQueryCost: number;
   /** How often, in seconds, a gateway looks for rule pack versions activated by another instance. */
   packRefreshSeconds: number;
+  /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
+  scenariosDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxQueryDepth: integer(env, "MAX_QUERY_DEPTH", 8, 2, 50, problems),
     maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
+    scenariosDir: env.SCENARIOS_DIR || null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

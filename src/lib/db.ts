@@ -100,6 +100,28 @@ export class TransactionRunner {
     return this.dataSource.options.type === "better-sqlite3";
   }
 
+  /**
+   * Runs reads that must see one consistent state and change nothing (a preview of a rule change):
+   * a read-only snapshot transaction on MySQL, rolled back; on SQLite, queued between writers.
+   */
+  async readOnly<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isSqlite) {
+      const result = this.queue.then(() => work(this.dataSource.manager));
+      this.queue = result.catch(() => undefined);
+      return result;
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      await runner.query("START TRANSACTION READ ONLY");
+      return await work(runner.manager);
+    } finally {
+      await runner.query("ROLLBACK").catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.isSqlite) return this.dataSource.transaction("READ COMMITTED", work);
     const result = this.queue.then(() => this.dataSource.transaction(work));

@@ -38,4 +38,15 @@ export class RulePackVersionEntity {
 
   @Column({ name: "activated_at", type: "varchar", length: 30, nullable: true })
   activatedAt!: string | null;
+
+  /** The version whose activation retired this one; a rollback of that version re-activates it. */
+  @Column({ name: "retired_by", type: "int", nullable: true })
+  retiredBy!: number | null;
+
+  @Column({ name: "retired_at", type: "varchar", length: 30, nullable: true })
+  retiredAt!: string | null;
+
+  /** The scenarios attached when the version was published, as JSON. */
+  @Column({ type: "text", nullable: true })
+  scenarios!: string | null;
 }

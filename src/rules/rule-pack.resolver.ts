@@ -1,10 +1,37 @@
 /**
- * GraphQL: the rule pack versions a gateway knows.
+ * GraphQL: rule pack versions, and their governance (publish, preview, activate, roll back) and
+ * the audit log, for administrators.
  */
-import { Ctx, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { DomainError } from "../lib/errors";
+import { decodeCursor, encodeCursor } from "../lib/graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import { RulePack } from "./rule-pack.types";
+import type { RulePackVersionEntity } from "./rule-pack-version.entity";
+import { AuditConnection, PackPreview, PublishResult, RulePack } from "./rule-pack.types";
+
+/** The GraphQL view of a stored version. */
+export function rulePackView(v: RulePackVersionEntity): RulePack {
+  const document = JSON.parse(v.document);
+  return {
+    id: v.packId,
+    version: v.version,
+    status: v.status,
+    title: document.title,
+    jurisdictionName: document.jurisdiction.name,
+    sourceDocument: document.source.document,
+    appliesFrom: v.inForceFrom,
+    inForceTo: v.inForceTo,
+    hash: v.hash,
+    publishedAt: v.publishedAt,
+    activatedAt: v.activatedAt,
+    publishedBy: v.publishedBy,
+    retiredBy: v.retiredBy,
+    retiredAt: v.retiredAt,
+    document,
+  };
+}
 
 @Resolver(() => RulePack)
 export class RulePackResolver {
@@ -13,23 +40,42 @@ export class RulePackResolver {
   @Query(() => [RulePack], { description: "Every version of every pack the key may see, newest first per pack." })
   async rulePacks(@Ctx() { principal }: GatewayContext): Promise<RulePack[]> {
     const versions = await this.services.packs.listVersions();
-    return versions
-      .filter((v) => principal.canSee(v.packId))
-      .map((v) => {
-        const document = JSON.parse(v.document);
-        return {
-          id: v.packId,
-          version: v.version,
-          status: v.status,
-          title: document.title,
-          jurisdictionName: document.jurisdiction.name,
-          sourceDocument: document.source.document,
-          appliesFrom: v.inForceFrom,
-          inForceTo: v.inForceTo,
-          hash: v.hash,
-          publishedAt: v.publishedAt,
-          activatedAt: v.activatedAt,
-        };
-      });
+    return versions.filter((v) => principal.canSee(v.packId)).map(rulePackView);
+  }
+
+  @Mutation(() => PublishResult, { description: "Publishes a new version as a DRAFT after checking it (ADMIN). Attached scenarios replace stored ones of the same name." })
+  async publishRulePack(
+    @Arg("document", () => GraphQLJSONObject) document: Record<string, unknown>,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("scenarios", () => [GraphQLJSONObject], { nullable: true }) scenarios?: Array<Record<string, unknown>>,
+  ): Promise<PublishResult> {
+    const report = await this.services.governance.publish(principal, document, scenarios ?? []);
+    return { pack: rulePackView(report.version), scenariosChecked: report.scenariosChecked, scenariosReplaced: report.scenariosReplaced };
+  }
+
+  @Query(() => PackPreview, { description: "What a version would change on the stored settlements of its jurisdiction (ADMIN)." })
+  previewRulePack(@Arg("id") id: string, @Arg("version", () => Int) version: number, @Ctx() { principal }: GatewayContext): Promise<PackPreview> {
+    return this.services.governance.preview(principal, id, version);
+  }
+
+  @Mutation(() => RulePack, { description: "Activates a version atomically; other gateway instances follow within seconds (ADMIN)." })
+  async activateRulePack(@Arg("id") id: string, @Arg("version", () => Int) version: number, @Ctx() { principal }: GatewayContext): Promise<RulePack> {
+    return rulePackView(await this.services.governance.activate(principal, id, version));
+  }
+
+  @Mutation(() => [RulePack], { description: "Re-activates the version(s) the latest activation retired (ADMIN). Returns the active versions." })
+  async rollbackRulePack(@Arg("id") id: string, @Ctx() { principal }: GatewayContext): Promise<RulePack[]> {
+    return (await this.services.governance.rollback(principal, id)).map(rulePackView);
+  }
+
+  @Query(() => AuditConnection, { description: "The audit log, newest first (ADMIN)." })
+  async auditLog(@Ctx() { principal }: GatewayContext, @Arg("first", () => Int, { defaultValue: 20 }) first = 20, @Arg("after", () => String, { nullable: true }) after?: string): Promise<AuditConnection> {
+    if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
+    const rows = await this.services.governance.auditLog(principal, first, after ? Number(decodeCursor(after)) : undefined);
+    const page = rows.slice(0, first);
+    return {
+      edges: page.map((row) => ({ cursor: encodeCursor(String(row.id)), node: { ...row, detail: JSON.parse(row.detail) } })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null },
+    };
   }
 }

@@ -2,7 +2,10 @@
  * GraphQL types of rule packs.
  */
 import { Field, Int, ObjectType } from "type-graphql";
-import { DateScalar } from "../lib/graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { DateScalar, MoneyScalar } from "../lib/graphql";
+import type { Money } from "../lib/money";
+import { PageInfo } from "../beneficiary/beneficiary.types";
 
 @ObjectType({ description: "A version of a jurisdiction's rule pack." })
 export class RulePack {
@@ -38,4 +41,139 @@ export class RulePack {
 
   @Field(() => String, { nullable: true })
   activatedAt!: string | null;
+
+  @Field()
+  publishedBy!: string;
+
+  @Field(() => Int, { nullable: true, description: "The version whose activation retired this one." })
+  retiredBy!: number | null;
+
+  @Field(() => String, { nullable: true })
+  retiredAt!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: "The pack document as published." })
+  document!: Record<string, unknown>;
+}
+
+@ObjectType()
+export class PublishResult {
+  @Field(() => RulePack)
+  pack!: RulePack;
+
+  @Field(() => Int, { description: "Scenario claims checked against the version." })
+  scenariosChecked!: number;
+
+  @Field(() => [String], { description: "Stored scenarios replaced by attached ones of the same name." })
+  scenariosReplaced!: string[];
+}
+
+@ObjectType()
+export class TierChange {
+  @Field({ description: "A tier, or selfPay." })
+  tier!: string;
+
+  @Field(() => MoneyScalar)
+  before!: Money;
+
+  @Field(() => MoneyScalar)
+  after!: Money;
+
+  @Field(() => MoneyScalar)
+  difference!: Money;
+}
+
+@ObjectType()
+export class HouseholdChange {
+  @Field()
+  beneficiaryId!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => MoneyScalar)
+  selfPayChange!: Money;
+
+  @Field(() => [TierChange])
+  tierChanges!: TierChange[];
+}
+
+@ObjectType()
+export class PreviewRefusal {
+  @Field()
+  claimId!: string;
+
+  @Field()
+  code!: string;
+
+  @Field()
+  message!: string;
+}
+
+@ObjectType({ description: "What a version would change on stored settlements; nothing is written." })
+export class PackPreview {
+  @Field()
+  packId!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => Int)
+  householdsExamined!: number;
+
+  @Field(() => Int)
+  settlementsExamined!: number;
+
+  @Field(() => Int)
+  settlementsChanged!: number;
+
+  @Field(() => [TierChange], { description: "The total change per tier (and of self-pay)." })
+  tierChanges!: TierChange[];
+
+  @Field(() => [HouseholdChange], { description: "The 20 households whose amounts change most." })
+  largest!: HouseholdChange[];
+
+  @Field(() => [PreviewRefusal], { description: "Years the version could not settle, with the reason." })
+  refusals!: PreviewRefusal[];
+}
+
+@ObjectType()
+export class AuditEntry {
+  @Field(() => Int)
+  id!: number;
+
+  @Field()
+  at!: string;
+
+  @Field()
+  actor!: string;
+
+  @Field()
+  action!: string;
+
+  @Field()
+  subjectType!: string;
+
+  @Field()
+  subjectId!: string;
+
+  @Field(() => GraphQLJSONObject)
+  detail!: Record<string, unknown>;
+}
+
+@ObjectType()
+export class AuditEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => AuditEntry)
+  node!: AuditEntry;
+}
+
+@ObjectType()
+export class AuditConnection {
+  @Field(() => [AuditEdge])
+  edges!: AuditEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
 }

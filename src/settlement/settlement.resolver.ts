@@ -35,6 +35,11 @@ export class SettlementResolver {
     }));
   }
 
+  @Mutation(() => [Settlement], { description: "Re-settles a beneficiary's year under the versions in force now, recording differences as adjustments (ADMIN)." })
+  async resettle(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<Settlement[]> {
+    return (await this.services.settlements.resettle(principal, beneficiaryId, year)).map(storedSettlementView);
+  }
+
   @Query(() => AnnualSummary, { description: "Per tier: paid this year, the cap left and the deductible left." })
   async annualSummary(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<AnnualSummary> {
     const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year);

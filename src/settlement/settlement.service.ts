@@ -27,6 +27,22 @@ import { toEngineClaim } from "../claim/claim.service";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 import { SettlementRepository } from "./settlement.repository";
 
+/** A year settled again: per claim, its current settlement and what the replay gives. */
+export interface YearReplay {
+  beneficiaryId: string;
+  year: number;
+  steps: Array<{
+    claim: ClaimEntity;
+    current: SettlementEntity | null;
+    settlement: Settlement;
+    /** Amounts per tier (and selfPay) of the current settlement; null for a claim not yet settled. */
+    before: Map<string, Money> | null;
+    after: Map<string, Money>;
+    changed: boolean;
+  }>;
+  yearToDate: YearToDate;
+}
+
 /** One claim of a what-if: its settlement or the refusal. */
 export interface SimulatedClaim {
   claimId: string;
@@ -93,44 +109,93 @@ export class SettlementService {
 
     // An earlier bill arrived after later ones: settle the whole year again in date order. Each
     // settled claim keeps the pack version it was settled under; the new one takes today's.
+    const replay = await this.replayYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
+    const created = await this.writeReplay(manager, replay, "OUT_OF_ORDER", `earlier claim ${claim.id} (${claim.date}) arrived after it`, actor, now);
+    await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
+    return created!;
+  }
+
+  /**
+   * Settles a beneficiary's year again from nothing, in date order, without writing: under the
+   * versions each claim was settled with ("recorded"), the versions in force now ("current"), or
+   * a given draft for the dates it covers ("draft", a preview).
+   */
+  async replayYear(
+    manager: EntityManager,
+    beneficiaryId: string,
+    year: number,
+    options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack },
+  ): Promise<YearReplay> {
+    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+    const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
+    const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
     const lines = await this.repository.linesOf(manager, currents.map((s) => s.id));
-    const ordered = [...settledClaims, claim].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
-    let ytd = emptyYearToDate(claim.beneficiaryId, claim.year);
-    let created: SettlementEntity | null = null;
+    const ordered = [...settledClaims, ...(options.add ? [options.add] : [])].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
+    let ytd = emptyYearToDate(beneficiaryId, year);
+    const steps: YearReplay["steps"] = [];
     for (const next of ordered) {
       const current = currents.find((s) => s.claimId === next.id) ?? null;
-      const pack = current ? await this.packs.version(current.packId, current.packVersion) : this.packs.packFor(next.jurisdiction, next.date);
+      let pack: CompiledPack;
+      if (options.draft && options.draft.covers(next.date)) pack = options.draft;
+      else if (current && options.packs === "recorded") pack = await this.packs.version(current.packId, current.packVersion);
+      else pack = this.packs.packFor(next.jurisdiction, next.date);
       const result = settle(pack, beneficiary, toEngineClaim(next), ytd);
       ytd = result.yearToDate;
-      if (!current) {
-        created = await this.writeSettlement(manager, result.settlement, "INITIAL", null, now);
+      const before = current ? amountsOf(lines.filter((l) => l.settlementId === current.id), current.selfPay) : null;
+      const after = amountsOf(result.settlement.lines, result.settlement.selfPay);
+      steps.push({ claim: next, current, settlement: result.settlement, before, after, changed: before === null || !sameAmounts(before, after) || current!.packVersion !== pack.version });
+    }
+    return { beneficiaryId, year, steps, yearToDate: ytd };
+  }
+
+  /** Writes what a replay changed: new settlements superseding changed ones, with adjustments. */
+  private async writeReplay(manager: EntityManager, replay: YearReplay, cause: string, causeText: string, actor: string, now: string): Promise<SettlementEntity | null> {
+    let created: SettlementEntity | null = null;
+    for (const step of replay.steps) {
+      if (!step.current) {
+        created = await this.writeSettlement(manager, step.settlement, "INITIAL", null, now);
         continue;
       }
-      const previous = amountsOf(lines.filter((l) => l.settlementId === current.id), current.selfPay);
-      const replayed = amountsOf(result.settlement.lines, result.settlement.selfPay);
-      if (sameAmounts(previous, replayed)) continue;
-      const replacement = await this.writeSettlement(manager, result.settlement, "OUT_OF_ORDER", current.id, now);
-      await manager.update(SettlementEntity, { id: current.id }, { status: "SUPERSEDED" });
-      for (const [tier, before] of previous) {
-        const after = replayed.get(tier) ?? ZERO;
+      if (!step.changed) continue;
+      const replacement = await this.writeSettlement(manager, step.settlement, cause, step.current.id, now);
+      await manager.update(SettlementEntity, { id: step.current.id }, { status: "SUPERSEDED" });
+      for (const [tier, before] of step.before!) {
+        const after = step.after.get(tier) ?? ZERO;
         if (before.equals(after)) continue;
         await manager.insert(AdjustmentEntity, {
-          claimId: next.id,
-          fromSettlementId: current.id,
+          claimId: step.claim.id,
+          fromSettlementId: step.current.id,
           toSettlementId: replacement.id,
           tier,
           before,
           after,
           difference: after.minus(before),
-          cause: `earlier claim ${claim.id} (${claim.date}) arrived after it`,
+          cause: causeText.slice(0, 120),
           createdAt: now,
         });
       }
-      await this.audit.record(manager, actor, "settlement.adjust", "claim", next.id, { from: current.id, to: replacement.id, cause: claim.id });
+      await this.audit.record(manager, actor, "settlement.adjust", "claim", step.claim.id, { from: step.current.id, to: replacement.id, cause: causeText });
     }
-    await this.writeYearToDate(manager, ytd, now);
-    await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-    return created!;
+    await this.writeYearToDate(manager, replay.yearToDate, now);
+    return created;
+  }
+
+  /**
+   * Re-settles a beneficiary's year under the pack versions in force now (ADMIN), recording every
+   * difference as an adjustment. Returns the year's current settlements.
+   */
+  async resettle(principal: Principal, beneficiaryId: string, year: number): Promise<SettlementEntity[]> {
+    principal.requireRole("ADMIN");
+    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId);
+    return this.transactions.run(async (manager) => {
+      await this.beneficiaries.repository.lock(manager, beneficiaryId);
+      const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "current" });
+      await this.writeReplay(manager, replay, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
+      const last = replay.steps[replay.steps.length - 1];
+      if (last) for (const hook of this.afterSettlement) await hook(manager, last.claim);
+      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiary.id, { year, claims: replay.steps.length, changed: replay.steps.filter((s) => s.changed).length });
+      return this.repository.currentOfYear(manager, beneficiaryId, year);
+    });
   }
 
   private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: string, supersedesId: string | null, now: string): Promise<SettlementEntity> {
@@ -267,7 +332,7 @@ export function toYearToDate(beneficiaryId: string, year: number, rows: YearToDa
 }
 
 /** The amounts of a settlement per tier, plus the self-pay, for comparison. */
-function amountsOf(lines: ReadonlyArray<{ tier: string; amount: Money }>, selfPay: Money): Map<string, Money> {
+export function amountsOf(lines: ReadonlyArray<{ tier: string; amount: Money }>, selfPay: Money): Map<string, Money> {
   const amounts = new Map<string, Money>(lines.map((l) => [l.tier, l.amount]));
   amounts.set("selfPay", selfPay);
   return amounts;

@@ -10,6 +10,8 @@ import type { TestDatabase } from "./databases";
 
 export interface TestGateway {
   url: string;
+  /** The database, as a DATABASE_URL for another process. */
+  databaseUrl: string;
   services: Services;
   gateway: RunningGateway;
   keys: { admin: string; partner: string; otherPartner: string; charity: string };
@@ -18,11 +20,11 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void } = {},
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
-  const services = await openServices(config, logger, options.onQuery);
+  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir });
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
@@ -34,6 +36,7 @@ export async function startTestGateway(
   };
   return {
     url: gateway.url,
+    databaseUrl: config.kind === "sqlite" ? `sqlite:${config.location}` : config.location,
     services,
     gateway,
     keys,

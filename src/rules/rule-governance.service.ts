@@ -1,0 +1,235 @@
+/**
+ * Rule governance: administrators publish a new version of a jurisdiction's pack (checked against
+ * the schema and the jurisdiction's scenarios), preview what it would change on stored claims,
+ * activate it atomically, and roll it back. Every step is in the audit log.
+ */
+import type { DataSource } from "typeorm";
+import { compilePack, type CompiledPack } from "../engine/compiled-pack";
+import { checkPackScenarios } from "../engine/pack-loader";
+import type { RulePackDocument } from "../engine/pack-document";
+import type { Scenario } from "../scenario/scenario";
+import { DomainError, notFound } from "../lib/errors";
+import { Money, ZERO } from "../lib/money";
+import { nowIso, type TransactionRunner } from "../lib/db";
+import { projectPath } from "../lib/project";
+import { AuditEntryEntity } from "../access/access.entity";
+import type { Principal } from "../access/principal";
+import type { AuditService } from "../access/audit.service";
+import { SettlementEntity } from "../settlement/settlement.entity";
+import type { SettlementService } from "../settlement/settlement.service";
+import { RulePackVersionEntity } from "./rule-pack-version.entity";
+import type { RulePackService } from "./rule-pack.service";
+
+export interface PublishReport {
+  version: RulePackVersionEntity;
+  scenariosChecked: number;
+  scenariosReplaced: string[];
+}
+
+export interface TierChange {
+  tier: string;
+  before: Money;
+  after: Money;
+  difference: Money;
+}
+
+export interface PackPreview {
+  packId: string;
+  version: number;
+  householdsExamined: number;
+  settlementsExamined: number;
+  settlementsChanged: number;
+  tierChanges: TierChange[];
+  largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
+  refusals: Array<{ claimId: string; code: string; message: string }>;
+}
+
+const TIERS_AND_SELF_PAY = ["basic", "critical", "assistance", "reassistance", "commercial", "charity", "selfPay"];
+
+function readAttachedScenario(raw: unknown, index: number): Scenario {
+  const scenario = raw as Scenario;
+  if (!scenario || typeof scenario !== "object" || typeof scenario.name !== "string" || typeof scenario.pack !== "string" || !Array.isArray(scenario.claims)) {
+    throw new DomainError("INVALID_INPUT", `scenarios[${index}]`, `scenarios[${index}]: 不是情景文件 / not a scenario (needs name, pack, beneficiary, claims)`);
+  }
+  return scenario;
+}
+
+export class RuleGovernanceService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly packs: RulePackService,
+    private readonly settlements: SettlementService,
+    private readonly audit: AuditService,
+    private readonly scenariosDir: string = projectPath("test", "scenarios"),
+  ) {}
+
+  /**
+   * Publishes a version as a DRAFT after every check: the schema, the rules build, references
+   * resolve, and the jurisdiction's scenarios pass (attached scenarios replace stored ones of the
+   * same name). Publishing the same document again returns the stored version.
+   */
+  async publish(principal: Principal, document: unknown, attached: unknown[] = []): Promise<PublishReport> {
+    principal.requireRole("ADMIN");
+    const scenarios = attached.map(readAttachedScenario);
+    const pack = await compilePack(document, "document");
+    const report = checkPackScenarios(pack, this.scenariosDir, scenarios);
+    if (report.failures.length > 0) {
+      throw new DomainError("INVALID_PACK", "scenarios", `规则包未通过情景测试 / ${report.failures.length} scenario check(s) fail under ${pack.id} v${pack.version}`, report.failures);
+    }
+    const packDocument = document as RulePackDocument;
+    const version = await this.transactions.run(async (manager) => {
+      const existing = await manager.findOneBy(RulePackVersionEntity, { packId: pack.id, version: pack.version });
+      if (existing) {
+        if (existing.hash === pack.hash) return existing;
+        throw new DomainError("CONFLICT", "document.version", `document.version: ${pack.id} 第 ${pack.version} 版已发布且内容不同；已发布的版本不可修改，请使用新版本号 / a published version never changes: use a new version number`);
+      }
+      const entity: RulePackVersionEntity = {
+        packId: pack.id,
+        version: pack.version,
+        document: JSON.stringify(document),
+        hash: pack.hash,
+        status: "DRAFT",
+        inForceFrom: packDocument.inForce.appliesFrom,
+        inForceTo: packDocument.inForce.to,
+        publishedBy: principal.keyId,
+        publishedAt: nowIso(),
+        activatedAt: null,
+        retiredBy: null,
+        retiredAt: null,
+        scenarios: scenarios.length ? JSON.stringify(scenarios) : null,
+      };
+      await manager.insert(RulePackVersionEntity, entity);
+      await this.audit.record(manager, principal.keyId, "rulepack.publish", "rule_pack", `${pack.id}@${pack.version}`, { hash: pack.hash, scenariosChecked: report.checked, scenariosReplaced: report.replaced });
+      return entity;
+    });
+    return { version, scenariosChecked: report.checked, scenariosReplaced: report.replaced };
+  }
+
+  /**
+   * What a version would change on stored claims: every stored year of the jurisdiction that the
+   * version's dates reach is settled again under it, in one read-only snapshot; nothing is written.
+   */
+  async preview(principal: Principal, packId: string, version: number): Promise<PackPreview> {
+    principal.requireRole("ADMIN");
+    const entity = await this.dataSource.getRepository(RulePackVersionEntity).findOneBy({ packId, version });
+    if (!entity) throw notFound("rule pack version", `${packId}@${version}`);
+    const draft = await this.packs.version(packId, version);
+    const preview = await this.transactions.readOnly(async (manager) => {
+      const groups = await manager
+        .createQueryBuilder(SettlementEntity, "s")
+        .select(["s.beneficiary_id AS beneficiaryId", "s.year AS year"])
+        .where("s.pack_id = :packId AND s.status = 'CURRENT'", { packId })
+        .groupBy("s.beneficiary_id")
+        .addGroupBy("s.year")
+        .orderBy("s.beneficiary_id")
+        .getRawMany<{ beneficiaryId: string; year: number | string }>();
+      const result: PackPreview = { packId, version, householdsExamined: 0, settlementsExamined: 0, settlementsChanged: 0, tierChanges: [], largest: [], refusals: [] };
+      const totals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
+      const households: PackPreview["largest"] = [];
+      for (const group of groups) {
+        const year = Number(group.year);
+        if (!reachesYear(draft, year)) continue;
+        result.householdsExamined++;
+        try {
+          const replay = await this.settlements.replayYear(manager, group.beneficiaryId, year, { packs: "recorded", draft });
+          const householdTotals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
+          for (const step of replay.steps) {
+            if (!step.before) continue;
+            result.settlementsExamined++;
+            let changed = false;
+            for (const tier of TIERS_AND_SELF_PAY) {
+              const before = step.before.get(tier) ?? ZERO;
+              const after = step.after.get(tier) ?? ZERO;
+              if (!before.equals(after)) changed = true;
+              for (const map of [totals, householdTotals]) {
+                const entry = map.get(tier)!;
+                entry.before = entry.before.plus(before);
+                entry.after = entry.after.plus(after);
+              }
+            }
+            if (changed) result.settlementsChanged++;
+          }
+          const changes = toChanges(householdTotals);
+          if (changes.length) households.push({ beneficiaryId: group.beneficiaryId, year, selfPayChange: householdTotals.get("selfPay")!.after.minus(householdTotals.get("selfPay")!.before), tierChanges: changes });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          result.refusals.push({ claimId: `${group.beneficiaryId}/${year}`, code: error.code, message: error.message });
+        }
+      }
+      result.tierChanges = toChanges(totals);
+      result.largest = households
+        .sort((a, b) => b.tierChanges.reduce((s, c) => s.plus(c.difference.abs()), ZERO).comparedTo(a.tierChanges.reduce((s, c) => s.plus(c.difference.abs()), ZERO)) || a.beneficiaryId.localeCompare(b.beneficiaryId))
+        .slice(0, 20);
+      return result;
+    });
+    await this.transactions.run((manager) => this.audit.record(manager, principal.keyId, "rulepack.preview", "rule_pack", `${packId}@${version}`, { settlementsChanged: preview.settlementsChanged, householdsExamined: preview.householdsExamined }));
+    return preview;
+  }
+
+  /**
+   * Activates a version, atomically: it becomes ACTIVE and retires the active versions of the same
+   * pack whose dates it covers. Settlements in progress finish under the version they hold; every
+   * instance picks the change up at its next refresh.
+   */
+  async activate(principal: Principal, packId: string, version: number): Promise<RulePackVersionEntity> {
+    principal.requireRole("ADMIN");
+    const activated = await this.transactions.run(async (manager) => {
+      const target = await manager.findOneBy(RulePackVersionEntity, { packId, version });
+      if (!target) throw notFound("rule pack version", `${packId}@${version}`);
+      if (target.status === "ACTIVE") return target;
+      const now = nowIso();
+      const active = await manager.findBy(RulePackVersionEntity, { packId, status: "ACTIVE" });
+      const retired: number[] = [];
+      for (const other of active) {
+        const covered = other.inForceFrom >= target.inForceFrom && (target.inForceTo === null || (other.inForceTo !== null && other.inForceTo <= target.inForceTo));
+        if (!covered) continue;
+        await manager.update(RulePackVersionEntity, { packId, version: other.version }, { status: "RETIRED", retiredBy: version, retiredAt: now });
+        retired.push(other.version);
+      }
+      await manager.update(RulePackVersionEntity, { packId, version }, { status: "ACTIVE", activatedAt: now, retiredBy: null, retiredAt: null });
+      await this.audit.record(manager, principal.keyId, "rulepack.activate", "rule_pack", `${packId}@${version}`, { retired });
+      return (await manager.findOneBy(RulePackVersionEntity, { packId, version }))!;
+    });
+    await this.packs.refresh();
+    return activated;
+  }
+
+  /** Re-activates the versions the latest activation of a pack retired, and retires that one. */
+  async rollback(principal: Principal, packId: string): Promise<RulePackVersionEntity[]> {
+    principal.requireRole("ADMIN");
+    const restored = await this.transactions.run(async (manager) => {
+      const active = (await manager.findBy(RulePackVersionEntity, { packId, status: "ACTIVE" })).sort((a, b) => (a.activatedAt === b.activatedAt ? b.version - a.version : (b.activatedAt ?? "") < (a.activatedAt ?? "") ? -1 : 1));
+      const latest = active[0];
+      if (!latest) throw notFound("active rule pack", packId);
+      const previous = await manager.findBy(RulePackVersionEntity, { packId, status: "RETIRED", retiredBy: latest.version });
+      if (previous.length === 0) throw new DomainError("CONFLICT", "id", `id: ${packId} 第 ${latest.version} 版没有可恢复的上一版本 / there is no earlier version to roll back to`);
+      const now = nowIso();
+      await manager.update(RulePackVersionEntity, { packId, version: latest.version }, { status: "RETIRED", retiredAt: now, retiredBy: null });
+      for (const version of previous) await manager.update(RulePackVersionEntity, { packId, version: version.version }, { status: "ACTIVE", activatedAt: now, retiredBy: null, retiredAt: null });
+      await this.audit.record(manager, principal.keyId, "rulepack.rollback", "rule_pack", `${packId}@${latest.version}`, { restored: previous.map((v) => v.version) });
+      return manager.findBy(RulePackVersionEntity, { packId, status: "ACTIVE" });
+    });
+    await this.packs.refresh();
+    return restored;
+  }
+
+  /** A page of the audit log, newest first (ADMIN). */
+  async auditLog(principal: Principal, limit: number, beforeId?: number): Promise<AuditEntryEntity[]> {
+    principal.requireRole("ADMIN");
+    const builder = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder("a").orderBy("a.id", "DESC").take(limit + 1);
+    if (beforeId !== undefined) builder.where("a.id < :beforeId", { beforeId });
+    return builder.getMany();
+  }
+}
+
+/** True when the pack's dates reach some day of the year. */
+function reachesYear(pack: CompiledPack, year: number): boolean {
+  const { appliesFrom, to } = pack.document.inForce;
+  return appliesFrom <= `${year}-12-31` && (to === null || to >= `${year}-01-01`);
+}
+
+function toChanges(totals: Map<string, { before: Money; after: Money }>): TierChange[] {
+  return [...totals.entries()].filter(([, t]) => !t.before.equals(t.after)).map(([tier, t]) => ({ tier, before: t.before, after: t.after, difference: t.after.minus(t.before) }));
+}
+
