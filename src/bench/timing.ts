@@ -4,7 +4,11 @@
  * awaited one claim at a time, on the same single thread.
  */
 import { isDomainError, type ErrorCode } from "../lib/errors";
-import type { BenchClaim } from "./selection";
+import { TIERS, type Tier } from "../engine/vocabulary";
+import { engineChoice, ruleFactsFor, type BenchClaim, type RuleSelector } from "./selection";
+
+/** Passes over the choices when timing the decision table, which answers in nanoseconds. */
+const TABLE_PASSES = 20;
 
 export interface TimedRun {
   /** Claims settled. */
@@ -62,4 +66,33 @@ export async function timeAsync(claims: readonly BenchClaim[], settleOne: (item:
 export function describeRun(label: string, run: TimedRun): string {
   const refused = [...run.refused].map(([code, n]) => `${code} ${n}`).join(", ") || "none";
   return `${label}: ${run.settled.toLocaleString("en-US")} settlements in ${run.seconds.toFixed(2)} s = ${Math.round(run.rate).toLocaleString("en-US")}/s; refused: ${refused}`;
+}
+
+/** The tier questions settlement asks for a claim: tiers the pack has and no partner reported. */
+function* questions(claims: readonly BenchClaim[]): Generator<[BenchClaim, Tier]> {
+  for (const item of claims) {
+    for (const tier of TIERS) if (item.pack.tables[tier] && item.claim.reported[tier] === undefined) yield [item, tier];
+  }
+}
+
+/**
+ * Times rule selection alone, without settlement: the choices settlement would ask for on these
+ * claims, through the engine's decision table (synchronous) or a baseline selector (awaited).
+ * Returns choices per second; shows how much of a settlement's cost is selection at all.
+ */
+export async function timeSelection(claims: readonly BenchClaim[], select: RuleSelector | "table"): Promise<{ choices: number; chosen: number; rate: number }> {
+  const asked = [...questions(claims)].map(([item, tier]) => ({ pack: item.pack, tier, facts: ruleFactsFor(item.pack, item.beneficiary, item.claim) }));
+  // Counted and returned so that the table lookups cannot be optimised away.
+  let chosen = 0;
+  const start = process.hrtime.bigint();
+  let passes = 1;
+  if (select === "table") {
+    // One pass over the table takes milliseconds; repeated so that the figure is not timer noise.
+    passes = TABLE_PASSES;
+    for (let pass = 0; pass < passes; pass++) for (const { pack, tier, facts } of asked) if (engineChoice(pack, tier, facts)) chosen++;
+  } else {
+    for (const { pack, tier, facts } of asked) if (await select(pack, tier, facts)) chosen++;
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { choices: asked.length, chosen, rate: (asked.length * passes) / seconds };
 }

@@ -19,7 +19,7 @@ import { describeClaims, generateClaims } from "../bench/generator";
 import { selectNaively } from "../bench/naive-selector";
 import { BENCH_PARAMETERS } from "../bench/parameters";
 import { settleSelecting, type BenchClaim, type RuleSelector } from "../bench/selection";
-import { describeRun, timeAsync, timeSync, type TimedRun } from "../bench/timing";
+import { describeRun, timeAsync, timeSelection, timeSync, type TimedRun } from "../bench/timing";
 import { loadZen, ZenSelector } from "../bench/zen-selector";
 
 const SEED = 20_240_601;
@@ -38,6 +38,8 @@ function option(argv: string[], name: string, fallback: number): number {
 }
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+const count = (n: number) => n.toLocaleString("en-US");
+const perSecond = (rate: number) => `${count(Math.round(rate))}/s`;
 
 /** The newest version of every shipped pack, verified against its scenarios, with benchmark parameters. */
 async function benchPacks(): Promise<CompiledPack[]> {
@@ -46,6 +48,18 @@ async function benchPacks(): Promise<CompiledPack[]> {
     throw new Error(`packs refused: ${refused.map((r) => `${r.file}: ${r.error.message} ${r.error.details.join("; ")}`).join(" | ")}`);
   }
   return registry.ids().map((id) => registry.versions(id)[0].withParameters(BENCH_PARAMETERS[id] ?? {}));
+}
+
+/**
+ * (a) The engine, after a warm-up: settle is synchronous, so this is one core's throughput. The
+ * accounts live only inside this function, so their 200,000 settlements are garbage (not a heap the
+ * collector keeps scanning) while the baselines run.
+ */
+function timeEngine(claims: readonly BenchClaim[]): TimedRun {
+  const warmUp = new AnnualAccounts();
+  timeSync(claims.slice(0, ENGINE_WARM_UP), (item) => warmUp.settle(item.pack, item.beneficiary, item.claim));
+  const accounts = new AnnualAccounts();
+  return timeSync(claims, (item) => accounts.settle(item.pack, item.beneficiary, item.claim));
 }
 
 /** Times a baseline selector on the first `count` claims after a short warm-up, each in fresh accounts. */
@@ -66,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   print(`benchmark parameters (inputs, not policy): ${Object.entries(BENCH_PARAMETERS).map(([id, values]) => `${id} ${Object.keys(values).length}`).join(", ")}`);
 
   const { claims, beneficiaries } = generateClaims(packs, engineClaims, SEED);
-  print(`generated ${claims.length.toLocaleString("en-US")} claims for ${beneficiaries.toLocaleString("en-US")} beneficiaries (seed ${SEED})`);
+  print(`generated ${count(claims.length)} claims for ${count(beneficiaries)} beneficiaries (seed ${SEED})`);
   for (const line of describeClaims(claims)) print(`  ${line}`);
 
   const zen = loadZen();
@@ -77,16 +91,12 @@ async function main(argv: string[]): Promise<number> {
 
   const agreement = await checkAgreement(claims.slice(0, SAMPLE), packs, selectors);
   print(
-    `agreement: engine, ${Object.keys(selectors).join(" and ")} choose the same rule for ${agreement.claimChoices.toLocaleString("en-US")} tier choices ` +
-      `on the first ${Math.min(SAMPLE, claims.length).toLocaleString("en-US")} claims and ${agreement.combinationChoices.toLocaleString("en-US")} fact combinations; ` +
-      `${agreement.settlements.toLocaleString("en-US")} baseline settlements equal the engine's`,
+    `agreement: engine, ${Object.keys(selectors).join(" and ")} choose the same rule for ${count(agreement.claimChoices)} tier choices ` +
+      `on the first ${count(Math.min(SAMPLE, claims.length))} claims and ${count(agreement.combinationChoices)} fact combinations; ` +
+      `${count(agreement.settlements)} baseline settlements equal the engine's`,
   );
 
-  // (a) The engine: settle is synchronous, so this is one core's throughput.
-  const warmUp = new AnnualAccounts();
-  timeSync(claims.slice(0, ENGINE_WARM_UP), (item) => warmUp.settle(item.pack, item.beneficiary, item.claim));
-  const accounts = new AnnualAccounts();
-  const engine = timeSync(claims, (item) => accounts.settle(item.pack, item.beneficiary, item.claim));
+  const engine = timeEngine(claims);
   print(describeRun("engine (AnnualAccounts.settle, decision tables)", engine));
 
   // (b) and (c): fewer claims, the same prefix of the list, rates per second.
@@ -96,8 +106,16 @@ async function main(argv: string[]): Promise<number> {
   if (zenSelector) {
     zenRun = await timeBaseline(claims, baselineClaims, zenSelector.select);
     print(describeRun("zen (ZEN decision table per pack and tier, async evaluate awaited per tier)", zenRun));
-    zenSelector.dispose();
   }
+
+  // Selection alone, on the same prefix: how much of each rate is rule choice and how much is the
+  // settlement arithmetic all three share.
+  const prefix = claims.slice(0, baselineClaims);
+  const table = await timeSelection(prefix, "table");
+  const parts = [`decision table ${perSecond(table.rate)}`, `naive ${perSecond((await timeSelection(prefix, selectNaively)).rate)}`];
+  if (zenSelector) parts.push(`zen ${perSecond((await timeSelection(prefix, zenSelector.select)).rate)}`);
+  print(`rule selection alone (${count(table.choices)} tier choices on the first ${count(prefix.length)} claims): ${parts.join(", ")}`);
+  zenSelector?.dispose();
 
   const zenText = zenRun ? `${Math.round(zenRun.rate)}/s` : "n/a";
   print(`engine ${Math.round(engine.rate)}/s, naive ${Math.round(naive.rate)}/s, zen ${zenText}, engine/naive ${(engine.rate / naive.rate).toFixed(1)}`);

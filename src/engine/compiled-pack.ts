@@ -20,6 +20,7 @@ import { prepareFormula, type Preparation } from "./formulas";
 import { FactSpace } from "./facts";
 import { buildDecisionTable, DecisionTable } from "./rule-selection";
 import { FundOrderRules } from "./fund-order";
+import { PremiumSubsidyTable } from "./premium-subsidy";
 import { TIERS, type Category, type Program, type Tier } from "./vocabulary";
 
 /** The formulas of every rule, prepared with the parameter values in force from `from`. */
@@ -41,6 +42,8 @@ export class CompiledPack {
   readonly parameters: ReadonlyMap<string, ResolvedParameter>;
   /** The order of charity funds, where the pack has a charity tier; null otherwise. */
   readonly fundOrder: FundOrderRules | null;
+  /** 资助参保 rules, where the pack has them. */
+  readonly premium: PremiumSubsidyTable | null;
   private readonly intervals: FormulaInterval[];
   private readonly rules: RuleDocument[];
 
@@ -50,8 +53,10 @@ export class CompiledPack {
     space: FactSpace,
     tables: Partial<Record<Tier, DecisionTable>>,
     parameters: Map<string, ResolvedParameter>,
+    premium: PremiumSubsidyTable | null = null,
   ) {
     this.document = document;
+    this.premium = premium;
     this.id = document.id;
     this.version = document.version;
     this.hash = hash;
@@ -98,7 +103,7 @@ export class CompiledPack {
   withParameters(overrides: Record<string, unknown>): CompiledPack {
     if (Object.keys(overrides).length === 0) return this;
     const parameters = overrideParameters(new Map(this.parameters), overrides);
-    return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters);
+    return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters, this.premium);
   }
 }
 
@@ -123,8 +128,9 @@ export async function compilePack(document: unknown, origin = "pack"): Promise<C
     const tierDocument = pack.tiers[tier];
     if (tierDocument) tables[tier] = await buildDecisionTable(tier, tierDocument.rules, space, problems);
   }
+  const premium = await PremiumSubsidyTable.build(pack, problems);
   if (problems.length > 0) throw invalid(origin, problems);
-  return new CompiledPack(pack, contentHash(pack), space, tables, parameters);
+  return new CompiledPack(pack, contentHash(pack), space, tables, parameters, premium);
 }
 
 function invalid(origin: string, problems: string[]): DomainError {
@@ -185,6 +191,17 @@ function semanticProblems(pack: RulePackDocument): string[] {
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
   }
+  const premiumRules = ((pack as { premiumSubsidy?: { rules: RuleDocument[] } }).premiumSubsidy?.rules ?? []) as RuleDocument[];
+  premiumRules.forEach((rule, index) => {
+    const at = `premiumSubsidy.rules[${index}]`;
+    if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
+    names.add(rule.name);
+    problems.push(...referenceProblems(pack, rule, at));
+    walkConditions(rule.conditions, (fact, value) => {
+      if (fact !== "category") return;
+      for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
+    });
+  });
   if (pack.charityFunding && !pack.tiers.charity) problems.push("charityFunding: the pack has no charity tier to fund");
   for (const [id, parameter] of Object.entries(pack.parameters)) {
     if (parameter.values) for (const entry of parameter.values) if (!isValidDate(entry.from)) problems.push(`parameters.${id}.values: "${entry.from}" is not a calendar date`);
@@ -216,6 +233,9 @@ function referenceProblems(pack: RulePackDocument, rule: RuleDocument, at: strin
   expect("deductibleFactor", ["ratio"]);
   expect("ratioIncrease", ["ratio"]);
   expect("schedule", ["schedule"]);
+  expect("share", ["ratio", "share"]);
+  expect("standard", ["CNY"]);
+  expect("amount", ["CNY"]);
   return problems;
 }
 

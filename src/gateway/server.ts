@@ -22,6 +22,7 @@ import { LANDING_PAGE } from "./landing-page";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
+import { subsidyReportCsv } from "../premium/premium.service";
 
 export interface RunningGateway {
   url: string;
@@ -66,6 +67,25 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
     } catch (error) {
       logger.error({ err: error }, "health check: database unreachable");
       res.status(503).json({ status: "database unreachable", database: "error", packs });
+    }
+  });
+  // The premium-subsidy report as CSV for the finance office, behind the same keys.
+  app.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
+    const principal = await services.apiKeys.authenticate(req.headers.authorization);
+    if (!principal) {
+      res.status(401).type("text/plain; charset=utf-8").send(unauthenticated().message);
+      return;
+    }
+    try {
+      const report = await services.premium.report(principal, req.params.jurisdiction, Number(req.params.year));
+      res.type("text/csv; charset=utf-8").attachment(`premium-subsidy-${report.jurisdiction}-${report.year}.csv`).send(subsidyReportCsv(report));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === "NOT_FOUND" ? 404 : error.code === "FORBIDDEN" ? 403 : 400).type("text/plain; charset=utf-8").send(error.message);
+        return;
+      }
+      logger.error({ err: error }, "premium report failed");
+      res.status(500).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
     }
   });
   // The printable 化解清单: the same keys and access rules as GraphQL.

@@ -11,6 +11,7 @@ import { SettlementService } from "../settlement/settlement.service";
 import { ClaimService } from "../claim/claim.service";
 import { CharityService } from "../charity/charity.service";
 import { RuleGovernanceService } from "../rules/rule-governance.service";
+import { PremiumService } from "../premium/premium.service";
 
 export interface Services {
   dataSource: DataSource;
@@ -23,6 +24,7 @@ export interface Services {
   claims: ClaimService;
   charity: CharityService;
   governance: RuleGovernanceService;
+  premium: PremiumService;
 }
 
 export interface ServiceOptions {
@@ -42,5 +44,6 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   // A household's top-up entitlement follows its settlements, in the same transaction.
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance };
+  const premium = new PremiumService(dataSource, packs, beneficiaries);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium };
 }

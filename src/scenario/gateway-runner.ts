@@ -116,6 +116,21 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
     const verdict = judge(claim, amounts((settled.data as { settleClaim: GatewaySettlement }).settleClaim), index);
     checks.push(check(claim.id, verdict.passed, verdict.summary));
   }
+  for (const premium of scenario.premiumSubsidy ?? []) {
+    const claimId = `premium-${premium.year}`;
+    const result = await client.request<{ premiumSubsidy: { category: string | null; ruleId: string | null; amount: string | null; missingParameters: string[] } }>(
+      `query ($id: String!, $year: Int!) { premiumSubsidy(beneficiaryId: $id, year: $year) { category ruleId amount missingParameters } }`,
+      { id: beneficiaryId, year: premium.year },
+    );
+    if (result.error) {
+      checks.push(check(claimId, false, `error ${result.error.code}: ${result.error.message}`));
+      continue;
+    }
+    const actual = result.data!.premiumSubsidy;
+    const expected = premium.expect;
+    const same = actual.category === expected.category && actual.ruleId === expected.rule && actual.amount === expected.amount && [...actual.missingParameters].sort().join() === [...(expected.missing ?? [])].sort().join();
+    checks.push(check(claimId, same, same ? `category ${actual.category ?? "none"}, rule ${actual.ruleId ?? "none"}, amount ${actual.amount ?? "unknown"}` : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`));
+  }
   return checks;
 }
 

@@ -21,6 +21,13 @@ export interface ScenarioClaim {
   [key: string]: unknown;
 }
 
+/** A premium-subsidy check (资助参保) of a scenario: the subsidy of the beneficiary for a year. */
+export interface PremiumCheck {
+  year: number;
+  /** The expected category, rule and amount; `amount: null` with `missing` when a figure has no value. */
+  expect: { category: string | null; rule: string | null; amount: string | null; missing?: string[] };
+}
+
 export interface Scenario {
   name: string;
   pack: string;
@@ -28,6 +35,7 @@ export interface Scenario {
   parameters?: Record<string, string>;
   beneficiary: unknown;
   claims: ScenarioClaim[];
+  premiumSubsidy?: PremiumCheck[];
 }
 
 /** The outcome of one claim of a scenario. */
@@ -70,6 +78,31 @@ export function readScenario(file: string): Scenario {
  * be refused must be refused with that code and leave nothing stored.
  */
 export function runScenario(scenario: Scenario, registry: PackRegistry, file = "(scenario)"): ClaimCheck[] {
+  return [...runClaims(scenario, registry, file), ...(scenario.premiumSubsidy ?? []).map((check) => runPremiumCheck(scenario, check, registry, file))];
+}
+
+/** Checks a premium subsidy expectation against the pack in force in that year. */
+function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: PackRegistry, file: string): ClaimCheck {
+  const claimId = `premium-${check.year}`;
+  const verdict = (passed: boolean, summary: string): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${path.basename(file)} ${claimId}: ${summary}` });
+  try {
+    const beneficiary = readBeneficiary(scenario.beneficiary);
+    const base = registry.packFor(scenario.pack, `${check.year}-01-01`);
+    const pack = base.withParameters(scenario.parameters ?? {});
+    if (!pack.premium) return verdict(false, `pack ${pack.id} has no premium-subsidy rules`);
+    const result = pack.premium.compute(beneficiary, check.year, pack.precedence, pack.parameters);
+    const actual = { category: result.category, rule: result.ruleId, amount: result.amount ? formatAmount(result.amount) : null, missing: result.missing };
+    const expected = { ...check.expect, missing: check.expect.missing ?? [] };
+    const same = actual.category === expected.category && actual.rule === expected.rule && actual.amount === expected.amount && JSON.stringify([...actual.missing].sort()) === JSON.stringify([...expected.missing].sort());
+    const text = `category ${actual.category ?? "none"}, rule ${actual.rule ?? "none"}, amount ${actual.amount ?? `unknown (missing ${actual.missing.join(", ")})`}`;
+    return same ? verdict(true, text) : verdict(false, `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return verdict(false, `refused ${error.code} at ${error.field}: ${error.message}`);
+  }
+}
+
+function runClaims(scenario: Scenario, registry: PackRegistry, file: string): ClaimCheck[] {
   const accounts = new AnnualAccounts();
   const withOverrides = new Map<CompiledPack, CompiledPack>();
   const name = path.basename(file);

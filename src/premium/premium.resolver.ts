@@ -1,0 +1,24 @@
+/**
+ * GraphQL: premium subsidies of a person and of a jurisdiction's year.
+ */
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import { PremiumSubsidy, PremiumSubsidyReport } from "./premium.types";
+
+@Resolver(() => PremiumSubsidy)
+export class PremiumResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => PremiumSubsidy, { description: "资助参保 of a beneficiary for a year, with the rule and clause." })
+  async premiumSubsidy(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<PremiumSubsidy> {
+    const result = await this.services.premium.forPerson(principal, beneficiaryId, year);
+    return { ...result, clause: result.clause ? `${result.document} ${result.clause}` : null, share: result.share?.toString() ?? null, missingParameters: result.missing };
+  }
+
+  @Query(() => PremiumSubsidyReport, { description: "Count and total per category of a jurisdiction's year." })
+  async premiumSubsidyReport(@Arg("jurisdiction") jurisdiction: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<PremiumSubsidyReport> {
+    const report = await this.services.premium.report(principal, jurisdiction, year);
+    return { ...report, rows: report.rows.map((row) => ({ ...row, missingParameters: row.missing })) };
+  }
+}

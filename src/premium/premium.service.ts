@@ -1,0 +1,109 @@
+/**
+ * 资助参保 for the finance office: a person's subsidy for a year, and the totals per category of
+ * a jurisdiction's year.
+ */
+import type { DataSource } from "typeorm";
+import { DomainError } from "../lib/errors";
+import { ZERO, type Money } from "../lib/money";
+import type { CompiledPack } from "../engine/compiled-pack";
+import type { PremiumSubsidyResult } from "../engine/premium-subsidy";
+import type { Principal } from "../access/principal";
+import type { RulePackService } from "../rules/rule-pack.service";
+import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import { toEngineBeneficiary } from "../beneficiary/beneficiary.service";
+import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
+
+export interface PersonSubsidy extends PremiumSubsidyResult {
+  beneficiaryId: string;
+  year: number;
+  jurisdiction: string;
+  packId: string;
+  packVersion: number;
+  document: string;
+}
+
+export interface SubsidyReportRow {
+  category: string;
+  ruleId: string | null;
+  count: number;
+  /** Null when some person's amount is unknown because a figure has no value. */
+  total: Money | null;
+  missing: string[];
+}
+
+export interface SubsidyReport {
+  jurisdiction: string;
+  year: number;
+  packVersion: number;
+  rows: SubsidyReportRow[];
+  people: number;
+  total: Money | null;
+}
+
+export class PremiumService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly packs: RulePackService,
+    private readonly beneficiaries: BeneficiaryService,
+  ) {}
+
+  private packOf(jurisdiction: string, year: number): CompiledPack {
+    const pack = this.packs.packForYear(jurisdiction, year);
+    if (!pack) throw new DomainError("NO_PACK_IN_FORCE", "year", `year: ${jurisdiction} 在 ${year} 年无有效政策 / no pack of ${jurisdiction} is in force in ${year}`);
+    if (!pack.premium) throw new DomainError("NOT_FOUND", "jurisdiction", `${jurisdiction} 的规则包没有参保资助规则 / the pack has no premium-subsidy rules`);
+    return pack;
+  }
+
+  /** One person's subsidy for a year, with the rule and clause. */
+  async forPerson(principal: Principal, beneficiaryId: string, year: number): Promise<PersonSubsidy> {
+    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId);
+    const pack = this.packOf(beneficiary.jurisdiction, year);
+    const engineBeneficiary = await this.beneficiaries.engineBeneficiary(this.dataSource.manager, beneficiaryId);
+    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters));
+  }
+
+  private describe(pack: CompiledPack, beneficiaryId: string, year: number, result: PremiumSubsidyResult): PersonSubsidy {
+    return { ...result, beneficiaryId, year, jurisdiction: pack.id, packId: pack.id, packVersion: pack.version, document: pack.document.source.document };
+  }
+
+  /** Count and total per category of a jurisdiction's people for a year (ADMIN, CHARITY, the jurisdiction's PARTNER). */
+  async report(principal: Principal, jurisdiction: string, year: number): Promise<SubsidyReport> {
+    principal.requireJurisdiction(jurisdiction);
+    const pack = this.packOf(jurisdiction, year);
+    const manager = this.dataSource.manager;
+    const rows = new Map<string, SubsidyReportRow>();
+    let people = 0;
+    let afterId = "";
+    for (;;) {
+      const page = await manager.createQueryBuilder(BeneficiaryEntity, "b").where("b.jurisdiction = :jurisdiction AND b.id > :afterId", { jurisdiction, afterId }).orderBy("b.id").take(500).getMany();
+      if (page.length === 0) break;
+      afterId = page[page.length - 1].id;
+      const ids = page.map((b) => b.id);
+      const [periods, applications] = await Promise.all([this.beneficiaries.repository.periodsOf(manager, ids), this.beneficiaries.repository.applicationsOf(manager, ids)]);
+      for (const id of ids) {
+        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id)), year, pack.precedence, pack.parameters);
+        if (!result.ruleId) continue;
+        people++;
+        const key = result.category ?? "NONE";
+        const row = rows.get(key) ?? { category: key, ruleId: result.ruleId, count: 0, total: ZERO, missing: [] };
+        row.count++;
+        row.total = row.total === null || result.amount === null ? null : row.total.plus(result.amount);
+        for (const m of result.missing) if (!row.missing.includes(m)) row.missing.push(m);
+        rows.set(key, row);
+      }
+    }
+    const ordered = [...rows.values()].sort((a, b) => pack.precedence.indexOf(a.category as never) - pack.precedence.indexOf(b.category as never));
+    const total = ordered.reduce<Money | null>((sum, row) => (sum === null || row.total === null ? null : sum.plus(row.total)), ZERO);
+    return { jurisdiction, year, packVersion: pack.version, rows: ordered, people, total };
+  }
+}
+
+/** The report as CSV for a spreadsheet (UTF-8 with a byte-order mark so that Excel reads Chinese). */
+export function subsidyReportCsv(report: SubsidyReport): string {
+  const lines = [["jurisdiction", "year", "category", "rule", "count", "total_yuan", "missing_parameters"].join(",")];
+  for (const row of report.rows) {
+    lines.push([report.jurisdiction, report.year, row.category, row.ruleId ?? "", row.count, row.total ? row.total.toFixed(2) : "", row.missing.join(" ")].join(","));
+  }
+  lines.push([report.jurisdiction, report.year, "ALL", "", report.people, report.total ? report.total.toFixed(2) : "", ""].join(","));
+  return "\uFEFF" + lines.join("\r\n") + "\r\n";
+}
