@@ -59,6 +59,11 @@ export class AnnualAccounts {
     return settlement;
   }
 
+  /** The settlements of a beneficiary's year, in the order they were settled. */
+  settlementsOfYear(beneficiaryId: string, year: number): Settlement[] {
+    return [...this.settled.values()].map((s) => s.settlement).filter((s) => s.beneficiaryId === beneficiaryId && s.year === year);
+  }
+
   /** How many claims are stored. */
   get size(): number {
     return this.settled.size;

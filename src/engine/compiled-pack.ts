@@ -21,6 +21,7 @@ import { FactSpace } from "./facts";
 import { buildDecisionTable, DecisionTable } from "./rule-selection";
 import { FundOrderRules } from "./fund-order";
 import { PremiumSubsidyTable } from "./premium-subsidy";
+import { EarlyWarningTable } from "./early-warning";
 import { TIERS, type Category, type Program, type Tier } from "./vocabulary";
 
 /** The formulas of every rule, prepared with the parameter values in force from `from`. */
@@ -44,6 +45,8 @@ export class CompiledPack {
   readonly fundOrder: FundOrderRules | null;
   /** 资助参保 rules, where the pack has them. */
   readonly premium: PremiumSubsidyTable | null;
+  /** 预警监测 rules, where the pack has them. */
+  readonly warnings: EarlyWarningTable | null;
   private readonly intervals: FormulaInterval[];
   private readonly rules: RuleDocument[];
 
@@ -54,9 +57,11 @@ export class CompiledPack {
     tables: Partial<Record<Tier, DecisionTable>>,
     parameters: Map<string, ResolvedParameter>,
     premium: PremiumSubsidyTable | null = null,
+    warnings: EarlyWarningTable | null = null,
   ) {
     this.document = document;
     this.premium = premium;
+    this.warnings = warnings;
     this.id = document.id;
     this.version = document.version;
     this.hash = hash;
@@ -103,7 +108,7 @@ export class CompiledPack {
   withParameters(overrides: Record<string, unknown>): CompiledPack {
     if (Object.keys(overrides).length === 0) return this;
     const parameters = overrideParameters(new Map(this.parameters), overrides);
-    return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters, this.premium);
+    return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters, this.premium, this.warnings);
   }
 }
 
@@ -129,8 +134,9 @@ export async function compilePack(document: unknown, origin = "pack"): Promise<C
     if (tierDocument) tables[tier] = await buildDecisionTable(tier, tierDocument.rules, space, problems);
   }
   const premium = await PremiumSubsidyTable.build(pack, problems);
+  const warnings = await EarlyWarningTable.build(pack, problems);
   if (problems.length > 0) throw invalid(origin, problems);
-  return new CompiledPack(pack, contentHash(pack), space, tables, parameters, premium);
+  return new CompiledPack(pack, contentHash(pack), space, tables, parameters, premium, warnings);
 }
 
 function invalid(origin: string, problems: string[]): DomainError {
@@ -191,9 +197,8 @@ function semanticProblems(pack: RulePackDocument): string[] {
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
   }
-  const premiumRules = ((pack as { premiumSubsidy?: { rules: RuleDocument[] } }).premiumSubsidy?.rules ?? []) as RuleDocument[];
-  premiumRules.forEach((rule, index) => {
-    const at = `premiumSubsidy.rules[${index}]`;
+  const sectionRules = (name: "premiumSubsidy" | "earlyWarning") => (((pack as unknown as Record<string, { rules: RuleDocument[] } | undefined>)[name]?.rules ?? []) as RuleDocument[]).map((rule, index) => ({ rule, at: `${name}.rules[${index}]` }));
+  [...sectionRules("premiumSubsidy"), ...sectionRules("earlyWarning")].forEach(({ rule, at }) => {
     if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
     names.add(rule.name);
     problems.push(...referenceProblems(pack, rule, at));

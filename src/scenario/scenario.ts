@@ -12,9 +12,12 @@ import type { CompiledPack } from "../engine/compiled-pack";
 import type { PackRegistry } from "../engine/pack-registry";
 import type { Settlement } from "../engine/types";
 import { TIERS } from "../engine/vocabulary";
+import { raisedAlerts } from "../engine/early-warning";
 
 export interface ScenarioClaim {
   id: string;
+  /** Early-warning rules this claim's settlement must raise (and no others); unchecked when absent. */
+  expectAlerts?: string[];
   reported?: Record<string, string>;
   expect?: Record<string, string>;
   expectError?: string;
@@ -111,6 +114,7 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
     const check = (passed: boolean, summary: string, extra: Partial<ClaimCheck> = {}): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}`, ...extra });
     const stateBefore = accounts.snapshot();
     let settlement: Settlement;
+    let raised: string[] = [];
     try {
       const beneficiary = readBeneficiary(scenario.beneficiary);
       const claim = readClaim(rawClaim, beneficiary.id, `claims[${index}]`);
@@ -120,7 +124,9 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
         pack = basePack.withParameters(scenario.parameters ?? {});
         withOverrides.set(basePack, pack);
       }
+      const earlier = accounts.settlementsOfYear(beneficiary.id, Number(claim.date.slice(0, 4)));
       settlement = accounts.settle(pack, beneficiary, claim);
+      raised = raisedAlerts(pack.warnings, pack.parameters, earlier.filter((s) => s.claimId !== settlement.claimId), settlement).raised.map((a) => a.ruleId);
     } catch (error) {
       if (!isDomainError(error)) throw error;
       if (accounts.snapshot() !== stateBefore) return check(false, `refused with ${error.code} but something was stored`, { error });
@@ -132,6 +138,12 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
       return check(false, `expected error ${rawClaim.expectError}, but it was settled (selfPay ${formatAmount(settlement.selfPay)})`, { settlement });
     }
     const verdict = judge(rawClaim, settlement, index);
+    if (rawClaim.expectAlerts) {
+      const expected = [...rawClaim.expectAlerts].sort().join(", ") || "none";
+      const actual = [...raised].sort().join(", ") || "none";
+      if (expected !== actual) return check(false, `alerts expected ${expected}, raised ${actual}; ${verdict.summary}`, { settlement });
+      return check(verdict.passed, `${verdict.summary}; alerts ${actual}`, { settlement });
+    }
     return check(verdict.passed, verdict.summary, { settlement });
   });
 }
