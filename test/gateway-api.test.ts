@@ -91,6 +91,9 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("gateway on %
     expect(unset.errors?.[0].extensions).toMatchObject({ code: "PARAMETER_NOT_SET", field: "parameters.criticalOrdinarySchedule" });
     const category = await gql(t.url, t.keys.partner, UPSERT, { input: dibao("GW-3X", { identities: [{ category: "VIP", from: "2023-01-01" }] }) });
     expect(category.errors?.[0].extensions).toMatchObject({ code: "UNKNOWN_CATEGORY", field: "input.identities[0].category" });
+    const unknownField = await gql(t.url, t.keys.partner, SUBMIT, { input: { ...bill("GW-3-7", "GW-3", "2023-03-10", "100.00", "0.00"), colour: "red" } });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     const stored = await gql(t.url, t.keys.admin, `{ beneficiary(id: "GW-3") { claims { id } } x: beneficiary(id: "GW-3X") { id } }`);
     expect(stored.data).toEqual({ beneficiary: { claims: [] }, x: null });
     for (const result of [negative, parts, unset]) expect(JSON.stringify(result.errors)).not.toMatch(/stack|at .*\.ts:|SELECT|INSERT/i);

@@ -104,6 +104,8 @@ function checkRequestId(requestId: string): void {
 export class CharityService {
   readonly repository = new CharityRepository();
   private readonly claims = new ClaimRepository();
+  /** Told of every allocation in its transaction (webhooks to the household's partner systems). */
+  afterAllocation: ((manager: EntityManager, jurisdiction: string, data: unknown) => Promise<void>) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -268,6 +270,9 @@ export class CharityService {
       const allocatedNow = parts.reduce((sum, p) => sum.plus(p.amount), ZERO);
       await this.saveEntitlement(manager, entitlement, entitlement.amount, entitlement.allocated.plus(allocatedNow), entitlement.claimId);
       await this.audit.record(manager, principal.keyId, "charity.allocate", "entitlement", entitlement.id, { parts, shortfall: formatAmount(need), fundOrderRule: order.ruleId });
+      if (this.afterAllocation && parts.length > 0) {
+        await this.afterAllocation(manager, entitlement.jurisdiction, { entitlementId: entitlement.id, beneficiaryId: entitlement.beneficiaryId, parts, allocated: formatAmount(allocatedNow), shortfall: formatAmount(need) });
+      }
       return {
         requestId: input.requestId,
         entitlementId: entitlement.id,

@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
     logger.info({ settled }, "demo data loaded");
   }
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
+  services.webhooks.start(logger);
   const gateway = await startGateway(services, config, logger);
   logger.info({ url: gateway.url, database: config.database.kind }, "gateway listening");
   process.stdout.write(`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)\n`);
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
 
   const stop = async () => {
     services.packs.stopWatching();
+    services.webhooks.stop();
     await gateway.stop();
     await services.dataSource.destroy();
     process.exit(0);

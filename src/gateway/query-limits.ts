@@ -36,7 +36,15 @@ export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerP
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [listAwareEstimator] });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [listAwareEstimator] });
+          } catch (error) {
+            // Variables that do not fit their types: execution refuses them with a clear 400
+            // (BAD_USER_INPUT, or our INVALID_AMOUNT / INVALID_DATE); the cost is not the problem.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`查询过于复杂 / query cost ${cost} exceeds the limit of ${maxCost}; ask for fewer fields or smaller pages`, {
               extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost, http: { status: 400 } },

@@ -10,6 +10,9 @@ import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEn
 import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initial-schema";
 import { CharityLedger1731100000000 } from "../../migrations/1731100000000-charity-ledger";
 import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule-governance";
+import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-alerts-webhooks";
+import { RiskAlertEntity } from "../warning/risk-alert.entity";
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -27,6 +30,9 @@ export const ENTITIES: Function[] = [
   LedgerEntryEntity,
   EntitlementEntity,
   MoneyRequestEntity,
+  RiskAlertEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000];
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000];

@@ -11,9 +11,10 @@ import { SettlementResolver } from "../settlement/settlement.resolver";
 import { RulePackResolver } from "../rules/rule-pack.resolver";
 import { CharityResolver } from "../charity/charity.resolver";
 import { PremiumResolver } from "../premium/premium.resolver";
+import { RiskAlertResolver } from "../warning/risk-alert.resolver";
 import type { Services } from "./services";
 
-export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, RulePackResolver, CharityResolver, PremiumResolver] as const;
+export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, RulePackResolver, CharityResolver, PremiumResolver, RiskAlertResolver] as const;
 
 /** Builds the schema; resolvers get the process's services through a minimal container. */
 export async function buildGatewaySchema(services: Services, emitTo?: string): Promise<GraphQLSchema> {

@@ -12,6 +12,9 @@ import { ClaimService } from "../claim/claim.service";
 import { CharityService } from "../charity/charity.service";
 import { RuleGovernanceService } from "../rules/rule-governance.service";
 import { PremiumService } from "../premium/premium.service";
+import { WebhookService } from "../webhooks/webhook.service";
+import { RiskAlertService } from "../warning/risk-alert.service";
+import { formatAmount } from "../lib/money";
 
 export interface Services {
   dataSource: DataSource;
@@ -25,9 +28,13 @@ export interface Services {
   charity: CharityService;
   governance: RuleGovernanceService;
   premium: PremiumService;
+  webhooks: WebhookService;
+  alerts: RiskAlertService;
 }
 
 export interface ServiceOptions {
+  /** Webhook retries: the first waits this long, each next one twice as long. */
+  webhookRetryBaseMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;
 }
@@ -45,5 +52,14 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(dataSource, packs, beneficiaries);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium };
+  const webhooks = new WebhookService(dataSource, audit, { retryBaseMillis: options.webhookRetryBaseMillis ?? 1000, maxAttempts: 8, timeoutMillis: 5000 });
+  const alerts = new RiskAlertService(dataSource, packs, webhooks, audit);
+  settlements.afterSettlement.push((manager, claim) => alerts.afterSettlement(manager, claim));
+  // Partners that follow their cases hear of each settlement, in the same transaction as it.
+  settlements.afterSettlement.push(async (manager, claim) => {
+    const [current] = await settlements.repository.currentOfClaims(manager, [claim.id]);
+    if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: claim.id, beneficiaryId: claim.beneficiaryId, settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
+  });
+  charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts };
 }

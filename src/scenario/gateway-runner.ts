@@ -44,7 +44,7 @@ function amounts(settlement: GatewaySettlement) {
 }
 
 function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {
-  const { expect: _expect, expectError: _expectError, ...claim } = raw;
+  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, ...claim } = raw;
   return { ...claim, id: `${raw.id}${suffix}`, beneficiaryId };
 }
 
@@ -71,7 +71,7 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
           jurisdiction: scenario.pack,
           beneficiary,
           claims: scenario.claims.map((claim) => claimVariables(claim, String(beneficiary.id), suffix)),
-          parameters: Object.entries(scenario.parameters).map(([id, value]) => ({ id, value: String(value) })),
+          parameters: Object.entries(scenario.parameters).map(([id, value]) => ({ id, value })),
         },
       },
     );

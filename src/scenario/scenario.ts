@@ -35,7 +35,7 @@ export interface Scenario {
   name: string;
   pack: string;
   cites?: string;
-  parameters?: Record<string, string>;
+  parameters?: Record<string, unknown>;
   beneficiary: unknown;
   claims: ScenarioClaim[];
   premiumSubsidy?: PremiumCheck[];

@@ -268,7 +268,7 @@ export class SettlementService {
    */
   async simulate(
     principal: Principal,
-    input: { jurisdiction: string; beneficiaryId?: string | null; beneficiary?: unknown; claims: unknown[]; parameters?: Record<string, string> | null },
+    input: { jurisdiction: string; beneficiaryId?: string | null; beneficiary?: unknown; claims: unknown[]; parameters?: Record<string, unknown> | null },
   ): Promise<SimulatedClaim[]> {
     principal.requireJurisdiction(input.jurisdiction, "input.jurisdiction");
     if (!this.packs.jurisdictions().includes(input.jurisdiction)) {

@@ -2,7 +2,7 @@
  * GraphQL types of settlements and their explanations.
  */
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { GraphQLJSONObject } from "graphql-scalars";
+import { GraphQLJSON, GraphQLJSONObject } from "graphql-scalars";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { BeneficiaryInput } from "../beneficiary/beneficiary.types";
@@ -184,8 +184,8 @@ export class ParameterOverride {
   @Field()
   id!: string;
 
-  @Field({ description: "The value as the pack writes it: an amount, a ratio or a share." })
-  value!: string;
+  @Field(() => GraphQLJSON, { description: "The value as the pack writes it: an amount, a ratio or a share as a string, or a schedule as a list of {from, ratio}." })
+  value!: unknown;
 }
 
 @InputType({ description: "A what-if: nothing is stored." })

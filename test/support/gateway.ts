@@ -20,11 +20,12 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string } = {},
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
-  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir });
+  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100 });
+  if (options.webhooks) services.webhooks.start(logger, 50);
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
@@ -42,6 +43,7 @@ export async function startTestGateway(
     keys,
     async stop() {
       services.packs.stopWatching();
+      services.webhooks.stop();
       await gateway.stop();
       await services.dataSource.destroy();
       await database.drop();

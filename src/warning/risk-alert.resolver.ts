@@ -1,0 +1,46 @@
+/**
+ * GraphQL: risk alerts for case workers, and webhook subscriptions for partner systems.
+ */
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { DomainError } from "../lib/errors";
+import { decodeCursor, encodeCursor } from "../lib/graphql";
+import type { GatewayContext } from "../gateway/context";
+import type { Services } from "../gateway/services";
+import type { RiskAlertEntity } from "./risk-alert.entity";
+import { RiskAlert, RiskAlertConnection, WebhookDelivery, WebhookSubscription } from "./risk-alert.types";
+
+@Resolver(() => RiskAlert)
+export class RiskAlertResolver {
+  constructor(private readonly services: Services) {}
+
+  @Query(() => RiskAlertConnection, { description: "Risk alerts the key may see, newest first." })
+  async riskAlerts(
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string,
+    @Arg("status", () => String, { nullable: true, description: "OPEN or ACKNOWLEDGED" }) status?: string,
+    @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<RiskAlertConnection> {
+    if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
+    if (status && status !== "OPEN" && status !== "ACKNOWLEDGED") throw new DomainError("INVALID_INPUT", "status", "status: OPEN or ACKNOWLEDGED");
+    const rows = await this.services.alerts.list(principal, { jurisdiction, status, limit: first, beforeId: after ? Number(decodeCursor(after)) : undefined });
+    const page = rows.slice(0, first);
+    return { edges: page.map((node) => ({ cursor: encodeCursor(String(node.id)), node })), pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null } };
+  }
+
+  @Mutation(() => RiskAlert, { description: "A case worker acknowledges an alert (PARTNER for its jurisdictions, ADMIN)." })
+  acknowledgeRiskAlert(@Arg("id", () => Int) id: number, @Arg("note") note: string, @Ctx() { principal }: GatewayContext): Promise<RiskAlertEntity> {
+    return this.services.alerts.acknowledge(principal, id, note);
+  }
+
+  @Mutation(() => WebhookSubscription, { description: "Subscribes the key to events (risk_alert.raised, settlement.created, charity.allocated) at a URL." })
+  async subscribeWebhook(@Arg("url") url: string, @Arg("events", () => [String]) events: string[], @Ctx() { principal }: GatewayContext): Promise<WebhookSubscription> {
+    const { subscription, secret } = await this.services.webhooks.subscribe(principal, url, events);
+    return { id: subscription.id, url: subscription.url, events: subscription.events.split(","), secret };
+  }
+
+  @Query(() => [WebhookDelivery], { description: "The delivery log of the key's subscriptions, newest first." })
+  webhookDeliveries(@Ctx() { principal }: GatewayContext, @Arg("first", () => Int, { defaultValue: 50 }) first = 50): Promise<WebhookDelivery[]> {
+    return this.services.webhooks.deliveries(principal, Math.min(Math.max(first, 1), 200));
+  }
+}
