@@ -5,6 +5,7 @@
  */
 import { ZERO, type Money } from "../lib/money";
 import type { CompiledPack } from "./compiled-pack";
+import type { RawFigures } from "./formulas";
 import { categoriesOn, chooseCategory } from "./settle";
 import { NO_CATEGORY, TIERS, type Tier } from "./vocabulary";
 import type { Beneficiary, YearToDate } from "./types";
@@ -19,9 +20,10 @@ export interface TierPosition {
 }
 
 /** Reads a money figure written by a formula ("none" and absent figures are null). */
-function figure(figures: Record<string, string>, name: string, parse: (text: string) => Money): Money | null {
-  const text = figures[name];
-  return text === undefined || text === "none" ? null : parse(text);
+function figure(figures: RawFigures, name: string, parse: (text: string) => Money): Money | null {
+  const value = figures[name];
+  if (value === undefined || value === "none") return null;
+  return typeof value === "string" ? parse(value) : value;
 }
 
 /**

@@ -22,9 +22,15 @@ export interface TierInput {
   paidBefore: Money;
 }
 
+/**
+ * The figures a formula used, as exact values (or words such as "none"); they are turned into
+ * text only when someone reads them, since formatting every figure of every line is measurable.
+ */
+export type RawFigures = Record<string, Money | string>;
+
 export interface FormulaOutcome {
   amount: Money;
-  figures: Record<string, string>;
+  figures: RawFigures;
   reason: ZeroReason | null;
   /** False for rules that exclude the claim: its costs do not count toward the tier's year. */
   countsBase: boolean;
@@ -37,7 +43,6 @@ export interface PreparedFormula {
 
 export type Preparation = { ok: true; formula: PreparedFormula } | { ok: false; missing: string[] };
 
-const RATIO_FORMAT = (ratio: Money): string => ratio.toString();
 
 /** Builds the formula of a rule with the parameter values in force on `date`. */
 export function prepareFormula(rule: RuleDocument, parameters: Map<string, ResolvedParameter>, date: string): Preparation {
@@ -96,7 +101,7 @@ function stepOnCurve(
   curve: (cumulativeBase: Money) => Money,
   cap: Money | null,
   threshold: Money,
-  figures: Record<string, string>,
+  figures: RawFigures,
 ): FormulaOutcome {
   const after = input.baseBefore.plus(input.base);
   const step = curve(after).minus(curve(input.baseBefore));
@@ -104,11 +109,11 @@ function stepOnCurve(
   let amount = Money.max(ZERO, minMoney(step, input.base));
   if (capLeft !== null) amount = minMoney(amount, capLeft);
 
-  figures.base = formatAmount(input.base);
-  figures.cumulativeBaseBefore = formatAmount(input.baseBefore);
-  figures.paidBefore = formatAmount(input.paidBefore);
-  figures.cap = cap === null ? "none" : formatAmount(cap);
-  figures.capLeft = capLeft === null ? "none" : formatAmount(capLeft);
+  figures.base = input.base;
+  figures.cumulativeBaseBefore = input.baseBefore;
+  figures.paidBefore = input.paidBefore;
+  figures.cap = cap === null ? "none" : cap;
+  figures.capLeft = capLeft === null ? "none" : capLeft;
 
   let reason: ZeroReason | null = null;
   if (amount.isZero()) {
@@ -123,13 +128,14 @@ function stepOnCurve(
 /** Deductible, ratio and annual cap: ratio × (cumulative base − deductible), capped. */
 export function deductibleRatioCap(deductible: Money, ratio: Money, cap: Money | null): PreparedFormula {
   const curve = (x: Money): Money => (x.lessThanOrEqualTo(deductible) ? ZERO : toFen(x.minus(deductible).times(ratio)));
+  const ratioText = ratio.toString();
   return {
     kind: "deductible-ratio-cap",
     pay(input) {
-      const figures: Record<string, string> = {
-        deductible: formatAmount(deductible),
-        deductibleLeft: formatAmount(Money.max(ZERO, deductible.minus(input.baseBefore))),
-        ratio: RATIO_FORMAT(ratio),
+      const figures: RawFigures = {
+        deductible,
+        deductibleLeft: Money.max(ZERO, deductible.minus(input.baseBefore)),
+        ratio: ratioText,
       };
       return stepOnCurve(input, curve, cap, deductible, figures);
     },
@@ -156,9 +162,9 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
   return {
     kind: "segmented",
     pay(input) {
-      const figures: Record<string, string> = {
-        deductible: formatAmount(deductible),
-        deductibleLeft: formatAmount(Money.max(ZERO, deductible.minus(input.baseBefore))),
+      const figures: RawFigures = {
+        deductible,
+        deductibleLeft: Money.max(ZERO, deductible.minus(input.baseBefore)),
         schedule: scheduleText,
       };
       return stepOnCurve(input, curve, cap, deductible, figures);
@@ -183,7 +189,7 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
     kind: "threshold-top-up",
     pay(input) {
       const thresholdLeft = Money.max(ZERO, threshold.minus(input.baseBefore));
-      return stepOnCurve(input, curve, null, threshold, { threshold: formatAmount(threshold), deductibleLeft: formatAmount(thresholdLeft) });
+      return stepOnCurve(input, curve, null, threshold, { threshold, deductibleLeft: thresholdLeft });
     },
   };
 }
@@ -193,7 +199,17 @@ export function noPayment(): PreparedFormula {
   return {
     kind: "no-payment",
     pay(input) {
-      return { amount: ZERO, figures: { base: formatAmount(input.base) }, reason: "RULE_EXCLUDES", countsBase: false };
+      return { amount: ZERO, figures: { base: input.base }, reason: "RULE_EXCLUDES", countsBase: false };
     },
   };
+}
+
+/** The figures as text: amounts with two decimals; ratios and words are already text. */
+export function formatFigures(raw: RawFigures): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const key in raw) {
+    const value = raw[key];
+    text[key] = typeof value === "string" ? value : formatAmount(value);
+  }
+  return text;
 }
