@@ -33,8 +33,13 @@ export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[],
   };
 }
 
+/** Work to do when a beneficiary's certified record changed, in the same transaction. */
+export type AfterRecordChange = (manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string) => Promise<void>;
+
 export class BeneficiaryService {
   readonly repository = new BeneficiaryRepository();
+  /** Called after categories or applications changed (settled years are settled again). */
+  readonly afterRecordChange: AfterRecordChange[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -102,6 +107,15 @@ export class BeneficiaryService {
       for (const a of wantedApplications.values()) {
         await manager.insert(ApplicationEntity, { beneficiaryId: checked.id, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
       }
+
+      // The earliest date the change can reach: retracted and added periods, applications' years.
+      const changedDates = [
+        ...periods.filter((p) => retractedPeriods.includes(p.id)).map((p) => p.fromDate),
+        ...[...wantedPeriods.values()].map((p) => p.from),
+        ...applications.filter((a) => retractedApplications.includes(a.id)).map((a) => `${a.date.slice(0, 4)}-01-01`),
+        ...[...wantedApplications.values()].map((a) => `${a.date.slice(0, 4)}-01-01`),
+      ].sort();
+      if (existing && changedDates.length > 0) for (const hook of this.afterRecordChange) await hook(manager, checked.id, changedDates[0], principal.keyId);
 
       await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", checked.id, {
         addedPeriods: [...wantedPeriods.keys()],

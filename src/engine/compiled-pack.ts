@@ -7,7 +7,7 @@
 import { DomainError } from "../lib/errors";
 import { contentHash } from "../lib/canonical-json";
 import { isValidDate } from "../lib/dates";
-import type { RuleDocument, RulePackDocument, ValueRef } from "./pack-document";
+import type { Lookback, RuleDocument, RulePackDocument, ValueRef } from "./pack-document";
 import { schemaProblems } from "./pack-schema";
 import {
   changeDates,
@@ -38,6 +38,9 @@ export class CompiledPack {
   readonly categories: ReadonlySet<Category>;
   readonly precedence: readonly Category[];
   readonly programs: readonly Program[];
+  /** Categories whose earlier costs count for some tiers, and the tiers concerned. */
+  readonly lookbacks: ReadonlyMap<Category, Lookback>;
+  readonly lookbackTiers: ReadonlySet<Tier>;
   readonly space: FactSpace;
   readonly tables: Readonly<Partial<Record<Tier, DecisionTable>>>;
   readonly parameters: ReadonlyMap<string, ResolvedParameter>;
@@ -68,6 +71,8 @@ export class CompiledPack {
     this.categories = new Set(document.categories.map((c) => c.id));
     this.precedence = document.precedence.order;
     this.programs = (document.programs ?? []).map((p) => p.id);
+    this.lookbacks = new Map(document.categories.filter((c) => c.lookback).map((c) => [c.id, c.lookback!]));
+    this.lookbackTiers = new Set([...this.lookbacks.values()].flatMap((l) => l.tiers));
     this.space = space;
     this.tables = tables;
     this.parameters = parameters;

@@ -74,6 +74,15 @@ export interface TierDocument {
   rules: RuleDocument[];
 }
 
+/** Costs from before certification that count for some tiers (see the schema). */
+export interface Lookback {
+  months: number;
+  tiers: Tier[];
+  fromMonthStart: boolean;
+  sameYear: boolean;
+  clause: string;
+}
+
 /** A rule choosing the order in which charity funds pay a top-up (by fund kind). */
 export interface FundOrderRuleDocument {
   name: string;
@@ -91,7 +100,7 @@ export interface RulePackDocument {
   source: { document: string; title: string; issuer: string; signed: string | null };
   inForce: { from: string; to: string | null; appliesFrom: string };
   notes: string[];
-  categories: Array<{ id: Category; name: string; clause: string }>;
+  categories: Array<{ id: Category; name: string; clause: string; lookback?: Lookback }>;
   precedence: { order: Category[]; clause: string; note?: string };
   programs?: Array<{ id: Program; name: string; clause: string }>;
   parameters: Record<string, ParameterDocument>;

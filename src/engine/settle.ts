@@ -4,7 +4,8 @@
  */
 import { DomainError } from "../lib/errors";
 import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
-import { yearOf } from "../lib/dates";
+import { monthsBefore, yearOf } from "../lib/dates";
+import type { Lookback } from "./pack-document";
 import type { CompiledPack } from "./compiled-pack";
 import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type Program, type Tier } from "./vocabulary";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
@@ -26,13 +27,27 @@ const ZERO_NOTES: Record<ZeroReason, string> = {
   NOTHING_LEFT: "前序保障后无剩余费用 / nothing left after the earlier layers",
 };
 
-/** The categories held on a date, in the order the beneficiary lists them, without repeats. */
-export function categoriesOn(beneficiary: Beneficiary, date: string): Category[] {
+/**
+ * The categories held on a date, in the order the beneficiary lists them, without repeats. With
+ * `lookbackFor`, a category with a lookback counts from its earlier start (costs before
+ * certification that the text lets count, e.g. 聊城 四(一)).
+ */
+export function categoriesOn(beneficiary: Beneficiary, date: string, lookbackFor?: (category: Category) => Lookback | undefined): Category[] {
   const held: Category[] = [];
   for (const period of beneficiary.identities) {
-    if (period.from <= date && (period.to === null || date <= period.to) && !held.includes(period.category)) held.push(period.category);
+    const lookback = lookbackFor?.(period.category);
+    const from = lookback ? lookbackStart(period.from, lookback) : period.from;
+    if (from <= date && (period.to === null || date <= period.to) && !held.includes(period.category)) held.push(period.category);
   }
   return held;
+}
+
+/** The first day whose costs count under a lookback, for a category certified on `from`. */
+export function lookbackStart(from: string, lookback: Lookback): string {
+  const anchor = lookback.fromMonthStart ? `${from.slice(0, 7)}-01` : from;
+  const start = monthsBefore(anchor, lookback.months);
+  const yearStart = `${from.slice(0, 4)}-01-01`;
+  return lookback.sameYear && start < yearStart ? yearStart : start;
 }
 
 /** 就高不重复: of the categories held that the pack knows, the first in the pack's precedence. */
@@ -69,14 +84,16 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
 
   const held = categoriesOn(beneficiary, claim.date);
   const category = chooseCategory(pack, held);
-  const factIndex = pack.space.index(
-    category ?? NO_CATEGORY,
-    claim.kind,
-    claim.referred,
-    claim.inProvince,
-    claim.guidanceFollowed,
-    pack.space.programMask(programsApplied(pack, beneficiary, year)),
-  );
+  const programMask = pack.space.programMask(programsApplied(pack, beneficiary, year));
+  const factIndex = pack.space.index(category ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask);
+  // Tiers for which some category counts earlier costs decide on the category held with lookbacks.
+  const lookbackIndex = new Map<Tier, { category: Category | null; index: number }>();
+  for (const tier of pack.lookbackTiers) {
+    const extended = chooseCategory(pack, categoriesOn(beneficiary, claim.date, (c) => (pack.lookbacks.get(c)?.tiers.includes(tier) ? pack.lookbacks.get(c) : undefined)));
+    if (extended !== category) {
+      lookbackIndex.set(tier, { category: extended, index: pack.space.index(extended ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask) });
+    }
+  }
 
   const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;
   const policyScope = total.minus(outOfCatalog).minus(classBSelfPay).minus(overStandard);
@@ -88,7 +105,8 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   for (const tier of TIERS) {
     const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
     const before = yearToDate.tiers[tier];
-    const line = settleTier(pack, tier, claim, category, factIndex, left, before);
+    const lookback = lookbackIndex.get(tier);
+    const line = lookback ? settleTier(pack, tier, claim, lookback.category, lookback.index, left, before) : settleTier(pack, tier, claim, category, factIndex, left, before);
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
       tiersAfter[tier] = { base: line.countsBase ? before.base.plus(left) : before.base, paid: before.paid.plus(line.line.amount) };

@@ -47,6 +47,8 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
   const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
   const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
+  // A category or application recorded with an earlier date re-settles the years it reaches.
+  beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor));
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
   // A household's top-up entitlement follows its settlements, in the same transaction.
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));

@@ -19,3 +19,13 @@ export function isValidDate(value: unknown): value is string {
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
 }
+
+/** The date `months` calendar months earlier, the day clamped to the month's length (05-31 − 3 → 02-28). */
+export function monthsBefore(date: string, months: number): string {
+  const [year, month, day] = date.split("-").map(Number);
+  const total = year * 12 + (month - 1) - months;
+  const y = Math.floor(total / 12);
+  const m = (total % 12) + 1;
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(Math.min(day, last)).padStart(2, "0")}`;
+}

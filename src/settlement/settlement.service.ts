@@ -10,6 +10,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
+import { monthsBefore } from "../lib/dates";
 import { settle } from "../engine/settle";
 import { emptyYearToDate } from "../engine/year-to-date";
 import { describeYear, type TierPosition } from "../engine/describe-year";
@@ -178,6 +179,25 @@ export class SettlementService {
     }
     await this.writeYearToDate(manager, replay.yearToDate, now);
     return created;
+  }
+
+  /**
+   * Settles again, in date order, every year of a beneficiary that a change of its certified record
+   * can reach (a category or application with an earlier effective date, lookbacks included), under
+   * the versions the claims were settled with. Differences become adjustments.
+   */
+  async replayAfterRecordChange(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string): Promise<void> {
+    // A lookback reaches at most 24 months before a certification (the schema's limit).
+    const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
+    const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
+    const now = nowIso();
+    for (const year of years) {
+      const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "recorded" });
+      if (!replay.steps.some((step) => step.changed)) continue;
+      await this.writeReplay(manager, replay, "RETROACTIVE", `category or application recorded from ${earliestChange} by ${actor}`, actor, now);
+      const last = replay.steps[replay.steps.length - 1];
+      for (const hook of this.afterSettlement) await hook(manager, last.claim);
+    }
   }
 
   /**
