@@ -3,15 +3,15 @@
  * request's DataLoaders.
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { DomainError } from "../lib/errors";
-import { decodeCursor, encodeCursor } from "../lib/graphql";
+import { decodeCursor } from "../lib/graphql";
 import { maskNationalId } from "../access/principal";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { Claim } from "../claim/claim.types";
 import type { ClaimEntity } from "../claim/claim.entity";
 import type { BeneficiaryEntity } from "./beneficiary.entity";
-import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, MAX_PAGE, ProgramApplication } from "./beneficiary.types";
+import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, ProgramApplication } from "./beneficiary.types";
+import { pageOf, pageSize } from "../lib/connection";
 
 @Resolver(() => Beneficiary)
 export class BeneficiaryResolver {
@@ -30,21 +30,17 @@ export class BeneficiaryResolver {
     @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<BeneficiaryConnection> {
-    if (first < 1 || first > MAX_PAGE) throw new DomainError("INVALID_INPUT", "first", `first: 1–${MAX_PAGE}`);
+    const limit = pageSize(first);
     const rows = await this.services.beneficiaries.page({
       jurisdictions: principal.visibleJurisdictions,
       jurisdiction: filter?.jurisdiction,
       category: filter?.category,
       idPrefix: filter?.idPrefix,
       afterId: after ? decodeCursor(after) : undefined,
-      limit: first,
+      limit,
     });
-    const page = rows.slice(0, first);
-    for (const row of page) loaders.beneficiary.prime(row.id, row);
-    return {
-      edges: page.map((node) => ({ cursor: encodeCursor(node.id), node: node as unknown as Beneficiary })),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page[page.length - 1].id) : null },
-    };
+    for (const row of rows.slice(0, limit)) loaders.beneficiary.prime(row.id, row);
+    return pageOf(rows as Beneficiary[], limit, (row) => row.id);
   }
 
   @Mutation(() => Beneficiary, { description: "Creates or updates a beneficiary (PARTNER for its jurisdictions, ADMIN)." })

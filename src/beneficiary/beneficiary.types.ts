@@ -1,8 +1,9 @@
 /**
  * GraphQL types of beneficiaries.
  */
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar } from "../lib/graphql";
+import { connectionOf, type Page } from "../lib/connection";
 
 @ObjectType({ description: "A category (身份) held from `from` to `to` inclusive; `to` null means still held." })
 export class CategoryPeriod {
@@ -97,32 +98,6 @@ export class BeneficiaryFilter {
   idPrefix?: string;
 }
 
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
+export const BeneficiaryConnection = connectionOf(Beneficiary, "Beneficiary");
+export type BeneficiaryConnection = Page<Beneficiary>;
 
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
-
-@ObjectType()
-export class BeneficiaryEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Beneficiary)
-  node!: Beneficiary;
-}
-
-@ObjectType()
-export class BeneficiaryConnection {
-  @Field(() => [BeneficiaryEdge])
-  edges!: BeneficiaryEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
-
-export const MAX_PAGE = 100;
-export { Int };

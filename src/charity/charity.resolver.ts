@@ -3,12 +3,13 @@
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { DomainError } from "../lib/errors";
-import { decodeCursor, encodeCursor, DateScalar } from "../lib/graphql";
+import { decodeCursor, DateScalar } from "../lib/graphql";
+import { pageOf, pageSize } from "../lib/connection";
 import { Money } from "../lib/money";
 import { maskNationalId } from "../access/principal";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import type { CharityFundEntity, EntitlementEntity } from "./charity.entity";
+import type { CharityFundEntity } from "./charity.entity";
 import {
   AllocationPlanPart,
   AllocationResult,
@@ -26,11 +27,6 @@ import {
 } from "./charity.types";
 
 const STATUSES = ["OPEN", "PARTIAL", "RESOLVED", "OVER_ALLOCATED"];
-
-function pageSize(first: number): number {
-  if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
-  return first;
-}
 
 @Resolver(() => CharityFund)
 export class CharityResolver {
@@ -50,11 +46,7 @@ export class CharityResolver {
     const limit = pageSize(first);
     const beforeId = after ? Number(decodeCursor(after)) : undefined;
     const rows = await this.services.charity.repository.ledgerPage(this.services.dataSource.manager, fund.id, limit, beforeId);
-    const page = rows.slice(0, limit);
-    return {
-      edges: page.map((node) => ({ cursor: encodeCursor(String(node.id)), node })),
-      pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null },
-    };
+    return pageOf(rows, limit, (row) => String(row.id));
   }
 
   @Query(() => EntitlementConnection, { description: "Households waiting for a top-up, largest outstanding first." })
@@ -76,9 +68,7 @@ export class CharityResolver {
       cursor = { outstanding, id: id.join("|") };
     }
     const rows = await this.services.charity.repository.entitlementPage(this.services.dataSource.manager, { statuses, jurisdictions, limit, after: cursor });
-    const page = rows.slice(0, limit);
-    const cursorOf = (e: EntitlementEntity) => encodeCursor(`${e.outstanding.toFixed(2)}|${e.id}`);
-    return { edges: page.map((node) => ({ cursor: cursorOf(node), node })), pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null } };
+    return pageOf(rows as CharityEntitlement[], limit, (e) => `${e.outstanding.toFixed(2)}|${e.id}`);
   }
 
   @Query(() => FundReport, { description: "A fund's income, allocations and households served between two dates." })

@@ -4,7 +4,7 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
-import { PageInfo } from "../beneficiary/beneficiary.types";
+import { connectionOf, type Page } from "../lib/connection";
 
 @ObjectType({ description: "A charity fund: the city federation's 慈善医疗救助共富基金 or a township's 专项共富基金." })
 export class CharityFund {
@@ -78,23 +78,8 @@ export class LedgerEntry {
   createdAt!: string;
 }
 
-@ObjectType()
-export class LedgerEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => LedgerEntry)
-  node!: LedgerEntry;
-}
-
-@ObjectType()
-export class LedgerConnection {
-  @Field(() => [LedgerEdge])
-  edges!: LedgerEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const LedgerConnection = connectionOf(LedgerEntry, "Ledger");
+export type LedgerConnection = Page<LedgerEntry>;
 
 @ObjectType({ description: "A household's top-up entitlement for a year: the charity tier of its settlements." })
 export class CharityEntitlement {
@@ -129,23 +114,8 @@ export class CharityEntitlement {
   updatedAt!: string;
 }
 
-@ObjectType()
-export class EntitlementEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => CharityEntitlement)
-  node!: CharityEntitlement;
-}
-
-@ObjectType()
-export class EntitlementConnection {
-  @Field(() => [EntitlementEdge])
-  edges!: EntitlementEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const EntitlementConnection = connectionOf(CharityEntitlement, "Entitlement");
+export type EntitlementConnection = Page<CharityEntitlement>;
 
 @ObjectType()
 export class AllocationPart {

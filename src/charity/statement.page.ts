@@ -4,15 +4,10 @@
  */
 import { ZERO, formatAmount, type Money } from "../lib/money";
 import type { ResolutionStatement } from "./charity.service";
+import { TIER_NAMES_ZH } from "../engine/vocabulary";
 
-const TIER_NAMES: Record<string, string> = {
-  basic: "基本医保",
-  critical: "大病保险",
-  assistance: "医疗救助",
-  reassistance: "再救助/倾斜救助",
-  commercial: "商业补充保险",
-  charity: "慈善化解(应化解)",
-};
+// On the statement the charity line is what the policy entitles the household to, not yet paid.
+const TIER_NAMES: Record<string, string> = { ...TIER_NAMES_ZH, charity: "慈善化解(应化解)" };
 
 const KIND_NAMES: Record<string, string> = { INPATIENT: "住院", OUTPATIENT_CHRONIC: "门诊慢特病", OUTPATIENT_GENERAL: "普通门诊", HIGH_VALUE_DRUG: "高值药品" };
 

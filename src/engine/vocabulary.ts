@@ -46,6 +46,16 @@ export const TIER_SCOPE: Readonly<Record<Tier, "policyScope" | "total">> = {
   charity: "total",
 };
 
+/** The layers' names as a household reads them. */
+export const TIER_NAMES_ZH: Readonly<Record<Tier, string>> = {
+  basic: "基本医保",
+  critical: "大病保险",
+  assistance: "医疗救助",
+  reassistance: "再救助/倾斜救助",
+  commercial: "商业补充保险",
+  charity: "慈善化解",
+};
+
 /** Tiers a partner may report as already paid. Charity is always computed here. */
 export const REPORTABLE_TIERS: readonly Tier[] = ["basic", "critical", "assistance", "reassistance", "commercial"];
 

@@ -4,8 +4,8 @@
  */
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { DomainError } from "../lib/errors";
-import { decodeCursor, encodeCursor } from "../lib/graphql";
+import { decodeCursor } from "../lib/graphql";
+import { pageOf, pageSize } from "../lib/connection";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import type { RulePackVersionEntity } from "./rule-pack-version.entity";
@@ -70,12 +70,8 @@ export class RulePackResolver {
 
   @Query(() => AuditConnection, { description: "The audit log, newest first (ADMIN)." })
   async auditLog(@Ctx() { principal }: GatewayContext, @Arg("first", () => Int, { defaultValue: 20 }) first = 20, @Arg("after", () => String, { nullable: true }) after?: string): Promise<AuditConnection> {
-    if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
-    const rows = await this.services.governance.auditLog(principal, first, after ? Number(decodeCursor(after)) : undefined);
-    const page = rows.slice(0, first);
-    return {
-      edges: page.map((row) => ({ cursor: encodeCursor(String(row.id)), node: { ...row, detail: JSON.parse(row.detail) } })),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null },
-    };
+    const limit = pageSize(first);
+    const rows = await this.services.governance.auditLog(principal, limit, after ? Number(decodeCursor(after)) : undefined);
+    return pageOf(rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) })), limit, (row) => String(row.id));
   }
 }

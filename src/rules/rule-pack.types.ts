@@ -5,7 +5,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
-import { PageInfo } from "../beneficiary/beneficiary.types";
+import { connectionOf, type Page } from "../lib/connection";
 
 @ObjectType({ description: "A version of a jurisdiction's rule pack." })
 export class RulePack {
@@ -160,20 +160,5 @@ export class AuditEntry {
   detail!: Record<string, unknown>;
 }
 
-@ObjectType()
-export class AuditEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => AuditEntry)
-  node!: AuditEntry;
-}
-
-@ObjectType()
-export class AuditConnection {
-  @Field(() => [AuditEdge])
-  edges!: AuditEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const AuditConnection = connectionOf(AuditEntry, "Audit");
+export type AuditConnection = Page<AuditEntry>;

@@ -4,15 +4,9 @@
  */
 import { formatAmount } from "../lib/money";
 import type { Settlement } from "../engine/types";
+import { TIER_NAMES_ZH } from "../engine/vocabulary";
 
-const TIER_NAMES: Record<string, string> = {
-  basic: "基本医保",
-  critical: "大病保险",
-  assistance: "医疗救助",
-  reassistance: "再救助/倾斜救助",
-  commercial: "商业补充保险",
-  charity: "慈善化解",
-};
+
 
 /** Renders a settlement in a few aligned lines. */
 export function explainSettlement(settlement: Settlement): string {
@@ -22,7 +16,7 @@ export function explainSettlement(settlement: Settlement): string {
       `category ${settlement.category ?? "none (ordinary insured)"}; total ${formatAmount(settlement.total)}, in policy ${formatAmount(settlement.policyScope)}`,
   );
   for (const line of settlement.lines) {
-    const name = `${line.tier} ${TIER_NAMES[line.tier] ?? ""}`.padEnd(22);
+    const name = `${line.tier} ${TIER_NAMES_ZH[line.tier as keyof typeof TIER_NAMES_ZH] ?? ""}`.padEnd(22);
     const amount = formatAmount(line.amount).padStart(12);
     const source = line.source === "REPORTED" ? "reported by partner" : line.ruleId ? `rule ${line.ruleId} (${line.citation?.document} ${line.citation?.clause})` : "";
     const figures = Object.entries(line.figures).map(([k, v]) => `${k}=${v}`).join(" ");

@@ -9,7 +9,7 @@
  */
 import * as path from "node:path";
 import { Money } from "../lib/money";
-import { judge, readScenario, scenarioFiles, type ClaimCheck, type Scenario, type ScenarioClaim } from "./scenario";
+import { judge, loadScenarios, type ClaimCheck, type Scenario, type ScenarioClaim } from "./scenario";
 
 interface GraphQLResponse<T> {
   data?: T;
@@ -138,15 +138,9 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
 export async function runScenarioFilesOnGateway(targets: string[], url: string, key: string, suffix = `~${Date.now().toString(36)}`): Promise<ClaimCheck[]> {
   const client = new GatewayClient(url, key);
   const checks: ClaimCheck[] = [];
-  for (const file of scenarioFiles(targets)) {
-    let scenario: Scenario;
-    try {
-      scenario = readScenario(file);
-    } catch (error) {
-      checks.push({ file, scenario: "?", claimId: "-", passed: false, summary: `FAIL ${path.basename(file)}: ${(error as Error).message}` });
-      continue;
-    }
-    checks.push(...(await runScenarioOnGateway(client, scenario, file, suffix)));
+  for (const loaded of loadScenarios(targets)) {
+    if ("failure" in loaded) checks.push(loaded.failure);
+    else checks.push(...(await runScenarioOnGateway(client, loaded.scenario, loaded.file, suffix)));
   }
   return checks;
 }

@@ -185,18 +185,18 @@ export function judge(rawClaim: ScenarioClaim, settlement: SettledAmounts, index
   return { passed: false, summary: `${differences.join("; ")} (actual: ${actualText})` };
 }
 
-/** Runs files and directories of scenarios; a file that cannot be read counts as one failure. */
-export function runScenarioFiles(targets: string[], registry: PackRegistry): ClaimCheck[] {
-  const checks: ClaimCheck[] = [];
-  for (const file of scenarioFiles(targets)) {
-    let scenario: Scenario;
+/** The scenarios of files and directories; a file that cannot be read comes as a failed check. */
+export function loadScenarios(targets: string[]): Array<{ file: string; scenario: Scenario } | { file: string; failure: ClaimCheck }> {
+  return scenarioFiles(targets).map((file) => {
     try {
-      scenario = readScenario(file);
+      return { file, scenario: readScenario(file) };
     } catch (error) {
-      checks.push({ file, scenario: "?", claimId: "-", passed: false, summary: `FAIL ${path.basename(file)}: ${(error as Error).message}` });
-      continue;
+      return { file, failure: { file, scenario: "?", claimId: "-", passed: false, summary: `FAIL ${path.basename(file)}: ${(error as Error).message}` } };
     }
-    checks.push(...runScenario(scenario, registry, file));
-  }
-  return checks;
+  });
+}
+
+/** Runs files and directories of scenarios against the engine. */
+export function runScenarioFiles(targets: string[], registry: PackRegistry): ClaimCheck[] {
+  return loadScenarios(targets).flatMap((loaded) => ("failure" in loaded ? [loaded.failure] : runScenario(loaded.scenario, registry, loaded.file)));
 }

@@ -3,7 +3,8 @@
  */
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { DomainError } from "../lib/errors";
-import { decodeCursor, encodeCursor } from "../lib/graphql";
+import { decodeCursor } from "../lib/graphql";
+import { pageOf, pageSize } from "../lib/connection";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import type { RiskAlertEntity } from "./risk-alert.entity";
@@ -21,11 +22,10 @@ export class RiskAlertResolver {
     @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<RiskAlertConnection> {
-    if (first < 1 || first > 100) throw new DomainError("INVALID_INPUT", "first", "first: 1–100");
+    const limit = pageSize(first);
     if (status && status !== "OPEN" && status !== "ACKNOWLEDGED") throw new DomainError("INVALID_INPUT", "status", "status: OPEN or ACKNOWLEDGED");
-    const rows = await this.services.alerts.list(principal, { jurisdiction, status, limit: first, beforeId: after ? Number(decodeCursor(after)) : undefined });
-    const page = rows.slice(0, first);
-    return { edges: page.map((node) => ({ cursor: encodeCursor(String(node.id)), node })), pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(String(page[page.length - 1].id)) : null } };
+    const rows = await this.services.alerts.list(principal, { jurisdiction, status, limit, beforeId: after ? Number(decodeCursor(after)) : undefined });
+    return pageOf(rows, limit, (row) => String(row.id));
   }
 
   @Mutation(() => RiskAlert, { description: "A case worker acknowledges an alert (PARTNER for its jurisdictions, ADMIN)." })

@@ -4,7 +4,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
-import { PageInfo } from "../beneficiary/beneficiary.types";
+import { connectionOf, type Page } from "../lib/connection";
 
 @ObjectType({ description: "预警监测: a settlement made a person's yearly burden cross a monitoring threshold." })
 export class RiskAlert {
@@ -57,23 +57,8 @@ export class RiskAlert {
   note!: string | null;
 }
 
-@ObjectType()
-export class RiskAlertEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => RiskAlert)
-  node!: RiskAlert;
-}
-
-@ObjectType()
-export class RiskAlertConnection {
-  @Field(() => [RiskAlertEdge])
-  edges!: RiskAlertEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const RiskAlertConnection = connectionOf(RiskAlert, "RiskAlert");
+export type RiskAlertConnection = Page<RiskAlert>;
 
 @ObjectType({ description: "A webhook subscription; the secret signs every delivery (x-medassist-signature: t=…,v1=HMAC-SHA256(secret, t + '.' + body)) and is shown only here." })
 export class WebhookSubscription {
