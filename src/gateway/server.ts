@@ -7,7 +7,7 @@ import express from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "../lib/logger";
 import { formatGraphQLError } from "../lib/graphql";
@@ -41,7 +41,9 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
     schema,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(config.maxQueryDepth)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costLimit(schema, config.maxQueryCost)],
+    // Cache hints are of no use to partners (every answer depends on the key), and computing them
+    // costs a hook per resolved field.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost)],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error({ err: unexpected }, "unexpected error in a GraphQL request")),
   });
   await apollo.start();
