@@ -19,6 +19,7 @@ import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, depthLimit } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
+import { httpAdapter } from "./http-adapter";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
@@ -71,6 +72,7 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
       res.status(503).json({ status: "database unreachable", database: "error", packs });
     }
   });
+  app.use("/api", httpAdapter(services, logger));
   // The premium-subsidy report as CSV for the finance office, behind the same keys.
   app.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
     const principal = await services.apiKeys.authenticate(req.headers.authorization);

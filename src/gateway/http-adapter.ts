@@ -1,0 +1,120 @@
+/**
+ * A plain JSON-over-HTTP front for low-code hosts that cannot send GraphQL well (ToolJet, Appsmith,
+ * Budibase REST data sources): the same keys, roles and error codes as GraphQL, documented in
+ * schema/openapi.json.
+ */
+import express, { type Request, type Response } from "express";
+import { DomainError } from "../lib/errors";
+import { formatAmount, type Money } from "../lib/money";
+import type { Logger } from "../lib/logger";
+import { maskNationalId, unauthenticated, type Principal } from "../access/principal";
+import type { Settlement as EngineSettlement } from "../engine/types";
+import type { Services } from "./services";
+
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+
+function money(value: Money | null | undefined): string | null {
+  return value === null || value === undefined ? null : formatAmount(value);
+}
+
+/** A settlement as JSON: amounts as strings with two decimals. */
+function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
+  return {
+    id: s.id,
+    claimId: s.claimId,
+    packId: s.packId,
+    packVersion: s.packVersion,
+    category: s.category,
+    total: money(s.total),
+    policyScope: money(s.policyScope),
+    selfPay: money(s.selfPay),
+    lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures })),
+  };
+}
+
+function engineSettlementJson(s: EngineSettlement) {
+  return settlementJson({ ...s, id: null }, s.lines.map((l) => ({ ...l, clause: l.citation ? `${l.citation.document} ${l.citation.clause}` : null, figures: l.figures })));
+}
+
+/** The adapter's routes under /api. */
+export function httpAdapter(services: Services, logger: Logger): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: "1mb" }));
+
+  const handle = (work: (principal: Principal, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
+    try {
+      const principal = await services.apiKeys.authenticate(req.headers.authorization);
+      if (!principal) throw unauthenticated();
+      res.json(await work(principal, req));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(STATUS[error.code] ?? 400).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });
+        return;
+      }
+      logger.error({ err: error }, "http adapter request failed");
+      res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" } });
+    }
+  };
+
+  const body = (req: Request): Record<string, unknown> => {
+    if (!req.body || typeof req.body !== "object" || Array.isArray(req.body)) throw new DomainError("INVALID_INPUT", "body", "body: 须为 JSON 对象 / a JSON object is expected");
+    return req.body as Record<string, unknown>;
+  };
+
+  // A what-if: the claims settled in order for a stored or described beneficiary; nothing stored.
+  router.post(
+    "/settlement/quote",
+    handle(async (principal, req) => {
+      const input = body(req);
+      const claims = Array.isArray(input.claims) ? input.claims : input.claim ? [input.claim] : [];
+      if (claims.length === 0) throw new DomainError("INVALID_INPUT", "claims", "claims: 至少一笔费用 / at least one claim");
+      const results = await services.settlements.simulate(principal, {
+        jurisdiction: String(input.jurisdiction ?? ""),
+        beneficiaryId: typeof input.beneficiaryId === "string" ? input.beneficiaryId : null,
+        beneficiary: input.beneficiary,
+        claims,
+        parameters: (input.parameters as Record<string, unknown> | undefined) ?? null,
+      });
+      return { results: results.map((r) => ({ claimId: r.claimId, settlement: r.settlement ? engineSettlementJson(r.settlement) : null, error: r.error ? { code: r.error.code, field: r.error.field, message: r.error.message } : null })) };
+    }),
+  );
+
+  // Records the beneficiary when given, submits the claim and settles it; idempotent by claim id.
+  router.post(
+    "/settlement/settle",
+    handle(async (principal, req) => {
+      principal.requireRole("PARTNER", "ADMIN");
+      const input = body(req);
+      if (input.beneficiary) await services.beneficiaries.upsert(principal, input.beneficiary as never);
+      const claim = (input.claim ?? {}) as Record<string, unknown>;
+      await services.claims.submit(principal, claim);
+      const settled = await services.settlements.settleClaim(principal, String(claim.id));
+      const lines = await services.settlements.repository.linesOf(services.dataSource.manager, [settled.id]);
+      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
+    }),
+  );
+
+  // The household's resolution statement (化解清单) as JSON.
+  router.get(
+    "/statements/:beneficiaryId/:year",
+    handle(async (principal, req) => {
+      const beneficiaryId = String(req.params.beneficiaryId);
+      const yearText = String(req.params.year);
+      if (!/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: YYYY");
+      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText));
+      return {
+        beneficiary: { ...s.beneficiary, nationalId: principal.seesNationalIds ? s.beneficiary.nationalId : maskNationalId(s.beneficiary.nationalId) },
+        year: s.year,
+        claims: s.claims.map((c) => ({ ...c, total: money(c.total), policyScope: money(c.policyScope), selfPayBeforeCharity: money(c.selfPayBeforeCharity), lines: c.lines.map((l) => ({ ...l, amount: money(l.amount) })) })),
+        tierTotals: s.tierTotals.map((t) => ({ tier: t.tier, amount: money(t.amount) })),
+        billTotal: money(s.billTotal),
+        selfPayBeforeCharity: money(s.selfPayBeforeCharity),
+        charityEntitlement: money(s.charityEntitlement),
+        allocations: s.allocations.map((a) => ({ ...a, amount: money(a.amount) })),
+        charityAllocated: money(s.charityAllocated),
+        stillPays: money(s.stillPays),
+      };
+    }),
+  );
+  return router;
+}
