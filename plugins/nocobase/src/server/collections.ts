@@ -1,0 +1,221 @@
+/**
+ * The collections the plugin defines in NocoBase: the case (what a case worker fills in, and what
+ * settlement writes back) and, for library mode, the append-only record of settlements that carries
+ * each household's year-to-date account.
+ *
+ * Amounts are `string` fields: a NocoBase `decimal` field comes back from SQLite as a JavaScript
+ * number, and money is never a number here. The plugin checks every amount when it settles.
+ */
+import { CATEGORIES, CLAIM_KINDS, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
+
+/** The collection of settlements kept by library mode. */
+export const SETTLEMENTS_COLLECTION = "medassistSettlements";
+
+/** Case fields that feed a settlement. */
+export const INPUT_FIELDS = {
+  beneficiaryId: "beneficiaryId",
+  beneficiaryName: "beneficiaryName",
+  jurisdiction: "jurisdiction",
+  categories: "categories",
+  categoriesSince: "categoriesSince",
+  identities: "identities",
+  tiltAppliedOn: "tiltAppliedOn",
+  claimDate: "claimDate",
+  claimKind: "claimKind",
+  referred: "referred",
+  inProvince: "inProvince",
+  guidanceFollowed: "guidanceFollowed",
+  feeTotal: "feeTotal",
+  feeOutOfCatalog: "feeOutOfCatalog",
+  feeClassBSelfPay: "feeClassBSelfPay",
+  feeOverStandard: "feeOverStandard",
+} as const;
+
+/** The case field holding an amount a partner already settled for a tier (charity is never reported). */
+export const REPORTED_FIELD: Readonly<Record<Exclude<Tier, "charity">, string>> = {
+  basic: "reportedBasic",
+  critical: "reportedCritical",
+  assistance: "reportedAssistance",
+  reassistance: "reportedReassistance",
+  commercial: "reportedCommercial",
+};
+
+/** The case field a tier's settled amount is written back to. */
+export const PAID_FIELD: Readonly<Record<Tier, string>> = {
+  basic: "paidBasic",
+  critical: "paidCritical",
+  assistance: "paidAssistance",
+  reassistance: "paidReassistance",
+  commercial: "paidCommercial",
+  charity: "paidCharity",
+};
+
+/** Case fields settlement writes back. */
+export const RESULT_FIELDS = {
+  status: "settlementStatus",
+  settledAt: "settledAt",
+  claimId: "settlementClaimId",
+  pack: "settlementPack",
+  category: "settlementCategory",
+  selfPay: "selfPay",
+  explanation: "settlementExplanation",
+  lines: "settlementLines",
+} as const;
+
+const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
+  DESTITUTE: "特困人员",
+  ORPHAN: "孤儿",
+  UNSUPPORTED_CHILD: "事实无人抚养儿童",
+  CHILD_IN_DIFFICULTY: "困境儿童",
+  DIBAO: "低保对象",
+  RELAPSED_POOR: "返贫致贫人口",
+  NEAR_DIBAO: "低保边缘家庭成员",
+  MONITORED: "防止返贫监测对象",
+  ILLNESS_IMPOVERISHED: "因病致贫重病患者",
+};
+
+const KIND_LABELS: Record<(typeof CLAIM_KINDS)[number], string> = {
+  INPATIENT: "住院",
+  OUTPATIENT_CHRONIC: "门诊慢特病",
+  OUTPATIENT_GENERAL: "普通门诊",
+  HIGH_VALUE_DRUG: "高值药品",
+};
+
+type FieldOptions = Record<string, unknown>;
+
+const text = (name: string, title: string, required = false): FieldOptions => ({
+  type: "string",
+  name,
+  interface: "input",
+  uiSchema: { type: "string", title, "x-component": "Input", required },
+});
+
+const amount = (name: string, title: string, required = false): FieldOptions => ({
+  type: "string",
+  name,
+  interface: "input",
+  uiSchema: { type: "string", title, "x-component": "Input", required, "x-component-props": { placeholder: "0.00" } },
+});
+
+const date = (name: string, title: string, required = false): FieldOptions => ({
+  type: "dateOnly",
+  name,
+  interface: "date",
+  uiSchema: { type: "string", title, "x-component": "DatePicker", required },
+});
+
+const flag = (name: string, title: string): FieldOptions => ({
+  type: "boolean",
+  name,
+  interface: "checkbox",
+  defaultValue: true,
+  uiSchema: { type: "boolean", title, "x-component": "Checkbox" },
+});
+
+const readOnly = (field: FieldOptions): FieldOptions => ({ ...field, uiSchema: { ...(field.uiSchema as object), "x-read-pretty": true } });
+
+/**
+ * The case collection's definition. `jurisdictions` fills the jurisdiction select with the packs
+ * the plugin settles with (id and city name).
+ */
+export function caseCollection(name: string, jurisdictions: Array<{ id: string; name: string }>): FieldOptions {
+  return {
+    name,
+    title: "医疗救助案件",
+    // Roles' general permissions ("may view / edit all collections") cover cases as they cover the
+    // collections an administrator makes; plugin collections are otherwise left out of them.
+    asStrategyResource: true,
+    fields: [
+      text(INPUT_FIELDS.beneficiaryId, "受助人编号", true),
+      text(INPUT_FIELDS.beneficiaryName, "受助人姓名"),
+      {
+        type: "string",
+        name: INPUT_FIELDS.jurisdiction,
+        interface: "select",
+        uiSchema: { type: "string", title: "政策辖区", "x-component": "Select", required: true, enum: jurisdictions.map((j) => ({ value: j.id, label: j.name })) },
+      },
+      {
+        type: "array",
+        name: INPUT_FIELDS.categories,
+        interface: "multipleSelect",
+        defaultValue: [],
+        uiSchema: {
+          type: "array",
+          title: "救助身份",
+          "x-component": "Select",
+          "x-component-props": { mode: "multiple" },
+          enum: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })),
+        },
+      },
+      date(INPUT_FIELDS.categoriesSince, "身份认定日期"),
+      {
+        // For a case whose categories began or ended on different dates: a list of
+        // { category, from, to }. When set, it is used instead of categories and categoriesSince.
+        type: "json",
+        name: INPUT_FIELDS.identities,
+        interface: "json",
+        uiSchema: { type: "object", title: "身份期间（高级）", "x-component": "Input.JSON" },
+      },
+      date(INPUT_FIELDS.tiltAppliedOn, "倾斜救助申请日期"),
+      date(INPUT_FIELDS.claimDate, "就诊（结算）日期", true),
+      {
+        type: "string",
+        name: INPUT_FIELDS.claimKind,
+        interface: "select",
+        uiSchema: { type: "string", title: "就诊类别", "x-component": "Select", required: true, enum: CLAIM_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })) },
+      },
+      flag(INPUT_FIELDS.referred, "按规定转诊"),
+      flag(INPUT_FIELDS.inProvince, "省内就医"),
+      flag(INPUT_FIELDS.guidanceFollowed, "遵循诊疗规范"),
+      amount(INPUT_FIELDS.feeTotal, "医疗总费用", true),
+      amount(INPUT_FIELDS.feeOutOfCatalog, "目录外费用"),
+      amount(INPUT_FIELDS.feeClassBSelfPay, "乙类先行自付"),
+      amount(INPUT_FIELDS.feeOverStandard, "超标准费用"),
+      amount(REPORTED_FIELD.basic, "基本医保已结算"),
+      amount(REPORTED_FIELD.critical, "大病保险已结算"),
+      amount(REPORTED_FIELD.assistance, "医疗救助已结算"),
+      amount(REPORTED_FIELD.reassistance, "再救助已结算"),
+      amount(REPORTED_FIELD.commercial, "商业补充保险已结算"),
+      readOnly(text(RESULT_FIELDS.status, "结算状态")),
+      readOnly({ type: "date", name: RESULT_FIELDS.settledAt, interface: "datetime", uiSchema: { type: "string", title: "结算时间", "x-component": "DatePicker" } }),
+      readOnly(text(RESULT_FIELDS.claimId, "结算单据号")),
+      readOnly(text(RESULT_FIELDS.pack, "适用政策版本")),
+      readOnly(text(RESULT_FIELDS.category, "适用身份")),
+      ...TIERS.map((tier) => readOnly(amount(PAID_FIELD[tier], TIER_NAMES_ZH[tier]))),
+      readOnly(amount(RESULT_FIELDS.selfPay, "个人自付")),
+      readOnly({ type: "text", name: RESULT_FIELDS.explanation, interface: "textarea", uiSchema: { type: "string", title: "结算说明", "x-component": "Input.TextArea" } }),
+      readOnly({ type: "json", name: RESULT_FIELDS.lines, interface: "json", uiSchema: { type: "object", title: "结算明细", "x-component": "Input.JSON" } }),
+    ],
+  };
+}
+
+/**
+ * Library mode's settlements: one row per settled case, never updated. `sequence` numbers a
+ * household's settlements within a year; the unique index on (beneficiary, year, sequence) makes two
+ * concurrent settlements of one household collide instead of both reading the same year-to-date.
+ */
+export function settlementsCollection(): FieldOptions {
+  return {
+    name: SETTLEMENTS_COLLECTION,
+    title: "医疗救助结算记录",
+    fields: [
+      { type: "bigInt", name: "caseId", allowNull: false, unique: true },
+      { type: "string", name: "claimId", allowNull: false, unique: true },
+      { type: "string", name: "beneficiaryId", allowNull: false },
+      { type: "integer", name: "year", allowNull: false },
+      { type: "integer", name: "sequence", allowNull: false },
+      { type: "string", name: "fingerprint", allowNull: false },
+      { type: "string", name: "packId", allowNull: false },
+      { type: "integer", name: "packVersion", allowNull: false },
+      { type: "string", name: "category" },
+      { type: "string", name: "date", allowNull: false },
+      { type: "string", name: "kind", allowNull: false },
+      { type: "string", name: "total", allowNull: false },
+      { type: "string", name: "policyScope", allowNull: false },
+      { type: "string", name: "selfPay", allowNull: false },
+      { type: "json", name: "lines", allowNull: false },
+      { type: "json", name: "yearToDateAfter", allowNull: false },
+    ],
+    indexes: [{ unique: true, fields: ["beneficiaryId", "year", "sequence"] }],
+  };
+}

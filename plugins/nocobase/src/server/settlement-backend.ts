@@ -1,0 +1,22 @@
+/**
+ * What the plugin's actions need from a settlement backend. Two backends exist: the engine
+ * in-process with the year-to-date accounts in NocoBase's database (library mode), and the gateway
+ * over GraphQL (gateway mode), where the accounts and the charity ledger live in the gateway.
+ */
+import type { CaseInput } from "./case-input";
+import type { CaseSettlement, HouseholdStatement } from "./settlement-result";
+
+export interface SettlementBackend {
+  readonly mode: "library" | "gateway";
+  /** A what-if on top of what the household has been paid this year; nothing is stored. */
+  quote(input: CaseInput): Promise<CaseSettlement>;
+  /**
+   * Settles a case's claim once, counting it in the household's year; the same case again gives
+   * the same settlement, and a case changed since it was settled is refused with CONFLICT.
+   * `writeBack` stores the result into the case record — in library mode inside the same
+   * transaction as the settlement.
+   */
+  settle(caseId: string, input: CaseInput, writeBack: (settlement: CaseSettlement, transaction: unknown) => Promise<void>): Promise<CaseSettlement>;
+  /** The household's resolution statement (化解清单) of a year. */
+  statement(beneficiaryId: string, year: number): Promise<HouseholdStatement>;
+}

@@ -1,0 +1,98 @@
+/**
+ * A real NocoBase application for the plugin's tests: @nocobase/server with the preset plugins a
+ * NocoBase install runs for sign-in, users, roles and permissions, an in-memory SQLite database,
+ * this plugin enabled, and NocoBase's HTTP API listening on a free port. Tests talk to it only over
+ * HTTP, as a NocoBase client would.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The plugin package's directory (holding package.json and node_modules). */
+export const PLUGIN_DIR = path.resolve(__dirname, "..", "..", "..", "..", "..");
+/** The repository the plugin lives in. */
+export const REPOSITORY_DIR = path.resolve(PLUGIN_DIR, "..", "..");
+
+/** The preset plugins a NocoBase app needs for sign-in, users, roles and permissions. */
+const PRESET_PLUGINS = ["error-handler", "field-sort", "data-source-main", "data-source-manager", "system-settings", "ui-schema-storage", "user-data-sync", "auth", "users", "acl"];
+
+export const ROOT_ACCOUNT = { account: "admin@nocobase.com", password: "admin123" };
+
+export interface ApiResponse {
+  status: number;
+  body: { data?: any; errors?: Array<{ code?: string; field?: string; message: string }>; meta?: any };
+}
+
+export interface TestNocoBase {
+  url: string;
+  /** Calls NocoBase's REST API (`/api/<resource>:<action>`), signed in with `token` when given. */
+  api(method: "GET" | "POST", resourceAction: string, options?: { token?: string; role?: string; query?: Record<string, string | number>; body?: unknown }): Promise<ApiResponse>;
+  signIn(account: string, password: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Boots NocoBase with the plugin configured by `pluginOptions`. */
+export async function startNocoBase(pluginOptions: Record<string, unknown>): Promise<TestNocoBase> {
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), "medassist-nocobase-"));
+  // NocoBase reads these when its modules load: where plugin packages are, where it may write.
+  process.env.NODE_MODULES_PATH = path.join(PLUGIN_DIR, "node_modules");
+  process.env.STORAGE_PATH = storage;
+  process.env.APP_KEY ??= "medassist-plugin-test-key";
+  process.env.LOGGER_LEVEL ??= "error";
+  process.env.INIT_ROOT_EMAIL = ROOT_ACCOUNT.account;
+  process.env.INIT_ROOT_PASSWORD = ROOT_ACCOUNT.password;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Application } = require("@nocobase/server") as typeof import("@nocobase/server");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PluginSettlementServer } = require("../../src/server") as typeof import("../../src/server");
+  const presets = PRESET_PLUGINS.map((name) => {
+    const packageName = `@nocobase/plugin-${name}`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return [require(packageName).default, { name, packageName }];
+  });
+  const app = new Application({
+    name: "main",
+    database: { dialect: "sqlite", storage: ":memory:", logging: false },
+    resourcer: { prefix: "/api" },
+    plugins: [...presets, [PluginSettlementServer, { name: "medassist-settlement", ...pluginOptions }]] as never,
+    logger: { transports: ["console"], level: "error" } as never,
+  });
+  await app.runCommandThrowError("install", "-f");
+  await app.runCommandThrowError("start");
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const api: TestNocoBase["api"] = async (method, resourceAction, options = {}) => {
+    const query = options.query ? `?${new URLSearchParams(Object.entries(options.query).map(([k, v]) => [k, String(v)]))}` : "";
+    const headers: Record<string, string> = { "content-type": "application/json", "x-authenticator": "basic" };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.role) headers["x-role"] = options.role;
+    const response = await fetch(`${url}/api/${resourceAction}${query}`, { method, headers, body: method === "POST" ? JSON.stringify(options.body ?? {}) : undefined });
+    const text = await response.text();
+    let body: ApiResponse["body"];
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { errors: [{ message: text }] };
+    }
+    return { status: response.status, body };
+  };
+
+  return {
+    url,
+    api,
+    async signIn(account, password) {
+      const response = await api("POST", "auth:signIn", { body: { account, password } });
+      if (response.status !== 200) throw new Error(`sign-in as ${account} failed: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.data.token as string;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.destroy();
+      fs.rmSync(storage, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The shared scenarios (DESIGN.md's worked cases, `test/scenarios/design/` of the repository) as
+ * NocoBase cases: each scenario claim becomes a case, filled in as a case worker would, and its
+ * expectations become expectations on the fields settlement writes back.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPOSITORY_DIR } from "./nocobase";
+
+const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
+const PAID_FIELD: Record<(typeof TIERS)[number], string> = {
+  basic: "paidBasic",
+  critical: "paidCritical",
+  assistance: "paidAssistance",
+  reassistance: "paidReassistance",
+  commercial: "paidCommercial",
+  charity: "paidCharity",
+};
+const REPORTED_FIELD: Record<string, string> = {
+  basic: "reportedBasic",
+  critical: "reportedCritical",
+  assistance: "reportedAssistance",
+  reassistance: "reportedReassistance",
+  commercial: "reportedCommercial",
+};
+
+export interface ScenarioClaim {
+  id: string;
+  date: string;
+  kind: string;
+  referred?: boolean;
+  inProvince?: boolean;
+  guidanceFollowed?: boolean;
+  fees: Record<string, string>;
+  reported?: Record<string, string>;
+  expect?: Record<string, string>;
+  expectError?: string;
+}
+
+export interface Scenario {
+  file: string;
+  name: string;
+  pack: string;
+  parameters?: Record<string, unknown>;
+  beneficiary: { id: string; identities: Array<{ category: string; from: string; to: string | null }>; applications?: Array<{ program: string; date: string }> };
+  claims: ScenarioClaim[];
+}
+
+export const SHARED_SCENARIOS_DIR = path.join(REPOSITORY_DIR, "test", "scenarios", "design");
+
+/** The shared scenarios that a case can express: those that do not override pack parameters. */
+export function sharedScenarios(): Scenario[] {
+  return fs
+    .readdirSync(SHARED_SCENARIOS_DIR)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => ({ file: name, ...JSON.parse(fs.readFileSync(path.join(SHARED_SCENARIOS_DIR, name), "utf8")) }) as Scenario)
+    .filter((scenario) => !scenario.parameters);
+}
+
+/** One shared scenario by file name. */
+export function sharedScenario(file: string): Scenario {
+  const scenario = sharedScenarios().find((s) => s.file === file);
+  if (!scenario) throw new Error(`no shared scenario ${file}`);
+  return scenario;
+}
+
+/** A case for a scenario claim, with the beneficiary id given (so that runs do not share accounts). */
+export function caseValues(scenario: Scenario, claim: ScenarioClaim, beneficiaryId: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    beneficiaryId,
+    beneficiaryName: `测试受助人 ${beneficiaryId}`,
+    jurisdiction: scenario.pack,
+    identities: scenario.beneficiary.identities,
+    tiltAppliedOn: scenario.beneficiary.applications?.find((a) => a.program === "TILT_ASSISTANCE")?.date ?? null,
+    claimDate: claim.date,
+    claimKind: claim.kind,
+    referred: claim.referred ?? true,
+    inProvince: claim.inProvince ?? true,
+    guidanceFollowed: claim.guidanceFollowed ?? true,
+    feeTotal: claim.fees.total,
+    feeOutOfCatalog: claim.fees.outOfCatalog ?? null,
+    feeClassBSelfPay: claim.fees.classBSelfPay ?? null,
+    feeOverStandard: claim.fees.overStandard ?? null,
+  };
+  for (const [tier, amount] of Object.entries(claim.reported ?? {})) values[REPORTED_FIELD[tier]] = amount;
+  return values;
+}
+
+/** The written-back fields a claim's `expect` stands for: every tier (0.00 unless expected or reported) and self-pay. */
+export function expectedWriteBack(claim: ScenarioClaim): Record<string, string> {
+  const expected: Record<string, string> = {};
+  for (const tier of TIERS) expected[PAID_FIELD[tier]] = claim.expect?.[tier] ?? claim.reported?.[tier] ?? "0.00";
+  expected.selfPay = claim.expect!.selfPay;
+  return expected;
+}
+
+/** The same fields read from a case record. */
+export function writtenBack(record: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const tier of TIERS) fields[PAID_FIELD[tier]] = record[PAID_FIELD[tier]];
+  fields.selfPay = record.selfPay;
+  return fields;
+}
