@@ -4,14 +4,14 @@
  * checked against the shared scenarios.
  */
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AnnualAccounts } from "../../../src/engine/annual-accounts";
 import { readBeneficiary, readClaim } from "../../../src/engine/input";
 import { loadPackDirectory } from "../../../src/engine/pack-loader";
 import { formatAmount, money, ZERO } from "../../../src/lib/money";
-import * as path from "node:path";
 import { REPOSITORY_DIR, ROOT_ACCOUNT, startNocoBase, type TestNocoBase } from "./support/nocobase";
-import { caseValues, expectedWriteBack, sharedScenario, sharedScenarios, writtenBack } from "./support/scenarios";
+import { caseValues, expectedWriteBack, settleSharedScenarios, sharedScenario, writtenBack } from "./support/scenarios";
 
 const CASES = "medassistCases";
 
@@ -54,39 +54,7 @@ describe("library mode", () => {
   });
 
   test("every shared scenario, filled in case by case, writes back what the scenario expects", async () => {
-    const scenarios = sharedScenarios();
-    assert.ok(scenarios.length >= 10, `expected the shared scenarios, found ${scenarios.length}`);
-    let checked = 0;
-    for (const [index, scenario] of scenarios.entries()) {
-      const beneficiaryId = `LIB-${index}-${scenario.beneficiary.id}`;
-      for (const claim of scenario.claims) {
-        const where = `${scenario.file} ${claim.id}`;
-        const created = await createCase(caseValues(scenario, claim, beneficiaryId));
-        if (claim.expectError) {
-          if (created.status !== 200) {
-            // Refused at the form: the amount check runs before NocoBase saves anything.
-            assert.equal(created.body.errors?.[0]?.code, claim.expectError, where);
-            checked++;
-            continue;
-          }
-          const refused = await settleCase(created.body.data.id);
-          assert.equal(refused.status, 400, `${where}: ${JSON.stringify(refused.body)}`);
-          assert.equal(refused.body.errors?.[0]?.code, claim.expectError, where);
-          assert.equal((await getCase(created.body.data.id)).settlementStatus, null, `${where}: a refused case keeps no settlement`);
-          checked++;
-          continue;
-        }
-        assert.equal(created.status, 200, `${where}: ${JSON.stringify(created.body)}`);
-        const settled = await settleCase(created.body.data.id);
-        assert.equal(settled.status, 200, `${where}: ${JSON.stringify(settled.body)}`);
-        const record = await getCase(created.body.data.id);
-        assert.deepEqual(writtenBack(record), expectedWriteBack(claim), where);
-        assert.equal(record.settlementStatus, "SETTLED");
-        assert.match(String(record.settlementExplanation), /个人自付：/);
-        checked++;
-      }
-    }
-    assert.equal(checked, scenarios.reduce((count, scenario) => count + scenario.claims.length, 0), "every claim of every scenario");
+    await settleSharedScenarios(nocobase, root, "LIB");
   });
 
   test("a form's categories and certification date settle like explicit category periods", async () => {

@@ -79,14 +79,18 @@ function isUniqueViolation(error: unknown): boolean {
 export class LibraryBackend implements SettlementBackend {
   readonly mode = "library" as const;
 
+  /**
+   * `database` gives NocoBase's current database: enabling a plugin in a running app reloads the
+   * app with a new database object, so the backend must not hold on to the one it started with.
+   */
   constructor(
-    private readonly db: Database,
+    private readonly database: () => Database,
     private readonly packs: PackRegistry,
     private readonly exclusive: ExclusiveRunner,
   ) {}
 
   private get settlements() {
-    return this.db.getRepository(SETTLEMENTS_COLLECTION);
+    return this.database().getRepository(SETTLEMENTS_COLLECTION);
   }
 
   /** The latest settlement of a household's year: its account after that settlement. */
@@ -112,7 +116,7 @@ export class LibraryBackend implements SettlementBackend {
     return this.exclusive(`medassist:settle:${input.beneficiary.id}:${year}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.db.sequelize.transaction(async (transaction) => {
+          return await this.database().sequelize.transaction(async (transaction) => {
             const existing = await this.settlements.findOne({ filter: { caseId }, transaction });
             if (existing) {
               const row = existing.toJSON() as SettlementRow;

@@ -54,7 +54,7 @@ export class PluginSettlementServer extends Plugin {
 
     this.backend = this.settings.gatewayUrl
       ? new GatewayBackend(this.settings.gatewayUrl, this.settings.gatewayKey!)
-      : new LibraryBackend(this.db, this.packs, (key, work) => this.app.lockManager.runExclusive(key, work, SETTLE_LOCK_TTL_MS));
+      : new LibraryBackend(() => this.db, this.packs, (key, work) => this.app.lockManager.runExclusive(key, work, SETTLE_LOCK_TTL_MS));
 
     this.app.resourceManager.define({
       name: "settlement",

@@ -7,7 +7,6 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 
 /** The plugin package's directory (holding package.json and node_modules). */
@@ -30,12 +29,23 @@ export interface TestNocoBase {
   /** Calls NocoBase's REST API (`/api/<resource>:<action>`), signed in with `token` when given. */
   api(method: "GET" | "POST", resourceAction: string, options?: { token?: string; role?: string; query?: Record<string, string | number>; body?: unknown }): Promise<ApiResponse>;
   signIn(account: string, password: string): Promise<string>;
+  /** Runs a NocoBase command in the running app, e.g. `pm add FILE` as the plugin manager does for an upload. */
+  command(...args: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Boots NocoBase with the plugin configured by `pluginOptions`. */
-export async function startNocoBase(pluginOptions: Record<string, unknown>): Promise<TestNocoBase> {
-  const storage = fs.mkdtempSync(path.join(os.tmpdir(), "medassist-nocobase-"));
+/**
+ * Boots NocoBase with the plugin, compiled from this package's source and configured by
+ * `pluginOptions`; with `null`, without it (to be added and enabled as an administrator does).
+ * The database is in-memory SQLite, or a SQLite file with `onDisk` — enabling a plugin in a running
+ * app reloads it, and a reload opens a new connection, which for `:memory:` is a new, empty database.
+ */
+export async function startNocoBase(pluginOptions: Record<string, unknown> | null, onDisk = false): Promise<TestNocoBase> {
+  // NocoBase's storage (where uploaded plugins go) lies inside the app's directory, so that a
+  // plugin there finds @nocobase/server in the app's node_modules; here the app's directory is
+  // this package's.
+  fs.mkdirSync(path.join(PLUGIN_DIR, "storage"), { recursive: true });
+  const storage = fs.mkdtempSync(path.join(PLUGIN_DIR, "storage", "test-"));
   // NocoBase reads these when its modules load: where plugin packages are, where it may write.
   process.env.NODE_MODULES_PATH = path.join(PLUGIN_DIR, "node_modules");
   process.env.STORAGE_PATH = storage;
@@ -54,9 +64,9 @@ export async function startNocoBase(pluginOptions: Record<string, unknown>): Pro
   });
   const app = new Application({
     name: "main",
-    database: { dialect: "sqlite", storage: ":memory:", logging: false },
+    database: { dialect: "sqlite", storage: onDisk ? path.join(storage, "nocobase.sqlite") : ":memory:", logging: false },
     resourcer: { prefix: "/api" },
-    plugins: [...presets, [PluginSettlementServer, { name: "medassist-settlement", ...pluginOptions }]] as never,
+    plugins: [...presets, ...(pluginOptions ? [[PluginSettlementServer, { name: "medassist-settlement", ...pluginOptions }]] : [])] as never,
     logger: { transports: ["console"], level: "error" } as never,
   });
   await app.runCommandThrowError("install", "-f");
@@ -88,6 +98,9 @@ export async function startNocoBase(pluginOptions: Record<string, unknown>): Pro
       const response = await api("POST", "auth:signIn", { body: { account, password } });
       if (response.status !== 200) throw new Error(`sign-in as ${account} failed: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body.data.token as string;
+    },
+    async command(...args) {
+      await (app.runCommandThrowError as (...argv: string[]) => Promise<unknown>)(...args);
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

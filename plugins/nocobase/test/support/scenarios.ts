@@ -3,9 +3,10 @@
  * NocoBase cases: each scenario claim becomes a case, filled in as a case worker would, and its
  * expectations become expectations on the fields settlement writes back.
  */
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPOSITORY_DIR } from "./nocobase";
+import { REPOSITORY_DIR, type TestNocoBase } from "./nocobase";
 
 const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
 const PAID_FIELD: Record<(typeof TIERS)[number], string> = {
@@ -101,4 +102,44 @@ export function writtenBack(record: Record<string, unknown>): Record<string, unk
   for (const tier of TIERS) fields[PAID_FIELD[tier]] = record[PAID_FIELD[tier]];
   fields.selfPay = record.selfPay;
   return fields;
+}
+
+/**
+ * Files every shared scenario in as cases, one case per claim, through NocoBase's REST API, settles
+ * each with `settlement:settle`, and checks what was written back (or the refusal's code). Returns
+ * how many claims were checked. Beneficiary ids get `prefix` so that each run has its own accounts.
+ */
+export async function settleSharedScenarios(nocobase: TestNocoBase, token: string, prefix: string): Promise<number> {
+  const scenarios = sharedScenarios();
+  assert.ok(scenarios.length >= 10, `expected the shared scenarios, found ${scenarios.length}`);
+  const getCase = async (id: number) => (await nocobase.api("GET", "medassistCases:get", { token, query: { filterByTk: id } })).body.data as Record<string, unknown>;
+  let checked = 0;
+  for (const [index, scenario] of scenarios.entries()) {
+    const beneficiaryId = `${prefix}-${index}-${scenario.beneficiary.id}`;
+    for (const claim of scenario.claims) {
+      const where = `${scenario.file} ${claim.id}`;
+      const created = await nocobase.api("POST", "medassistCases:create", { token, body: caseValues(scenario, claim, beneficiaryId) });
+      checked++;
+      if (claim.expectError && created.status !== 200) {
+        // Refused at the form: the amount check runs before NocoBase saves anything.
+        assert.equal(created.body.errors?.[0]?.code, claim.expectError, where);
+        continue;
+      }
+      assert.equal(created.status, 200, `${where}: ${JSON.stringify(created.body)}`);
+      const settled = await nocobase.api("POST", "settlement:settle", { token, query: { filterByTk: created.body.data.id } });
+      const record = await getCase(created.body.data.id);
+      if (claim.expectError) {
+        assert.equal(settled.status, 400, `${where}: ${JSON.stringify(settled.body)}`);
+        assert.equal(settled.body.errors?.[0]?.code, claim.expectError, where);
+        assert.equal(record.settlementStatus, null, `${where}: a refused case keeps no settlement`);
+        continue;
+      }
+      assert.equal(settled.status, 200, `${where}: ${JSON.stringify(settled.body)}`);
+      assert.deepEqual(writtenBack(record), expectedWriteBack(claim), where);
+      assert.equal(record.settlementStatus, "SETTLED", where);
+      assert.match(String(record.settlementExplanation), /个人自付：/, where);
+    }
+  }
+  assert.equal(checked, scenarios.reduce((count, scenario) => count + scenario.claims.length, 0), "every claim of every scenario");
+  return checked;
 }
