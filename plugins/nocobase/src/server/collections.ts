@@ -62,6 +62,9 @@ export const RESULT_FIELDS = {
   lines: "settlementLines",
 } as const;
 
+/** Every field of the case collection the plugin reads or writes. */
+export const CASE_FIELD_NAMES: readonly string[] = [...Object.values(INPUT_FIELDS), ...Object.values(REPORTED_FIELD), ...Object.values(PAID_FIELD), ...Object.values(RESULT_FIELDS)];
+
 const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
   DESTITUTE: "特困人员",
   ORPHAN: "孤儿",

@@ -13,7 +13,7 @@ import { loadPackDirectory } from "../../../../src/engine/pack-loader";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
 import { readAmount } from "../../../../src/lib/money";
 import { readCase, type CaseValues } from "./case-input";
-import { caseCollection, INPUT_FIELDS, REPORTED_FIELD, RESULT_FIELDS, settlementsCollection, SETTLEMENTS_COLLECTION } from "./collections";
+import { CASE_FIELD_NAMES, caseCollection, INPUT_FIELDS, REPORTED_FIELD, RESULT_FIELDS, settlementsCollection, SETTLEMENTS_COLLECTION } from "./collections";
 import { CaseError, errorBody, toCaseError } from "./errors";
 import { GatewayBackend } from "./gateway-backend";
 import { LibraryBackend } from "./library-backend";
@@ -122,7 +122,22 @@ export class PluginSettlementServer extends Plugin {
     }
   }
 
+  /**
+   * The case collection, checked to have every field the plugin reads and writes: a bound
+   * collection that lacks one would settle without writing the result back, silently.
+   */
+  private caseCollection() {
+    const collection = this.db.getCollection(this.settings.collection);
+    const missing = collection ? CASE_FIELD_NAMES.filter((field) => !collection.hasField(field)) : [];
+    if (!collection || missing.length > 0) {
+      const what = collection ? `缺少字段 / lacks the fields ${missing.join(", ")}` : "不存在 / does not exist";
+      throw new CaseError("CASE_COLLECTION_INVALID", "", `案件数据表 ${this.settings.collection} ${what}; 请管理员按插件说明配置 / see the plugin's README`, 500);
+    }
+    return collection;
+  }
+
   private async findCase(id: string | number | undefined): Promise<{ id: string; values: CaseValues }> {
+    this.caseCollection();
     if (id === undefined || id === null || id === "") throw new CaseError("INVALID_INPUT", "filterByTk", "filterByTk: 须指明案件 / which case?", 400);
     const record = await this.db.getRepository(this.settings.collection).findOne({ filterByTk: id });
     if (!record) throw new CaseError("NOT_FOUND", "filterByTk", `案件 ${id} 不存在 / case ${id} was not found`, 404);

@@ -6,24 +6,9 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TIERS } from "../../../../src/engine/vocabulary";
+import { PAID_FIELD, REPORTED_FIELD } from "../../src/server/collections";
 import { REPOSITORY_DIR, type TestNocoBase } from "./nocobase";
-
-const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
-const PAID_FIELD: Record<(typeof TIERS)[number], string> = {
-  basic: "paidBasic",
-  critical: "paidCritical",
-  assistance: "paidAssistance",
-  reassistance: "paidReassistance",
-  commercial: "paidCommercial",
-  charity: "paidCharity",
-};
-const REPORTED_FIELD: Record<string, string> = {
-  basic: "reportedBasic",
-  critical: "reportedCritical",
-  assistance: "reportedAssistance",
-  reassistance: "reportedReassistance",
-  commercial: "reportedCommercial",
-};
 
 export interface ScenarioClaim {
   id: string;
@@ -84,7 +69,7 @@ export function caseValues(scenario: Scenario, claim: ScenarioClaim, beneficiary
     feeClassBSelfPay: claim.fees.classBSelfPay ?? null,
     feeOverStandard: claim.fees.overStandard ?? null,
   };
-  for (const [tier, amount] of Object.entries(claim.reported ?? {})) values[REPORTED_FIELD[tier]] = amount;
+  for (const [tier, amount] of Object.entries(claim.reported ?? {})) values[REPORTED_FIELD[tier as keyof typeof REPORTED_FIELD]] = amount;
   return values;
 }
 
