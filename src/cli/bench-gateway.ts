@@ -1,86 +1,98 @@
 /**
- * `npm run --silent bench:gateway`: starts the gateway (a separate process, so that the load
- * generator does not share its core) on SQLite, and on MariaDB too when TEST_MYSQL_URL is set, and
- * drives it over loopback with autocannon: (1) submit and settle new claims — one request carrying
- * both mutations, which GraphQL runs in order — and (2) reads of `claim { settlement { lines } }`.
- * Prints throughput and p50/p99 latency per phase; the last line is
- * `settle N/s p99 X ms; read M/s p99 Y ms` for SQLite.
+ * `npm run --silent bench:gateway`: the gateway under load. For SQLite (a fresh temporary file),
+ * and for MariaDB too when TEST_MYSQL_URL is set (a fresh `bench_<random>` database, dropped
+ * afterwards): seeds 2,000 聊城 低保 beneficiaries through the services, starts the gateway in a
+ * process of its own and drives it over loopback with autocannon —
+ *   (1) submit and settle new claims, one request per claim carrying both mutations;
+ *   (2) read `claim { settlement { lines } }` of settled claims at random.
+ * Prints the machine, per phase throughput, p50/p99 latency and failures, and as its last line
+ * `settle N/s p99 X ms; read M/s p99 Y ms` for SQLite (a `mariadb:` line before it). Any failed
+ * request fails the run (exit 1): a figure measured on errors means nothing.
  *
- * Options: --seconds N (per phase, default 20), --connections N (default 10), --people N (default 2000).
+ * Options: --seconds N (per phase, 20), --warmup N (seconds, 2), --connections N (10),
+ * --rate N (open loop at N requests/s; default closed loop), --people N (2000),
+ * --profile DIR (run the gateway under `node --cpu-prof` and print its hotspots per phase).
  */
-import * as os from "node:os";
+import * as fs from "node:fs";
 import { distFile } from "../bench/gateway/paths";
-import { runPhase, type PhaseResult } from "../bench/gateway/load";
-import { mysqlDatabase, seed, sqliteDatabase, type BenchDatabase } from "../bench/gateway/setup";
+import { readOptions, type BenchOptions } from "../bench/gateway/options";
+import { problemsOf, runPhase, type PhaseResult, type PhaseSettings } from "../bench/gateway/load";
+import { readWorkload, settleWorkload, type Workload } from "../bench/gateway/operations";
 import { spawnGateway } from "../bench/gateway/process";
+import { formatProfile, summariseProfile } from "../bench/gateway/profile";
+import { describeAims, describePhase, describeSetup, summaryLine } from "../bench/gateway/report";
+import { mysqlDatabase, seed, sqliteDatabase, type BenchDatabase } from "../bench/gateway/setup";
 
-function option(argv: string[], name: string, fallback: number): number {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Runs a phase (after its warm-up) and stops the whole run on any failed request. */
+async function measured(name: string, unit: string, settings: PhaseSettings, warmupSeconds: number, workload: Workload): Promise<PhaseResult> {
+  if (warmupSeconds > 0) {
+    const warmup = await runPhase(`${name} warm-up`, { ...settings, seconds: warmupSeconds }, workload);
+    const problems = problemsOf(warmup);
+    if (problems.length > 0) throw new Error(`${warmup.name} failed: ${problems.join("; ")}`);
+  }
+  const result = await runPhase(name, settings, workload);
+  print(describePhase(result, unit));
+  const problems = problemsOf(result);
+  if (problems.length > 0) throw new Error(`${name} failed: ${problems.join("; ")}`);
+  return result;
 }
 
-const SETTLE = "mutation ($claim: ClaimInput!, $id: ID!) { submitted: submitClaim(input: $claim) { id } settled: settleClaim(id: $id) { packVersion selfPay } }";
-const READ = "query ($id: ID!) { claim(id: $id) { settlement { packId packVersion selfPay lines { tier amount ruleId clause figures } } } }";
-
-async function benchOne(database: BenchDatabase, seconds: number, connections: number, people: number): Promise<PhaseResult[]> {
-  process.stdout.write(`${database.name}: seeding ${people} beneficiaries with a settled claim each…\n`);
-  const seeded = await seed(database, people);
-  const gateway = await spawnGateway(distFile("cli", "start.js"), database.url);
+/** Seeds one database, runs both phases against a gateway process on it, and cleans up. */
+async function benchDatabase(database: BenchDatabase, options: BenchOptions): Promise<{ settle: PhaseResult; read: PhaseResult }> {
+  let phases: PhaseResult[] = [];
+  let profileFile: string | null = null;
   try {
-    let counter = 0;
-    const run = Date.now().toString(36);
-    const settle = await runPhase(`${database.name} settle`, gateway.url, seeded.key, seconds, connections, () => {
-      counter++;
-      const beneficiaryId = seeded.beneficiaryIds[counter % seeded.beneficiaryIds.length];
-      const id = `${beneficiaryId}-${run}-${counter}`;
-      return JSON.stringify({ query: SETTLE, variables: { id, claim: { id, beneficiaryId, date: "2023-06-01", kind: "INPATIENT", fees: { total: "1200.00" }, reported: { basic: "400.00", critical: "0.00" } } } });
-    });
-    let reads = 0;
-    const read = await runPhase(`${database.name} read`, gateway.url, seeded.key, seconds, connections, () => {
-      reads = (reads * 7919 + 13) % seeded.claimIds.length;
-      return JSON.stringify({ query: READ, variables: { id: seeded.claimIds[reads] } });
-    });
-    return [settle, read];
+    const started = Date.now();
+    const seeded = await seed(database, options.people);
+    print(`${database.name}: seeded ${options.people} beneficiaries with a settled claim each in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const gateway = await spawnGateway(distFile("cli", "start.js"), database.url, options.profileDir, `gateway-${database.name}`);
+    profileFile = gateway.profileFile;
+    try {
+      const settings: PhaseSettings = { url: gateway.url, key: seeded.key, seconds: options.seconds, connections: options.connections, rate: options.rate };
+      const settle = await measured(`${database.name} settle`, "settlements", settings, options.warmupSeconds, settleWorkload(seeded.beneficiaryIds));
+      phases = [settle];
+      // Reads spread over every settled claim: the seeded ones and those the settle phase made.
+      const read = await measured(`${database.name} read`, "reads", settings, options.warmupSeconds, readWorkload([...seeded.claimIds, ...settle.claimIds]));
+      phases = [settle, read];
+    } finally {
+      await gateway.stop();
+    }
   } finally {
-    await gateway.stop();
     await database.drop();
   }
+  // The profile is written when the gateway exits; it is cut to each measured phase. The windows
+  // are kept beside it, for a closer look (e.g. in Chrome DevTools) at the same stretches.
+  if (profileFile) {
+    fs.writeFileSync(`${profileFile}.phases.json`, JSON.stringify(phases.map((phase) => ({ name: phase.name, ...phase.window })), null, 2));
+    for (const phase of phases) for (const line of formatProfile(phase.name, summariseProfile(profileFile, phase.window))) print(line);
+  }
+  return { settle: phases[0], read: phases[1] };
 }
 
-function report(result: PhaseResult): void {
-  process.stdout.write(
-    `${result.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.requests} requests, non-2xx ${result.non2xx}, GraphQL errors ${result.graphqlErrors}\n`,
-  );
-  if (result.firstError) process.stdout.write(`  first error: ${result.firstError}\n`);
-}
-
-async function main(argv: string[]): Promise<number> {
-  const seconds = option(argv, "seconds", 20);
-  const connections = option(argv, "connections", 10);
-  const people = option(argv, "people", 2000);
-  process.stdout.write(`machine: ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} logical cpus), node ${process.version}; ${seconds} s per phase, ${connections} connections\n`);
-  const lines: string[] = [];
-  let failed = false;
+async function main(argv: string[]): Promise<void> {
+  const options = readOptions(argv);
+  for (const line of describeSetup(options)) print(line);
+  // MariaDB first, so that SQLite's summary line is the last one printed.
   const databases: Array<() => Promise<BenchDatabase>> = [];
-  if (process.env.TEST_MYSQL_URL) databases.push(() => mysqlDatabase(process.env.TEST_MYSQL_URL!));
+  const mysqlUrl = process.env.TEST_MYSQL_URL;
+  if (mysqlUrl) databases.push(() => mysqlDatabase(mysqlUrl));
   databases.push(async () => sqliteDatabase());
+  const summaries: string[] = [];
   for (const open of databases) {
     const database = await open();
-    const [settle, read] = await benchOne(database, seconds, connections, people);
-    report(settle);
-    report(read);
-    failed ||= settle.non2xx + settle.graphqlErrors + read.non2xx + read.graphqlErrors > 0;
-    const line = `settle ${Math.round(settle.requestsPerSecond)}/s p99 ${settle.p99} ms; read ${Math.round(read.requestsPerSecond)}/s p99 ${read.p99} ms`;
-    lines.push(database.name === "sqlite" ? line : `${database.name}: ${line}`);
+    const { settle, read } = await benchDatabase(database, options);
+    print(describeAims(database.name, settle, read));
+    summaries.push(summaryLine(database.name, settle, read));
   }
-  for (const line of lines) process.stdout.write(`${line}\n`);
-  return failed ? 1 : 0;
+  for (const line of summaries) print(line);
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(2);
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:gateway FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
   },
 );

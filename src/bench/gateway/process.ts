@@ -1,16 +1,42 @@
 /**
- * A gateway process for the benchmark: started on a database, ready when it prints its URL.
+ * The gateway under test, in a process of its own (`node dist/src/cli/start.js`): autocannon
+ * generating load in this process must not share the gateway's thread, or each would slow the other.
  */
 import { spawn } from "node:child_process";
+import * as path from "node:path";
 
-export async function spawnGateway(script: string, databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+export interface GatewayProcess {
+  url: string;
+  /** The CPU profile the process writes when it stops, when it was started with one. */
+  profileFile: string | null;
+  /** Stops the process (SIGTERM: the gateway closes its server and database) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Keeps the last part of the process's output, for the error message when it fails. */
+function tail(text: string): string {
+  return text.length > 4000 ? `…${text.slice(-4000)}` : text;
+}
+
+/**
+ * Starts `script` (the compiled start command) on `databaseUrl`, on a free port, logging only
+ * warnings, and resolves with its URL once it prints `Gateway: http://HOST:PORT/`. With
+ * `profileDir`, the process runs under `node --cpu-prof` and writes its profile there on exit.
+ */
+export async function spawnGateway(script: string, databaseUrl: string, profileDir: string | null, profileName: string): Promise<GatewayProcess> {
+  const profileFile = profileDir ? path.resolve(profileDir, `${profileName}.cpuprofile`) : null;
+  const flags = profileFile ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(profileFile)}`, `--cpu-prof-name=${path.basename(profileFile)}`] : [];
+  const child = spawn(process.execPath, [...flags, script], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the gateway did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the gateway did not start within 120 s:\n${tail(output)}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Gateway: (http:\/\/\S+?)\/ /.exec(output);
+      const match = /Gateway: (http:\/\/\S+?)\/\s/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -18,15 +44,26 @@ export async function spawnGateway(script: string, databaseUrl: string): Promise
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`the gateway exited with ${code}:\n${output}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the gateway exited with ${code} before it listened:\n${tail(output)}`));
+    });
   });
+  // From now on, what the gateway logs (warnings and errors at LOG_LEVEL=warn, as JSON lines) or a
+  // crash goes to our stderr, so that stdout stays the report and its last line the summary.
+  child.stdout.removeAllListeners("data");
+  child.stderr.removeAllListeners("data");
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim() && !line.startsWith("Press Ctrl-C")) process.stderr.write(`[gateway] ${line}\n`);
+  };
+  child.stdout.on("data", forward);
+  child.stderr.on("data", forward);
   return {
     url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.removeAllListeners("exit");
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    profileFile,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
   };
 }
