@@ -69,6 +69,21 @@ describe("library mode", () => {
     }
   });
 
+  test("amounts sent as JSON numbers, as NocoBase's number input may send them, settle like amounts sent as text", async () => {
+    const scenario = sharedScenario("liaocheng-dibao-single.json");
+    const claim = scenario.claims[0];
+    const values = caseValues(scenario, claim, "NUMBERS-1");
+    for (const field of ["feeTotal", "feeOutOfCatalog", "feeClassBSelfPay", "feeOverStandard", "reportedBasic", "reportedCritical"]) {
+      if (typeof values[field] === "string") values[field] = Number(values[field]);
+    }
+    const created = await createCase(values);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal((await settleCase(created.body.data.id)).status, 200);
+    assert.deepEqual(writtenBack(await getCase(created.body.data.id)), expectedWriteBack(claim));
+    const tooFine = await createCase({ ...values, feeTotal: 100.005 });
+    assert.deepEqual({ code: tooFine.body.errors?.[0]?.code, field: tooFine.body.errors?.[0]?.field }, { code: "INVALID_AMOUNT", field: "feeTotal" });
+  });
+
   test("the household's statement adds up its settled cases, with the clause of every line", async () => {
     const scenario = sharedScenario("liaocheng-dibao-two-claims.json");
     const response = await nocobase.api("GET", "settlement:statement", { token: root, query: { beneficiaryId: "FORM-LC-002", year: 2023 } });
@@ -206,8 +221,9 @@ describe("library mode", () => {
       const claim = readClaim({ ...bill, id: row.claimId }, "RACE-1");
       const expected = accounts.settle(registry.packFor("liaocheng", claim.date), beneficiary, claim);
       const record = await getCase(Number(row.caseId));
-      assert.equal(record.paidAssistance, formatAmount(expected.lines.find((l) => l.tier === "assistance")!.amount), `case ${row.caseId} (sequence ${row.sequence})`);
-      assert.equal(record.selfPay, formatAmount(expected.selfPay));
+      const written = writtenBack(record);
+      assert.equal(written.paidAssistance, formatAmount(expected.lines.find((l) => l.tier === "assistance")!.amount), `case ${row.caseId} (sequence ${row.sequence})`);
+      assert.equal(written.selfPay, formatAmount(expected.selfPay));
     }
     const assistance = rows.reduce((sum: typeof ZERO, r: { lines: Array<{ tier: string; amount: string }> }) => sum.plus(money(r.lines.find((l) => l.tier === "assistance")!.amount)), ZERO);
     assert.equal(formatAmount(assistance), "30000.00", "the year's assistance stops at the 30,000 cap");

@@ -7,6 +7,7 @@ import { readBeneficiary, readClaim } from "../../../../src/engine/input";
 import type { Beneficiary, Claim } from "../../../../src/engine/types";
 import { REPORTABLE_TIERS } from "../../../../src/engine/vocabulary";
 import { DomainError } from "../../../../src/lib/errors";
+import { amountFromHost } from "./amounts";
 import { INPUT_FIELDS, REPORTED_FIELD } from "./collections";
 
 /** The values of a case record, as NocoBase returns them (JSON). */
@@ -50,11 +51,6 @@ function identitiesOf(values: CaseValues): CaseInput["rawBeneficiary"]["identiti
   return categories.map((category) => ({ category, from: since, to: null }));
 }
 
-/** An amount field: the text as typed; the engine refuses anything but a plain amount string. */
-function amountValue(value: unknown): unknown {
-  return typeof value === "string" ? value.trim() : value;
-}
-
 /**
  * Reads a case record into the engine's input, or throws the engine's DomainError (whose field the
  * caller translates to the case field). `claimId` is the id the claim is settled under.
@@ -71,13 +67,13 @@ export function readCase(values: CaseValues, claimId: string): CaseInput {
     identities: identitiesOf(values).map((period) => ({ category: period.category, from: dateText(period.from), to: dateText(period.to) ?? null })),
     applications: present(tiltAppliedOn) ? [{ program: "TILT_ASSISTANCE", date: tiltAppliedOn }] : [],
   };
-  const fees: Record<string, unknown> = { total: amountValue(values[INPUT_FIELDS.feeTotal]) };
+  const fees: Record<string, unknown> = { total: amountFromHost(values[INPUT_FIELDS.feeTotal]) };
   const parts = { outOfCatalog: INPUT_FIELDS.feeOutOfCatalog, classBSelfPay: INPUT_FIELDS.feeClassBSelfPay, overStandard: INPUT_FIELDS.feeOverStandard };
-  for (const [part, field] of Object.entries(parts)) if (present(values[field])) fees[part] = amountValue(values[field]);
+  for (const [part, field] of Object.entries(parts)) if (present(values[field])) fees[part] = amountFromHost(values[field]);
   const reported: Record<string, unknown> = {};
   for (const tier of REPORTABLE_TIERS) {
     const field = REPORTED_FIELD[tier as keyof typeof REPORTED_FIELD];
-    if (present(values[field])) reported[tier] = amountValue(values[field]);
+    if (present(values[field])) reported[tier] = amountFromHost(values[field]);
   }
   const flag = (field: string) => (values[field] === null || values[field] === undefined ? true : values[field]);
   const rawClaim: Record<string, unknown> = {

@@ -3,8 +3,8 @@
  * settlement writes back) and, for library mode, the append-only record of settlements that carries
  * each household's year-to-date account.
  *
- * Amounts are `string` fields: a NocoBase `decimal` field comes back from SQLite as a JavaScript
- * number, and money is never a number here. The plugin checks every amount when it settles.
+ * Amounts are DECIMAL(18,2) columns, so that NocoBase's tables and charts can sum them; how they come
+ * back from each database is dealt with in amounts.ts.
  */
 import { CATEGORIES, CLAIM_KINDS, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 
@@ -93,11 +93,14 @@ const text = (name: string, title: string, required = false): FieldOptions => ({
   uiSchema: { type: "string", title, "x-component": "Input", required },
 });
 
+/** A money column: DECIMAL(18,2), shown with two decimals, typed as text so that nothing is rounded on the way. */
+const MONEY_COLUMN = { type: "decimal", precision: 18, scale: 2 } as const;
+
 const amount = (name: string, title: string, required = false): FieldOptions => ({
-  type: "string",
+  ...MONEY_COLUMN,
   name,
-  interface: "input",
-  uiSchema: { type: "string", title, "x-component": "Input", required, "x-component-props": { placeholder: "0.00" } },
+  interface: "number",
+  uiSchema: { type: "number", title, "x-component": "InputNumber", required, "x-component-props": { stringMode: true, step: "0.01", precision: 2, placeholder: "0.00" } },
 });
 
 const date = (name: string, title: string, required = false): FieldOptions => ({
@@ -213,9 +216,9 @@ export function settlementsCollection(): FieldOptions {
       { type: "string", name: "category" },
       { type: "string", name: "date", allowNull: false },
       { type: "string", name: "kind", allowNull: false },
-      { type: "string", name: "total", allowNull: false },
-      { type: "string", name: "policyScope", allowNull: false },
-      { type: "string", name: "selfPay", allowNull: false },
+      { ...MONEY_COLUMN, name: "total", allowNull: false },
+      { ...MONEY_COLUMN, name: "policyScope", allowNull: false },
+      { ...MONEY_COLUMN, name: "selfPay", allowNull: false },
       { type: "json", name: "lines", allowNull: false },
       { type: "json", name: "yearToDateAfter", allowNull: false },
     ],

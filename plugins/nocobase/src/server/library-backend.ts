@@ -14,6 +14,7 @@ import { emptyYearToDate } from "../../../../src/engine/year-to-date";
 import { yearOf } from "../../../../src/lib/dates";
 import { DomainError } from "../../../../src/lib/errors";
 import { formatAmount, money, ZERO } from "../../../../src/lib/money";
+import { amountText } from "./amounts";
 import type { CaseInput } from "./case-input";
 import { SETTLEMENTS_COLLECTION } from "./collections";
 import type { SettlementBackend } from "./settlement-backend";
@@ -37,6 +38,7 @@ interface SettlementRow {
   category: string | null;
   date: string;
   kind: string;
+  /** Amounts: text on MySQL and PostgreSQL, numbers on SQLite, until `readRow`. */
   total: string;
   policyScope: string;
   selfPay: string;
@@ -57,6 +59,11 @@ function readYearToDate(beneficiaryId: string, year: number, stored: StoredYearT
   const tiers = {} as Record<Tier, TierYearToDate>;
   for (const tier of TIERS) tiers[tier] = stored[tier] ? { base: money(stored[tier].base), paid: money(stored[tier].paid) } : { base: ZERO, paid: ZERO };
   return { beneficiaryId, year, tiers };
+}
+
+/** A settlement row with its amounts as text (SQLite hands DECIMAL columns out as numbers). */
+function readRow(row: SettlementRow): SettlementRow {
+  return { ...row, total: amountText(row.total, "total"), policyScope: amountText(row.policyScope, "policyScope"), selfPay: amountText(row.selfPay, "selfPay") };
 }
 
 function storedSettlement(row: SettlementRow): CaseSettlement {
@@ -96,7 +103,7 @@ export class LibraryBackend implements SettlementBackend {
   /** The latest settlement of a household's year: its account after that settlement. */
   private async latest(beneficiaryId: string, year: number, transaction?: unknown): Promise<SettlementRow | null> {
     const row = await this.settlements.findOne({ filter: { beneficiaryId, year }, sort: ["-sequence"], transaction: transaction as never });
-    return row ? (row.toJSON() as SettlementRow) : null;
+    return row ? readRow(row.toJSON() as SettlementRow) : null;
   }
 
   async quote(input: CaseInput): Promise<CaseSettlement> {
@@ -119,7 +126,7 @@ export class LibraryBackend implements SettlementBackend {
           return await this.database().sequelize.transaction(async (transaction) => {
             const existing = await this.settlements.findOne({ filter: { caseId }, transaction });
             if (existing) {
-              const row = existing.toJSON() as SettlementRow;
+              const row = readRow(existing.toJSON() as SettlementRow);
               if (row.fingerprint === fingerprint) return storedSettlement(row);
               throw new DomainError("CONFLICT", "caseId", `案件 ${caseId} 已于此前结算，结算后费用或身份已修改；更正请新建案件 / case ${caseId} was settled and has changed since; record a correction as a new case`);
             }
@@ -162,7 +169,7 @@ export class LibraryBackend implements SettlementBackend {
 
   async statement(beneficiaryId: string, year: number): Promise<HouseholdStatement> {
     const found: Array<{ toJSON(): unknown }> = await this.settlements.find({ filter: { beneficiaryId, year }, sort: ["sequence"] });
-    const rows = found.map((row) => row.toJSON() as SettlementRow);
+    const rows = found.map((row) => readRow(row.toJSON() as SettlementRow));
     const claims = rows.map((row) => {
       const charity = row.lines.find((line) => line.tier === "charity")?.amount ?? "0.00";
       return {

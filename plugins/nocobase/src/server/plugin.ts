@@ -12,6 +12,7 @@ import { Plugin } from "@nocobase/server";
 import { loadPackDirectory } from "../../../../src/engine/pack-loader";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
 import { readAmount } from "../../../../src/lib/money";
+import { amountFromHost } from "./amounts";
 import { readCase, type CaseValues } from "./case-input";
 import { CASE_FIELD_NAMES, caseCollection, INPUT_FIELDS, REPORTED_FIELD, RESULT_FIELDS, settlementsCollection, SETTLEMENTS_COLLECTION } from "./collections";
 import { CaseError, errorBody, toCaseError } from "./errors";
@@ -108,7 +109,7 @@ export class PluginSettlementServer extends Plugin {
     for (const field of AMOUNT_FIELDS) {
       const value = values[field];
       if (value === undefined || value === null || value === "") continue;
-      if (typeof readAmount(typeof value === "string" ? value.trim() : value) === "string") {
+      if (typeof readAmount(amountFromHost(value)) === "string") {
         throw new CaseError("INVALID_AMOUNT", field, `${field}: 金额须为不超过两位小数的非负数，如 "1200.00" / an amount with at most 2 decimals, such as "1200.00" (got ${JSON.stringify(value)})`, 400);
       }
     }

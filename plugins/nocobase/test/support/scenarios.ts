@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TIERS } from "../../../../src/engine/vocabulary";
+import { amountText } from "../../src/server/amounts";
 import { PAID_FIELD, REPORTED_FIELD } from "../../src/server/collections";
 import { REPOSITORY_DIR, type TestNocoBase } from "./nocobase";
 
@@ -81,11 +82,15 @@ export function expectedWriteBack(claim: ScenarioClaim): Record<string, string> 
   return expected;
 }
 
-/** The same fields read from a case record. */
+/**
+ * The same fields read from a case record, as text with two decimals (NocoBase returns DECIMAL
+ * columns as numbers on SQLite); null where nothing was written.
+ */
 export function writtenBack(record: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const tier of TIERS) fields[PAID_FIELD[tier]] = record[PAID_FIELD[tier]];
-  fields.selfPay = record.selfPay;
+  const text = (field: string) => (record[field] === null || record[field] === undefined ? null : amountText(record[field], field));
+  for (const tier of TIERS) fields[PAID_FIELD[tier]] = text(PAID_FIELD[tier]);
+  fields.selfPay = text("selfPay");
   return fields;
 }
 
