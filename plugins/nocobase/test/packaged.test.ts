@@ -27,7 +27,7 @@ before(async () => {
   const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: PLUGIN_DIR, encoding: "utf8" })) as Array<{ filename: string }>;
   tarball = path.join(packDir, packed[0].filename);
   fs.rmSync(LINKED_DIR, { recursive: true, force: true });
-  nocobase = await startNocoBase(null, true);
+  nocobase = await startNocoBase(null, "sqlite-file");
   root = await nocobase.signIn(ROOT_ACCOUNT.account, ROOT_ACCOUNT.password);
 });
 

@@ -4,6 +4,7 @@
  * this plugin enabled, and NocoBase's HTTP API listening on a free port. Tests talk to it only over
  * HTTP, as a NocoBase client would.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,12 +36,52 @@ export interface TestNocoBase {
 }
 
 /**
+ * Where the app keeps its data: in-memory SQLite; a SQLite file (enabling a plugin in a running app
+ * reloads it, and a reload opens a new connection, which for `:memory:` is a new, empty database);
+ * or a fresh database on the MySQL/MariaDB server of TEST_MYSQL_URL, dropped afterwards.
+ */
+export type NocoBaseDatabase = "sqlite" | "sqlite-file" | "mysql";
+
+/** The databases a test runs on: in-memory SQLite, and MySQL/MariaDB too when TEST_MYSQL_URL is set. */
+export function testDatabases(): NocoBaseDatabase[] {
+  return process.env.TEST_MYSQL_URL ? ["sqlite", "mysql"] : ["sqlite"];
+}
+
+/** A fresh database on the TEST_MYSQL_URL server, as NocoBase's options, and how to drop it. */
+async function mysqlDatabase(): Promise<{ options: Record<string, unknown>; drop(): Promise<void> }> {
+  const serverUrl = new URL(process.env.TEST_MYSQL_URL!);
+  const name = `nocobase_test_${randomBytes(4).toString("hex")}`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+  const admin = async (sql: string) => {
+    const connection = await mysql.createConnection(serverUrl.toString());
+    try {
+      await connection.query(sql);
+    } finally {
+      await connection.end();
+    }
+  };
+  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  return {
+    options: {
+      dialect: "mysql",
+      host: serverUrl.hostname,
+      port: Number(serverUrl.port || 3306),
+      username: decodeURIComponent(serverUrl.username),
+      password: decodeURIComponent(serverUrl.password),
+      database: name,
+      timezone: "+00:00",
+      logging: false,
+    },
+    drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``),
+  };
+}
+
+/**
  * Boots NocoBase with the plugin, compiled from this package's source and configured by
  * `pluginOptions`; with `null`, without it (to be added and enabled as an administrator does).
- * The database is in-memory SQLite, or a SQLite file with `onDisk` — enabling a plugin in a running
- * app reloads it, and a reload opens a new connection, which for `:memory:` is a new, empty database.
  */
-export async function startNocoBase(pluginOptions: Record<string, unknown> | null, onDisk = false): Promise<TestNocoBase> {
+export async function startNocoBase(pluginOptions: Record<string, unknown> | null, database: NocoBaseDatabase = "sqlite"): Promise<TestNocoBase> {
   // NocoBase's storage (where uploaded plugins go) lies inside the app's directory, so that a
   // plugin there finds @nocobase/server in the app's node_modules; here the app's directory is
   // this package's.
@@ -54,9 +95,12 @@ export async function startNocoBase(pluginOptions: Record<string, unknown> | nul
   process.env.INIT_ROOT_EMAIL = ROOT_ACCOUNT.account;
   process.env.INIT_ROOT_PASSWORD = ROOT_ACCOUNT.password;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Application } = require("@nocobase/server") as typeof import("@nocobase/server");
+  const { Application, AppSupervisor, Gateway } = require("@nocobase/server") as typeof import("@nocobase/server");
+  // NocoBase keeps process-wide singletons; a test file may boot more than one app in turn.
+  Gateway.getInstance().reset();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PluginSettlementServer } = require("../../src/server") as typeof import("../../src/server");
+  const mysql = database === "mysql" ? await mysqlDatabase() : null;
   const presets = PRESET_PLUGINS.map((name) => {
     const packageName = `@nocobase/plugin-${name}`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -64,7 +108,7 @@ export async function startNocoBase(pluginOptions: Record<string, unknown> | nul
   });
   const app = new Application({
     name: "main",
-    database: { dialect: "sqlite", storage: onDisk ? path.join(storage, "nocobase.sqlite") : ":memory:", logging: false },
+    database: mysql?.options ?? { dialect: "sqlite", storage: database === "sqlite-file" ? path.join(storage, "nocobase.sqlite") : ":memory:", logging: false },
     resourcer: { prefix: "/api" },
     plugins: [...presets, ...(pluginOptions ? [[PluginSettlementServer, { name: "medassist-settlement", ...pluginOptions }]] : [])] as never,
     logger: { transports: ["console"], level: "error" } as never,
@@ -105,6 +149,9 @@ export async function startNocoBase(pluginOptions: Record<string, unknown> | nul
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.destroy();
+      Gateway.getInstance().destroy();
+      await AppSupervisor.getInstance().destroy();
+      await mysql?.drop();
       fs.rmSync(storage, { recursive: true, force: true });
     },
   };
