@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startGateway, type RunningGateway } from "./support/gateway";
 import { ROOT_ACCOUNT, startNocoBase, type TestNocoBase } from "./support/nocobase";
-import { caseValues, settleSharedScenarios, sharedScenario, writtenBack } from "./support/scenarios";
+import { caseValues, expectedWriteBack, settleSharedScenarios, sharedScenario, writtenBack } from "./support/scenarios";
 
 const JURISDICTIONS = ["dongzhi", "liaocheng", "weihai", "yichun", "yueqing"];
 
@@ -55,6 +55,18 @@ describe("gateway mode", () => {
     const history = await gateway.graphql(partnerKey, `query { beneficiary(id: "GW-AGAIN-1") { claims { id } } }`);
     assert.equal(history.errors, undefined, JSON.stringify(history.errors));
     assert.equal(history.data.beneficiary.claims.length, 1);
+  });
+
+  test("a bill dated before bills already settled is settled in date order by the gateway, and the later case follows", async () => {
+    const scenario = sharedScenario("liaocheng-dibao-two-claims.json");
+    const [february, june] = scenario.claims;
+    const juneCase = await createAndSettle(caseValues(scenario, june, "GW-LATE-1"));
+    assert.equal(juneCase.settled.status, 200, JSON.stringify(juneCase.settled.body));
+    const februaryCase = await createAndSettle(caseValues(scenario, february, "GW-LATE-1"));
+    assert.equal(februaryCase.settled.status, 200, JSON.stringify(februaryCase.settled.body));
+    const record = async (id: number) => (await nocobase.api("GET", "medassistCases:get", { token: root, query: { filterByTk: id } })).body.data;
+    assert.deepEqual(writtenBack(await record(februaryCase.id)), expectedWriteBack(february));
+    assert.deepEqual(writtenBack(await record(juneCase.id)), expectedWriteBack(june), "June's case now shows what the gateway settled it at after February's bill");
   });
 
   test("a quote is computed by the gateway on the household's account there and stores nothing", async () => {

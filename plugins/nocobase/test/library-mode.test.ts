@@ -102,6 +102,28 @@ for (const database of testDatabases()) {
       assert.match(assistanceLine.clause, /聊政办发〔2022〕5号/);
     });
 
+    test("a bill dated before bills already settled settles the year again in date order, and the later case follows", async () => {
+      const scenario = sharedScenario("liaocheng-dibao-two-claims.json");
+      const [february, june] = scenario.claims;
+      const juneCase = (await createCase(caseValues(scenario, june, "LATE-1"))).body.data.id;
+      const februaryCase = (await createCase(caseValues(scenario, february, "LATE-1"))).body.data.id;
+      await settleCase(juneCase);
+      assert.equal(writtenBack(await getCase(juneCase)).paidAssistance, february.expect!.assistance, "settled alone, June's bill is the year's first");
+      const settled = await settleCase(februaryCase);
+      assert.equal(settled.status, 200, JSON.stringify(settled.body));
+      assert.deepEqual(writtenBack(await getCase(februaryCase)), expectedWriteBack(february));
+      assert.deepEqual(writtenBack(await getCase(juneCase)), expectedWriteBack(june), "June's case now shows what it gets after February's bill");
+      const rows = (await nocobase.api("GET", "medassistSettlements:list", { token: root, query: { filter: JSON.stringify({ beneficiaryId: "LATE-1" }), sort: "sequence", pageSize: 50 } })).body.data;
+      assert.deepEqual(rows.map((r: { caseId: unknown; cause: string; supersedesId: unknown }) => [Number(r.caseId), r.cause, r.supersedesId === null]), [
+        [juneCase, "INITIAL", true],
+        [februaryCase, "INITIAL", true],
+        [juneCase, "OUT_OF_ORDER", false],
+      ]);
+      const statement = (await nocobase.api("GET", "settlement:statement", { token: root, query: { beneficiaryId: "LATE-1", year: 2023 } })).body.data;
+      assert.deepEqual(statement.claims.map((c: { date: string }) => c.date), [february.date, june.date]);
+      assert.equal(statement.tierTotals.find((t: { tier: string }) => t.tier === "assistance").amount, "30000.00");
+    });
+
     test("settling a case again returns the same settlement and counts nothing twice", async () => {
       const scenario = sharedScenario("liaocheng-dibao-single.json");
       const created = await createCase(caseValues(scenario, scenario.claims[0], "AGAIN-1"));

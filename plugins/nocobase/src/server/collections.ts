@@ -196,17 +196,22 @@ export function caseCollection(name: string, jurisdictions: Array<{ id: string; 
 }
 
 /**
- * Library mode's settlements: one row per settled case, never updated. `sequence` numbers a
- * household's settlements within a year; the unique index on (beneficiary, year, sequence) makes two
- * concurrent settlements of one household collide instead of both reading the same year-to-date.
+ * Library mode's settlements, never updated: a row per settled case, and a further row whenever a
+ * bill dated earlier changes what a settled case gets (`supersedesId` names the row it replaces).
+ * `sequence` numbers a household's rows within a year, and `yearToDateAfter` of the last one is the
+ * year's account; the unique index on (beneficiary, year, sequence) makes two concurrent
+ * settlements of one household collide instead of both reading the same account.
  */
 export function settlementsCollection(): FieldOptions {
   return {
     name: SETTLEMENTS_COLLECTION,
     title: "医疗救助结算记录",
     fields: [
-      { type: "bigInt", name: "caseId", allowNull: false, unique: true },
-      { type: "string", name: "claimId", allowNull: false, unique: true },
+      { type: "bigInt", name: "caseId", allowNull: false },
+      { type: "string", name: "claimId", allowNull: false },
+      { type: "bigInt", name: "supersedesId" },
+      { type: "string", name: "cause", allowNull: false },
+      { type: "json", name: "claim", allowNull: false },
       { type: "string", name: "beneficiaryId", allowNull: false },
       { type: "integer", name: "year", allowNull: false },
       { type: "integer", name: "sequence", allowNull: false },

@@ -7,7 +7,7 @@
 import { DomainError, type ErrorCode } from "../../../../src/lib/errors";
 import type { CaseInput } from "./case-input";
 import { CaseError, caseFieldOf, statusOf } from "./errors";
-import type { SettlementBackend } from "./settlement-backend";
+import type { SettlementBackend, WriteBack } from "./settlement-backend";
 import type { CaseSettlement, HouseholdStatement } from "./settlement-result";
 
 const SETTLEMENT_FIELDS = "claimId packId packVersion category total policyScope selfPay lines { tier amount source ruleId clause formula figures reason note }";
@@ -15,6 +15,7 @@ const SETTLEMENT_FIELDS = "claimId packId packVersion category total policyScope
 const UPSERT_BENEFICIARY = `mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`;
 const SUBMIT_CLAIM = `mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`;
 const SETTLE_CLAIM = `mutation ($id: ID!) { settleClaim(id: $id) { ${SETTLEMENT_FIELDS} } }`;
+const HOUSEHOLD_SETTLEMENTS = `query ($id: ID!) { beneficiary(id: $id) { claims { id date settlement { ${SETTLEMENT_FIELDS} } } } }`;
 const BENEFICIARY_EXISTS = `query ($id: ID!) { beneficiary(id: $id) { id jurisdiction } }`;
 const SIMULATE = `mutation ($input: SimulationInput!) { simulateSettlement(input: $input) { claimId settlement { ${SETTLEMENT_FIELDS} } error { code field message } } }`;
 const STATEMENT = `query ($beneficiaryId: String!, $year: Int!) { resolutionStatement(beneficiaryId: $beneficiaryId, year: $year) {
@@ -34,9 +35,11 @@ interface GraphQLError {
 export class GatewayBackend implements SettlementBackend {
   readonly mode = "gateway" as const;
 
+  /** `claimIdPrefix` tells this NocoBase's cases among the claims the gateway holds for a household. */
   constructor(
     private readonly url: string,
     private readonly key: string,
+    private readonly claimIdPrefix: string,
   ) {}
 
   /** Sends one operation; a GraphQL error becomes the same refusal the engine would give. */
@@ -91,13 +94,20 @@ export class GatewayBackend implements SettlementBackend {
     return result.settlement!;
   }
 
-  async settle(_caseId: string, input: CaseInput, writeBack: (settlement: CaseSettlement, transaction: unknown) => Promise<void>): Promise<CaseSettlement> {
+  async settle(caseId: string, input: CaseInput, writeBack: WriteBack): Promise<CaseSettlement> {
     await this.request(UPSERT_BENEFICIARY, { input: this.beneficiaryInput(input) });
     await this.request(SUBMIT_CLAIM, { input: input.rawClaim });
     const data = await this.request<{ settleClaim: CaseSettlement }>(SETTLE_CLAIM, { id: input.claim.id });
-    // The gateway holds the settlement; the case keeps a copy. Settling again returns the same
-    // settlement, so a failed write-back is repaired by pressing settle again.
-    await writeBack(data.settleClaim, undefined);
+    // The gateway holds the settlements; the cases keep copies. A bill dated before others of its
+    // year makes the gateway settle the year again, so every case of this NocoBase in that year is
+    // brought up to date. Settling again returns the same settlement, so a failed write-back is
+    // repaired by pressing settle again.
+    await writeBack(caseId, data.settleClaim, undefined);
+    const household = await this.request<{ beneficiary: { claims: Array<{ id: string; date: string; settlement: CaseSettlement | null }> } | null }>(HOUSEHOLD_SETTLEMENTS, { id: input.beneficiary.id });
+    for (const claim of household.beneficiary?.claims ?? []) {
+      if (claim.id === input.claim.id || !claim.settlement || !claim.id.startsWith(this.claimIdPrefix) || claim.date.slice(0, 4) !== input.claim.date.slice(0, 4)) continue;
+      await writeBack(claim.id.slice(this.claimIdPrefix.length), claim.settlement, undefined);
+    }
     return data.settleClaim;
   }
 

@@ -11,13 +11,14 @@ import { settle } from "../../../../src/engine/settle";
 import type { Tier, TierYearToDate, YearToDate } from "../../../../src/engine/types";
 import { TIERS } from "../../../../src/engine/vocabulary";
 import { emptyYearToDate } from "../../../../src/engine/year-to-date";
+import { readClaim } from "../../../../src/engine/input";
 import { yearOf } from "../../../../src/lib/dates";
 import { DomainError } from "../../../../src/lib/errors";
 import { formatAmount, money, ZERO } from "../../../../src/lib/money";
 import { amountText } from "./amounts";
 import type { CaseInput } from "./case-input";
 import { SETTLEMENTS_COLLECTION } from "./collections";
-import type { SettlementBackend } from "./settlement-backend";
+import type { SettlementBackend, WriteBack } from "./settlement-backend";
 import { fromEngineSettlement, type CaseSettlement, type HouseholdStatement } from "./settlement-result";
 
 /** Runs work while holding a named lock (NocoBase's lock manager, which spans a cluster when configured). */
@@ -27,7 +28,12 @@ type StoredYearToDate = Record<string, { base: string; paid: string }>;
 
 /** A settlement row as NocoBase returns it. */
 interface SettlementRow {
+  id: number;
   caseId: string | number;
+  /** The row this one replaces (the same case settled again when an earlier bill arrived), or null. */
+  supersedesId: number | null;
+  /** The claim as the engine reads it, kept so that the year can be settled again. */
+  claim: Record<string, unknown>;
   claimId: string;
   beneficiaryId: string;
   year: number;
@@ -79,6 +85,28 @@ function storedSettlement(row: SettlementRow): CaseSettlement {
   };
 }
 
+/** One bill of a settling or a replay: its new settlement, and the row it would replace. */
+interface ReplayStep {
+  replaces: SettlementRow | null;
+  settlement: CaseSettlement;
+  /** The year's account after this bill. */
+  yearToDate: YearToDate;
+  date: string;
+  kind: string;
+}
+
+/** The rows no later row supersedes: each settled case's settlement as it stands. */
+function currentRows(rows: SettlementRow[]): SettlementRow[] {
+  const superseded = new Set(rows.map((row) => row.supersedesId).filter((id) => id !== null).map(Number));
+  return rows.filter((row) => !superseded.has(Number(row.id)));
+}
+
+/** Whether a replay changed what a row says a bill gets. */
+function changed(row: SettlementRow, settlement: CaseSettlement): boolean {
+  if (row.selfPay !== settlement.selfPay || row.packVersion !== settlement.packVersion) return true;
+  return settlement.lines.some((line) => row.lines.find((old) => old.tier === line.tier)?.amount !== line.amount);
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === "SequelizeUniqueConstraintError";
 }
@@ -114,7 +142,13 @@ export class LibraryBackend implements SettlementBackend {
     return fromEngineSettlement(settle(pack, input.beneficiary, input.claim, before).settlement);
   }
 
-  async settle(caseId: string, input: CaseInput, writeBack: (settlement: CaseSettlement, transaction: unknown) => Promise<void>): Promise<CaseSettlement> {
+  /** Every settlement row of a household's year, in the order they were written. */
+  private async yearRows(beneficiaryId: string, year: number, transaction?: unknown): Promise<SettlementRow[]> {
+    const found: Array<{ toJSON(): unknown }> = await this.settlements.find({ filter: { beneficiaryId, year }, sort: ["sequence"], transaction: transaction as never });
+    return found.map((row) => readRow(row.toJSON() as SettlementRow));
+  }
+
+  async settle(caseId: string, input: CaseInput, writeBack: WriteBack): Promise<CaseSettlement> {
     const year = yearOf(input.claim.date);
     const fingerprint = claimFingerprint(input.claim);
     // The lock keeps one NocoBase process from settling two bills of a household at once; the unique
@@ -124,40 +158,51 @@ export class LibraryBackend implements SettlementBackend {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.database().sequelize.transaction(async (transaction) => {
-            const existing = await this.settlements.findOne({ filter: { caseId }, transaction });
+            const rows = await this.yearRows(input.beneficiary.id, year, transaction);
+            const current = currentRows(rows);
+            const existing = current.find((row) => String(row.caseId) === caseId);
             if (existing) {
-              const row = readRow(existing.toJSON() as SettlementRow);
-              if (row.fingerprint === fingerprint) return storedSettlement(row);
+              if (existing.fingerprint === fingerprint) return storedSettlement(existing);
               throw new DomainError("CONFLICT", "caseId", `案件 ${caseId} 已于此前结算，结算后费用或身份已修改；更正请新建案件 / case ${caseId} was settled and has changed since; record a correction as a new case`);
             }
-            const pack = this.packs.packFor(input.jurisdiction, input.claim.date);
-            const latest = await this.latest(input.beneficiary.id, year, transaction);
-            const before = latest ? readYearToDate(input.beneficiary.id, year, latest.yearToDateAfter) : emptyYearToDate(input.beneficiary.id, year);
-            const result = settle(pack, input.beneficiary, input.claim, before);
-            const settlement = fromEngineSettlement(result.settlement);
-            await this.settlements.create({
-              values: {
-                caseId,
-                claimId: settlement.claimId,
-                beneficiaryId: input.beneficiary.id,
-                year,
-                sequence: (latest?.sequence ?? 0) + 1,
-                fingerprint,
-                packId: settlement.packId,
-                packVersion: settlement.packVersion,
-                category: settlement.category,
-                date: input.claim.date,
-                kind: input.claim.kind,
-                total: settlement.total,
-                policyScope: settlement.policyScope,
-                selfPay: settlement.selfPay,
-                lines: settlement.lines,
-                yearToDateAfter: storeYearToDate(result.yearToDate),
-              },
-              transaction,
-            });
-            await writeBack(settlement, transaction);
-            return settlement;
+            const steps = current.every((row) => row.date <= input.claim.date)
+              ? [this.settleAfter(rows.at(-1) ?? null, input)]
+              : this.replayYear(current, input);
+            const yearToDate = steps[steps.length - 1].yearToDate;
+            let sequence = rows.at(-1)?.sequence ?? 0;
+            let created: CaseSettlement | null = null;
+            for (const step of steps) {
+              if (step.replaces && !changed(step.replaces, step.settlement)) continue;
+              sequence++;
+              const row = step.replaces;
+              await this.settlements.create({
+                values: {
+                  caseId: row ? row.caseId : caseId,
+                  claimId: step.settlement.claimId,
+                  beneficiaryId: input.beneficiary.id,
+                  year,
+                  sequence,
+                  supersedesId: row ? row.id : null,
+                  cause: row ? "OUT_OF_ORDER" : "INITIAL",
+                  fingerprint: row ? row.fingerprint : fingerprint,
+                  claim: row ? row.claim : input.rawClaim,
+                  packId: step.settlement.packId,
+                  packVersion: step.settlement.packVersion,
+                  category: step.settlement.category,
+                  date: step.date,
+                  kind: step.kind,
+                  total: step.settlement.total,
+                  policyScope: step.settlement.policyScope,
+                  selfPay: step.settlement.selfPay,
+                  lines: step.settlement.lines,
+                  yearToDateAfter: storeYearToDate(yearToDate),
+                },
+                transaction,
+              });
+              await writeBack(row ? String(row.caseId) : caseId, step.settlement, transaction);
+              if (!row) created = step.settlement;
+            }
+            return created!;
           });
         } catch (error) {
           if (isUniqueViolation(error) && attempt < SEQUENCE_ATTEMPTS) continue;
@@ -167,9 +212,34 @@ export class LibraryBackend implements SettlementBackend {
     });
   }
 
+  /** The usual case: the bill is dated on or after every settled bill of its year. */
+  private settleAfter(latest: SettlementRow | null, input: CaseInput): ReplayStep {
+    const year = yearOf(input.claim.date);
+    const before = latest ? readYearToDate(input.beneficiary.id, year, latest.yearToDateAfter) : emptyYearToDate(input.beneficiary.id, year);
+    const result = settle(this.packs.packFor(input.jurisdiction, input.claim.date), input.beneficiary, input.claim, before);
+    return { replaces: null, settlement: fromEngineSettlement(result.settlement), yearToDate: result.yearToDate, date: input.claim.date, kind: input.claim.kind };
+  }
+
+  /**
+   * A bill dated before bills already settled in its year: the year is settled again in date order,
+   * as the gateway does, so that each bill meets the deductibles and caps in the order the care was
+   * given. Bills whose amounts change get a new row that supersedes the old one.
+   */
+  private replayYear(current: SettlementRow[], input: CaseInput): ReplayStep[] {
+    const bills = [
+      ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), jurisdiction: row.packId, order: row.sequence })),
+      { row: null, claim: input.claim, jurisdiction: input.jurisdiction, order: Number.POSITIVE_INFINITY },
+    ].sort((a, b) => (a.claim.date === b.claim.date ? a.order - b.order : a.claim.date < b.claim.date ? -1 : 1));
+    let yearToDate = emptyYearToDate(input.beneficiary.id, yearOf(input.claim.date));
+    return bills.map((bill) => {
+      const result = settle(this.packs.packFor(bill.jurisdiction, bill.claim.date), input.beneficiary, bill.claim, yearToDate);
+      yearToDate = result.yearToDate;
+      return { replaces: bill.row, settlement: fromEngineSettlement(result.settlement), yearToDate, date: bill.claim.date, kind: bill.claim.kind };
+    });
+  }
+
   async statement(beneficiaryId: string, year: number): Promise<HouseholdStatement> {
-    const found: Array<{ toJSON(): unknown }> = await this.settlements.find({ filter: { beneficiaryId, year }, sort: ["sequence"] });
-    const rows = found.map((row) => readRow(row.toJSON() as SettlementRow));
+    const rows = currentRows(await this.yearRows(beneficiaryId, year)).sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
     const claims = rows.map((row) => {
       const charity = row.lines.find((line) => line.tier === "charity")?.amount ?? "0.00";
       return {

@@ -12,7 +12,7 @@ import { Plugin } from "@nocobase/server";
 import { loadPackDirectory } from "../../../../src/engine/pack-loader";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
 import { readAmount } from "../../../../src/lib/money";
-import { amountFromHost } from "./amounts";
+import { amountFromHost, amountText } from "./amounts";
 import { readCase, type CaseValues } from "./case-input";
 import { CASE_FIELD_NAMES, caseCollection, INPUT_FIELDS, REPORTED_FIELD, RESULT_FIELDS, settlementsCollection, SETTLEMENTS_COLLECTION } from "./collections";
 import { CaseError, errorBody, toCaseError } from "./errors";
@@ -54,7 +54,7 @@ export class PluginSettlementServer extends Plugin {
     this.db.collection(settlementsCollection() as never);
 
     this.backend = this.settings.gatewayUrl
-      ? new GatewayBackend(this.settings.gatewayUrl, this.settings.gatewayKey!)
+      ? new GatewayBackend(this.settings.gatewayUrl, this.settings.gatewayKey!, this.settings.claimIdPrefix)
       : new LibraryBackend(() => this.db, this.packs, (key, work) => this.app.lockManager.runExclusive(key, work, SETTLE_LOCK_TTL_MS));
 
     this.app.resourceManager.define({
@@ -164,15 +164,29 @@ export class PluginSettlementServer extends Plugin {
     this.requireCasePermission(ctx, "update");
     const stored = await this.findCase(ctx.action.params.filterByTk);
     const input = readCase(stored.values, `${this.settings.claimIdPrefix}${stored.id}`);
-    const settledBefore = stored.values[RESULT_FIELDS.claimId] === input.claim.id ? (stored.values[RESULT_FIELDS.settledAt] as string | null) : null;
-    const settlement = await this.backend.settle(stored.id, input, async (result, transaction) => {
-      await this.db.getRepository(this.settings.collection).update({
-        filterByTk: stored.id,
-        values: writeBackValues(result, settledBefore ? new Date(settledBefore) : new Date()),
-        transaction: transaction as never,
-      });
-    });
+    const settlement = await this.backend.settle(stored.id, input, (caseId, result, transaction) => this.writeBack(caseId, result, transaction));
     return this.result(settlement);
+  }
+
+  /**
+   * Writes a settlement into a case, unless the case already shows it (settling again, or a replay
+   * that left this case's amounts as they were): `settledAt` then keeps the time it was settled.
+   */
+  private async writeBack(caseId: string, settlement: CaseSettlement, transaction: unknown): Promise<void> {
+    const repository = this.db.getRepository(this.settings.collection);
+    const record = await repository.findOne({ filterByTk: caseId, transaction: transaction as never });
+    if (!record) return;
+    const shown = record.toJSON() as CaseValues;
+    const lines = shown[RESULT_FIELDS.lines] as CaseSettlement["lines"] | null;
+    const same =
+      shown[RESULT_FIELDS.claimId] === settlement.claimId &&
+      Array.isArray(lines) &&
+      lines.length === settlement.lines.length &&
+      settlement.lines.every((line, i) => lines[i].tier === line.tier && lines[i].amount === line.amount) &&
+      shown[RESULT_FIELDS.selfPay] !== null &&
+      amountText(shown[RESULT_FIELDS.selfPay], RESULT_FIELDS.selfPay) === settlement.selfPay;
+    if (same) return;
+    await repository.update({ filterByTk: caseId, values: writeBackValues(settlement, new Date()), transaction: transaction as never });
   }
 
   /** The resolution statement of a case's household and year, or of `beneficiaryId` and `year`. */
