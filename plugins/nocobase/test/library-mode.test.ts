@@ -109,6 +109,8 @@ for (const database of testDatabases()) {
       const februaryCase = (await createCase(caseValues(scenario, february, "LATE-1"))).body.data.id;
       await settleCase(juneCase);
       assert.equal(writtenBack(await getCase(juneCase)).paidAssistance, february.expect!.assistance, "settled alone, June's bill is the year's first");
+      const quoted = await nocobase.api("POST", "settlement:quote", { token: root, query: { filterByTk: februaryCase } });
+      assert.equal(quoted.body.data.settlement.selfPay, february.expect!.selfPay, "the quote settles the year in date order, as settling will");
       const settled = await settleCase(februaryCase);
       assert.equal(settled.status, 200, JSON.stringify(settled.body));
       assert.deepEqual(writtenBack(await getCase(februaryCase)), expectedWriteBack(february));

@@ -128,18 +128,13 @@ export class LibraryBackend implements SettlementBackend {
     return this.database().getRepository(SETTLEMENTS_COLLECTION);
   }
 
-  /** The latest settlement of a household's year: its account after that settlement. */
-  private async latest(beneficiaryId: string, year: number, transaction?: unknown): Promise<SettlementRow | null> {
-    const row = await this.settlements.findOne({ filter: { beneficiaryId, year }, sort: ["-sequence"], transaction: transaction as never });
-    return row ? readRow(row.toJSON() as SettlementRow) : null;
-  }
-
+  /**
+   * What settling the bill would give, without writing: the same computation as `settle`, so that
+   * a quote for a bill dated before settled ones replays the year in date order as settling would.
+   */
   async quote(input: CaseInput): Promise<CaseSettlement> {
-    const pack = this.packs.packFor(input.jurisdiction, input.claim.date);
-    const year = yearOf(input.claim.date);
-    const latest = await this.latest(input.beneficiary.id, year);
-    const before = latest ? readYearToDate(input.beneficiary.id, year, latest.yearToDateAfter) : emptyYearToDate(input.beneficiary.id, year);
-    return fromEngineSettlement(settle(pack, input.beneficiary, input.claim, before).settlement);
+    const rows = await this.yearRows(input.beneficiary.id, yearOf(input.claim.date));
+    return this.plan(rows, currentRows(rows), input).find((step) => step.replaces === null)!.settlement;
   }
 
   /** Every settlement row of a household's year, in the order they were written. */
@@ -165,9 +160,7 @@ export class LibraryBackend implements SettlementBackend {
               if (existing.fingerprint === fingerprint) return storedSettlement(existing);
               throw new DomainError("CONFLICT", "caseId", `案件 ${caseId} 已于此前结算，结算后费用或身份已修改；更正请新建案件 / case ${caseId} was settled and has changed since; record a correction as a new case`);
             }
-            const steps = current.every((row) => row.date <= input.claim.date)
-              ? [this.settleAfter(rows.at(-1) ?? null, input)]
-              : this.replayYear(current, input);
+            const steps = this.plan(rows, current, input);
             const yearToDate = steps[steps.length - 1].yearToDate;
             let sequence = rows.at(-1)?.sequence ?? 0;
             let created: CaseSettlement | null = null;
@@ -210,6 +203,11 @@ export class LibraryBackend implements SettlementBackend {
         }
       }
     });
+  }
+
+  /** The bill settled after the year's bills, or, when it is dated before some of them, the year settled again. */
+  private plan(rows: SettlementRow[], current: SettlementRow[], input: CaseInput): ReplayStep[] {
+    return current.every((row) => row.date <= input.claim.date) ? [this.settleAfter(rows.at(-1) ?? null, input)] : this.replayYear(current, input);
   }
 
   /** The usual case: the bill is dated on or after every settled bill of its year. */
