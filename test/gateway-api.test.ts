@@ -186,6 +186,27 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("gateway on %
     expect(stored.data).toEqual({ claim: null, beneficiary: null });
   });
 
+  it("answers a what-if for a bill dated before settled ones as settling it will: the year in date order", async () => {
+    // The shared scenario's two 聊城 低保 bills, the June one settled first.
+    await gql(t.url, t.keys.partner, UPSERT, { input: dibao("WHATIF-2") });
+    await gql(t.url, t.keys.partner, SUBMIT, { input: bill("WHATIF-2-JUN", "WHATIF-2", "2023-06-15", "40000.00", "10000.00") });
+    const june = await gql(t.url, t.keys.partner, SETTLE, { id: "WHATIF-2-JUN" });
+    expect(amountsOf(june.data!.settleClaim)).toMatchObject({ assistance: "21000.00", reassistance: "2800.00", selfPay: "6200.00" });
+    const february = bill("WHATIF-2-FEB", "WHATIF-2", "2023-02-01", "40000.00", "10000.00");
+    const quoted = await gql(
+      t.url,
+      t.keys.partner,
+      `mutation ($input: SimulationInput!) { simulateSettlement(input: $input) { settlement { selfPay lines { tier amount } } error { code } } }`,
+      { input: { jurisdiction: "liaocheng", beneficiaryId: "WHATIF-2", claims: [february] } },
+    );
+    expect(quoted.errors).toBeUndefined();
+    const quote = amountsOf(quoted.data!.simulateSettlement[0].settlement);
+    expect(quote).toMatchObject({ assistance: "21000.00", reassistance: "2800.00", selfPay: "6200.00" });
+    await gql(t.url, t.keys.partner, SUBMIT, { input: february });
+    const settled = await gql(t.url, t.keys.partner, SETTLE, { id: "WHATIF-2-FEB" });
+    expect(amountsOf(settled.data!.settleClaim)).toEqual(quote);
+  });
+
   it("lists the rule packs and reports health", async () => {
     const packs = await gql(t.url, t.keys.partner, `{ rulePacks { id version status sourceDocument appliesFrom inForceTo } }`);
     expect(packs.data!.rulePacks.map((p: { id: string }) => p.id).sort()).toEqual(["liaocheng", "yueqing"]);

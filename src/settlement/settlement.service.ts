@@ -304,7 +304,19 @@ export class SettlementService {
       beneficiary = readBeneficiary(input.beneficiary, "input.beneficiary");
     }
     const years = new Map<number, YearToDate>();
+    // Per year, the bills counted so far: the stored beneficiary's settled claims, then the
+    // simulated ones, for a bill dated before some of them (see below).
+    const bills = new Map<number, Claim[]>();
     const overridden = new Map<CompiledPack, CompiledPack>();
+    const packFor = (date: string) => {
+      const base = this.packs.packFor(input.jurisdiction, date);
+      let pack = overridden.get(base);
+      if (!pack) {
+        pack = base.withParameters(input.parameters ?? {});
+        overridden.set(base, pack);
+      }
+      return pack;
+    };
     const results: SimulatedClaim[] = [];
     for (const [index, raw] of input.claims.entries()) {
       const claimId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `claims[${index}]`;
@@ -312,15 +324,32 @@ export class SettlementService {
         const claim = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
         const year = Number(claim.date.slice(0, 4));
         let ytd = years.get(year);
-        if (!ytd) ytd = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
-        const base = this.packs.packFor(input.jurisdiction, claim.date);
-        let pack = overridden.get(base);
-        if (!pack) {
-          pack = base.withParameters(input.parameters ?? {});
-          overridden.set(base, pack);
+        let counted = bills.get(year);
+        if (!ytd || !counted) {
+          ytd = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
+          counted = input.beneficiaryId ? await this.settledClaimsOfYear(manager, beneficiary.id, year) : [];
+          bills.set(year, counted);
         }
-        const result = settle(pack, beneficiary, claim, ytd);
+        const pack = packFor(claim.date);
+        let result: { settlement: Settlement; yearToDate: YearToDate };
+        if (counted.every((bill) => bill.date <= claim.date)) {
+          result = settle(pack, beneficiary, claim, ytd);
+        } else {
+          // Dated before bills already counted: settling would settle the year again in date order
+          // (settleYear), so the what-if does the same, from an empty year, under the versions in
+          // force and the parameters given.
+          const ordered = [...counted, claim].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+          let replayed = emptyYearToDate(beneficiary.id, year);
+          let own: Settlement | null = null;
+          for (const bill of ordered) {
+            const step = settle(packFor(bill.date), beneficiary, bill, replayed);
+            replayed = step.yearToDate;
+            if (bill === claim) own = step.settlement;
+          }
+          result = { settlement: own!, yearToDate: replayed };
+        }
         years.set(year, result.yearToDate);
+        counted.push(claim);
         results.push({ claimId, settlement: result.settlement, error: null });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -328,6 +357,13 @@ export class SettlementService {
       }
     }
     return results;
+  }
+
+  /** A beneficiary's settled claims of a year, as the engine reads them, in the order they were submitted. */
+  private async settledClaimsOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<Claim[]> {
+    const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
+    const entities = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
+    return entities.sort((a, b) => a.sequence - b.sequence).map(toEngineClaim);
   }
 
   /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
