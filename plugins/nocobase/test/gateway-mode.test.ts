@@ -62,6 +62,8 @@ describe("gateway mode", () => {
     const [february, june] = scenario.claims;
     const juneCase = await createAndSettle(caseValues(scenario, june, "GW-LATE-1"));
     assert.equal(juneCase.settled.status, 200, JSON.stringify(juneCase.settled.body));
+    const quoted = await nocobase.api("POST", "settlement:quote", { token: root, body: caseValues(scenario, february, "GW-LATE-1") });
+    assert.equal(quoted.body.data?.settlement?.selfPay, february.expect!.selfPay, `the quote settles the year in date order, as settling will: ${JSON.stringify(quoted.body)}`);
     const februaryCase = await createAndSettle(caseValues(scenario, february, "GW-LATE-1"));
     assert.equal(februaryCase.settled.status, 200, JSON.stringify(februaryCase.settled.body));
     const record = async (id: number) => (await nocobase.api("GET", "medassistCases:get", { token: root, query: { filterByTk: id } })).body.data;
