@@ -13,6 +13,7 @@ import { nowIso, type TransactionRunner } from "../lib/db";
 import { monthsBefore } from "../lib/dates";
 import { settle } from "../engine/settle";
 import { emptyYearToDate } from "../engine/year-to-date";
+import { settleInDateOrder } from "../engine/year-replay";
 import { describeYear, type TierPosition } from "../engine/describe-year";
 import { readBeneficiary, readClaim } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
@@ -303,10 +304,9 @@ export class SettlementService {
     } else {
       beneficiary = readBeneficiary(input.beneficiary, "input.beneficiary");
     }
-    const years = new Map<number, YearToDate>();
-    // Per year, the bills counted so far: the stored beneficiary's settled claims, then the
-    // simulated ones, for a bill dated before some of them (see below).
-    const bills = new Map<number, Claim[]>();
+    // Per year: the account so far, and the bills counted in it — the stored beneficiary's settled
+    // claims, then the simulated ones — for a bill dated before some of them (see below).
+    const years = new Map<number, { yearToDate: YearToDate; counted: Claim[] }>();
     const overridden = new Map<CompiledPack, CompiledPack>();
     const packFor = (date: string) => {
       const base = this.packs.packFor(input.jurisdiction, date);
@@ -323,33 +323,25 @@ export class SettlementService {
       try {
         const claim = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
         const year = Number(claim.date.slice(0, 4));
-        let ytd = years.get(year);
-        let counted = bills.get(year);
-        if (!ytd || !counted) {
-          ytd = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
-          counted = input.beneficiaryId ? await this.settledClaimsOfYear(manager, beneficiary.id, year) : [];
-          bills.set(year, counted);
+        let account = years.get(year);
+        if (!account) {
+          account = input.beneficiaryId
+            ? { yearToDate: toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)), counted: await this.settledClaimsOfYear(manager, beneficiary.id, year) }
+            : { yearToDate: emptyYearToDate(beneficiary.id, year), counted: [] };
+          years.set(year, account);
         }
-        const pack = packFor(claim.date);
         let result: { settlement: Settlement; yearToDate: YearToDate };
-        if (counted.every((bill) => bill.date <= claim.date)) {
-          result = settle(pack, beneficiary, claim, ytd);
+        if (account.counted.every((bill) => bill.date <= claim.date)) {
+          result = settle(packFor(claim.date), beneficiary, claim, account.yearToDate);
         } else {
           // Dated before bills already counted: settling would settle the year again in date order
-          // (settleYear), so the what-if does the same, from an empty year, under the versions in
-          // force and the parameters given.
-          const ordered = [...counted, claim].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-          let replayed = emptyYearToDate(beneficiary.id, year);
-          let own: Settlement | null = null;
-          for (const bill of ordered) {
-            const step = settle(packFor(bill.date), beneficiary, bill, replayed);
-            replayed = step.yearToDate;
-            if (bill === claim) own = step.settlement;
-          }
-          result = { settlement: own!, yearToDate: replayed };
+          // (settleYear), so the what-if does the same, under the versions in force and the
+          // parameters given.
+          const replayed = settleInDateOrder([...account.counted, claim].map((bill) => ({ claim: bill })), beneficiary, year, (bill) => packFor(bill.claim.date));
+          result = { settlement: replayed.find((step) => step.bill.claim === claim)!.settlement, yearToDate: replayed[replayed.length - 1].yearToDate };
         }
-        years.set(year, result.yearToDate);
-        counted.push(claim);
+        account.yearToDate = result.yearToDate;
+        account.counted.push(claim);
         results.push({ claimId, settlement: result.settlement, error: null });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;

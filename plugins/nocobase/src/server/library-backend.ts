@@ -11,6 +11,7 @@ import { settle } from "../../../../src/engine/settle";
 import type { Tier, TierYearToDate, YearToDate } from "../../../../src/engine/types";
 import { TIERS } from "../../../../src/engine/vocabulary";
 import { emptyYearToDate } from "../../../../src/engine/year-to-date";
+import { settleInDateOrder } from "../../../../src/engine/year-replay";
 import { readClaim } from "../../../../src/engine/input";
 import { yearOf } from "../../../../src/lib/dates";
 import { DomainError } from "../../../../src/lib/errors";
@@ -224,16 +225,19 @@ export class LibraryBackend implements SettlementBackend {
    * given. Bills whose amounts change get a new row that supersedes the old one.
    */
   private replayYear(current: SettlementRow[], input: CaseInput): ReplayStep[] {
+    // `current` is in the order the rows were written, and the new bill comes last: bills of one
+    // date keep that order, as in the gateway.
     const bills = [
-      ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), jurisdiction: row.packId, order: row.sequence })),
-      { row: null, claim: input.claim, jurisdiction: input.jurisdiction, order: Number.POSITIVE_INFINITY },
-    ].sort((a, b) => (a.claim.date === b.claim.date ? a.order - b.order : a.claim.date < b.claim.date ? -1 : 1));
-    let yearToDate = emptyYearToDate(input.beneficiary.id, yearOf(input.claim.date));
-    return bills.map((bill) => {
-      const result = settle(this.packs.packFor(bill.jurisdiction, bill.claim.date), input.beneficiary, bill.claim, yearToDate);
-      yearToDate = result.yearToDate;
-      return { replaces: bill.row, settlement: fromEngineSettlement(result.settlement), yearToDate, date: bill.claim.date, kind: bill.claim.kind };
-    });
+      ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), jurisdiction: row.packId })),
+      { row: null, claim: input.claim, jurisdiction: input.jurisdiction },
+    ];
+    return settleInDateOrder(bills, input.beneficiary, yearOf(input.claim.date), (bill) => this.packs.packFor(bill.jurisdiction, bill.claim.date)).map((step) => ({
+      replaces: step.bill.row,
+      settlement: fromEngineSettlement(step.settlement),
+      yearToDate: step.yearToDate,
+      date: step.bill.claim.date,
+      kind: step.bill.claim.kind,
+    }));
   }
 
   async statement(beneficiaryId: string, year: number): Promise<HouseholdStatement> {

@@ -11,7 +11,7 @@
 import { Plugin } from "@nocobase/server";
 import { loadPackDirectory } from "../../../../src/engine/pack-loader";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
-import { readAmount } from "../../../../src/lib/money";
+import { amountField } from "../../../../src/engine/input";
 import { amountFromHost, amountText } from "./amounts";
 import { readCase, type CaseValues } from "./case-input";
 import { CASE_FIELD_NAMES, caseCollection, INPUT_FIELDS, REPORTED_FIELD, RESULT_FIELDS, settlementsCollection, SETTLEMENTS_COLLECTION } from "./collections";
@@ -104,14 +104,12 @@ export class PluginSettlementServer extends Plugin {
     };
   }
 
-  /** Refuses a case with an amount that is not an amount, before anything is saved. */
+  /** Refuses a case with an amount that is not an amount, before anything is saved (the engine's own check and words). */
   private checkAmounts(values: Record<string, unknown>): void {
     for (const field of AMOUNT_FIELDS) {
       const value = values[field];
       if (value === undefined || value === null || value === "") continue;
-      if (typeof readAmount(amountFromHost(value)) === "string") {
-        throw new CaseError("INVALID_AMOUNT", field, `${field}: 金额须为不超过两位小数的非负数，如 "1200.00" / an amount with at most 2 decimals, such as "1200.00" (got ${JSON.stringify(value)})`, 400);
-      }
+      amountField(amountFromHost(value), field);
     }
   }
 
@@ -127,18 +125,17 @@ export class PluginSettlementServer extends Plugin {
    * The case collection, checked to have every field the plugin reads and writes: a bound
    * collection that lacks one would settle without writing the result back, silently.
    */
-  private caseCollection() {
+  private checkCaseCollection(): void {
     const collection = this.db.getCollection(this.settings.collection);
     const missing = collection ? CASE_FIELD_NAMES.filter((field) => !collection.hasField(field)) : [];
     if (!collection || missing.length > 0) {
       const what = collection ? `缺少字段 / lacks the fields ${missing.join(", ")}` : "不存在 / does not exist";
       throw new CaseError("CASE_COLLECTION_INVALID", "", `案件数据表 ${this.settings.collection} ${what}; 请管理员按插件说明配置 / see the plugin's README`, 500);
     }
-    return collection;
   }
 
   private async findCase(id: string | number | undefined): Promise<{ id: string; values: CaseValues }> {
-    this.caseCollection();
+    this.checkCaseCollection();
     if (id === undefined || id === null || id === "") throw new CaseError("INVALID_INPUT", "filterByTk", "filterByTk: 须指明案件 / which case?", 400);
     const record = await this.db.getRepository(this.settings.collection).findOne({ filterByTk: id });
     if (!record) throw new CaseError("NOT_FOUND", "filterByTk", `案件 ${id} 不存在 / case ${id} was not found`, 404);
