@@ -10,7 +10,7 @@ import type { RuleFacts } from "../engine/facts";
 import type { RuleDocument } from "../engine/pack-document";
 import type { Settlement } from "../engine/types";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import { engineChoice, ruleFactsFor, settleSelecting, type BenchClaim, type RuleSelector } from "./selection";
+import { engineChoice, settleSelecting, tierFactsFor, type BenchClaim, type RuleSelector } from "./selection";
 
 export interface AgreementReport {
   /** Tier choices compared on the sample claims (every tier of the pack, reported or not). */
@@ -60,10 +60,9 @@ export async function checkAgreement(sample: readonly BenchClaim[], packs: reado
   };
   let claimChoices = 0;
   for (const { pack, beneficiary, claim } of sample) {
-    const facts = ruleFactsFor(pack, beneficiary, claim);
     for (const tier of TIERS) {
       if (!pack.tables[tier]) continue;
-      note(await disagreement(pack, tier, facts, selectors, `claim ${claim.id}`));
+      note(await disagreement(pack, tier, tierFactsFor(pack, beneficiary, claim, tier), selectors, `claim ${claim.id}`));
       claimChoices++;
     }
   }

@@ -12,7 +12,7 @@ import type { RuleFacts } from "../engine/facts";
 import type { Beneficiary } from "../engine/types";
 import { CATEGORIES, CLAIM_KINDS, type Category, type ClaimKind, type Tier } from "../engine/vocabulary";
 import { Random } from "./prng";
-import { engineChoice, ruleFactsFor, type BenchClaim, type ClaimSituation } from "./selection";
+import { engineChoice, ruleFactsFor, tierFactsFor, type BenchClaim, type ClaimSituation } from "./selection";
 
 /** Claims are generated up to this date; packs without an end date run to it. */
 const LAST_DATE = "2025-12-31";
@@ -111,23 +111,23 @@ function claimFor(id: string, pack: CompiledPack, beneficiary: Beneficiary, situ
   const inPolicy = total - excluded;
 
   const share = ([a, b]: [number, number]) => a + (b - a) * random.next();
-  const facts = ruleFactsFor(pack, beneficiary, situation);
+  const factsFor = (tier: Tier) => tierFactsFor(pack, beneficiary, situation, tier);
   // The packs hold no basic-insurance figures: the insurance platform always reports basic.
   const basic = Math.floor(inPolicy * share(BASIC_RATIO[kind]));
   const reported: Record<string, string> = { basic: fenText(basic) };
   // Critical-illness insurance pays on large remainders; reported unless the pack computes it.
-  if (tierStatus(pack, "critical", facts, situation.date) !== "computed") {
+  if (tierStatus(pack, "critical", factsFor("critical"), situation.date) !== "computed") {
     const left = inPolicy - basic;
     reported.critical = fenText(left > 1_000_000 ? Math.floor((left - 1_000_000) * share([0.5, 0.7])) : 0);
   }
   // The commercial insurer reports where the pack has the rule but not its numbers (乐清). What it
   // pays never exceeds the excluded parts, which the in-policy tiers leave untouched.
-  if (tierStatus(pack, "commercial", facts, situation.date) === "unset") {
+  if (tierStatus(pack, "commercial", factsFor("commercial"), situation.date) === "unset") {
     reported.commercial = fenText(Math.floor(excluded * share([0.3, 0.7])));
   }
   for (const tier of ["assistance", "reassistance", "charity"] as const) {
-    if (tierStatus(pack, tier, facts, situation.date) === "unset") {
-      throw new Error(`bench: ${pack.id} ${tier} needs a parameter without a value for ${JSON.stringify(facts)}; add it to src/bench/parameters.ts`);
+    if (tierStatus(pack, tier, factsFor(tier), situation.date) === "unset") {
+      throw new Error(`bench: ${pack.id} ${tier} needs a parameter without a value for ${JSON.stringify(factsFor(tier))}; add it to src/bench/parameters.ts`);
     }
   }
   return {

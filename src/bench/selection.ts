@@ -12,7 +12,7 @@ import type { AnnualAccounts } from "../engine/annual-accounts";
 import type { RuleFacts } from "../engine/facts";
 import type { RuleDocument } from "../engine/pack-document";
 import { DecisionTable } from "../engine/rule-selection";
-import { categoriesOn, chooseCategory } from "../engine/settle";
+import { categoriesOn, categoryWithLookbacks, chooseCategory } from "../engine/settle";
 import type { Beneficiary, Claim, Settlement } from "../engine/types";
 import { NO_CATEGORY, TIERS, type Program, type Tier } from "../engine/vocabulary";
 import { yearOf } from "../lib/dates";
@@ -49,6 +49,17 @@ export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim
     guidanceFollowed: claim.guidanceFollowed,
     applications,
   };
+}
+
+/**
+ * The facts a tier's rule sees: `ruleFactsFor`, except that a tier whose costs some category counts
+ * before certification (宜春 倾斜, 聊城 因病致贫) sees the category held with those lookbacks, as
+ * `settle` does.
+ */
+export function tierFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim: ClaimSituation, tier: Tier): RuleFacts {
+  const facts = ruleFactsFor(pack, beneficiary, claim);
+  if (!pack.lookbackTiers.has(tier)) return facts;
+  return { ...facts, category: categoryWithLookbacks(pack, beneficiary, claim.date, tier) ?? NO_CATEGORY };
 }
 
 /** The rule the engine's decision table holds for these facts (null: no rule, or no such tier). */
@@ -91,11 +102,10 @@ function packWithChoices(pack: CompiledPack, chosen: Partial<Record<Tier, RuleDo
  */
 export async function settleSelecting(accounts: AnnualAccounts, item: BenchClaim, select: RuleSelector): Promise<Settlement> {
   const { pack, beneficiary, claim } = item;
-  const facts = ruleFactsFor(pack, beneficiary, claim);
   const chosen: Partial<Record<Tier, RuleDocument | null>> = {};
   for (const tier of TIERS) {
     if (!pack.tables[tier] || claim.reported[tier] !== undefined) continue;
-    chosen[tier] = await select(pack, tier, facts);
+    chosen[tier] = await select(pack, tier, tierFactsFor(pack, beneficiary, claim, tier));
   }
   return accounts.settle(packWithChoices(pack, chosen), beneficiary, claim);
 }

@@ -5,7 +5,7 @@
  */
 import { isDomainError, type ErrorCode } from "../lib/errors";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import { engineChoice, ruleFactsFor, type BenchClaim, type RuleSelector } from "./selection";
+import { engineChoice, tierFactsFor, type BenchClaim, type RuleSelector } from "./selection";
 
 /** Passes over the choices when timing the decision table, which answers in nanoseconds. */
 const TABLE_PASSES = 20;
@@ -81,7 +81,7 @@ function* questions(claims: readonly BenchClaim[]): Generator<[BenchClaim, Tier]
  * Returns choices per second; shows how much of a settlement's cost is selection at all.
  */
 export async function timeSelection(claims: readonly BenchClaim[], select: RuleSelector | "table"): Promise<{ choices: number; chosen: number; rate: number }> {
-  const asked = [...questions(claims)].map(([item, tier]) => ({ pack: item.pack, tier, facts: ruleFactsFor(item.pack, item.beneficiary, item.claim) }));
+  const asked = [...questions(claims)].map(([item, tier]) => ({ pack: item.pack, tier, facts: tierFactsFor(item.pack, item.beneficiary, item.claim, tier) }));
   // Counted and returned so that the table lookups cannot be optimised away.
   let chosen = 0;
   const start = process.hrtime.bigint();

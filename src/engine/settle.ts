@@ -56,6 +56,14 @@ export function chooseCategory(pack: CompiledPack, held: readonly Category[]): C
   return null;
 }
 
+/**
+ * The category that decides a tier whose costs some category lets count before certification
+ * (`pack.lookbackTiers`): the one held on `date` once those lookbacks extend the periods.
+ */
+export function categoryWithLookbacks(pack: CompiledPack, beneficiary: Beneficiary, date: string, tier: Tier): Category | null {
+  return chooseCategory(pack, categoriesOn(beneficiary, date, (c) => (pack.lookbacks.get(c)?.tiers.includes(tier) ? pack.lookbacks.get(c) : undefined)));
+}
+
 /** Programmes of the pack applied for in the claim's natural year. */
 function programsApplied(pack: CompiledPack, beneficiary: Beneficiary, year: number): Program[] {
   const applied: Program[] = [];
@@ -86,10 +94,9 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   const category = chooseCategory(pack, held);
   const programMask = pack.space.programMask(programsApplied(pack, beneficiary, year));
   const factIndex = pack.space.index(category ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask);
-  // Tiers for which some category counts earlier costs decide on the category held with lookbacks.
   const lookbackIndex = new Map<Tier, { category: Category | null; index: number }>();
   for (const tier of pack.lookbackTiers) {
-    const extended = chooseCategory(pack, categoriesOn(beneficiary, claim.date, (c) => (pack.lookbacks.get(c)?.tiers.includes(tier) ? pack.lookbacks.get(c) : undefined)));
+    const extended = categoryWithLookbacks(pack, beneficiary, claim.date, tier);
     if (extended !== category) {
       lookbackIndex.set(tier, { category: extended, index: pack.space.index(extended ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask) });
     }
