@@ -144,15 +144,20 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
     const today = new Date().toISOString().slice(0, 10);
     const report = await gql(t.url, t.keys.charity, `query ($to: Date!) { fundReport(fundId: "YQ-CITY", from: "2020-01-01", to: $to) { openingBalance income transfersOut allocations reversals closingBalance householdsServed } }`, { to: today });
     expect(report.data!.fundReport).toEqual({ openingBalance: "0.00", income: "100000.00", transfersOut: "5000.00", allocations: "100000.00", reversals: "20000.00", closingBalance: "15000.00", householdsServed: 2 });
+    // A period after every entry opens and closes on the balance the entries left.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const later = await gql(t.url, t.keys.charity, `query ($day: Date!) { fundReport(fundId: "YQ-CITY", from: $day, to: $day) { openingBalance income allocations closingBalance householdsServed } }`, { day: tomorrow });
+    expect(later.data!.fundReport).toEqual({ openingBalance: "15000.00", income: "0.00", allocations: "0.00", closingBalance: "15000.00", householdsServed: 0 });
   });
 
   it("gives the household its statement as data: layers, allocations, what it still pays", async () => {
     const result = await gql(t.url, t.keys.charity, `{ resolutionStatement(beneficiaryId: "YQ-H1", year: 2023) {
       billTotal selfPayBeforeCharity charityEntitlement charityAllocated stillPays tierTotals { tier amount }
-      claims { claimId lines { tier amount clause } } allocations { fundName amount reversed } beneficiary { nationalId township } } }`);
+      claims { claimId kind lines { tier amount clause } } allocations { fundName amount reversed } beneficiary { nationalId township } } }`);
     const statement = result.data!.resolutionStatement;
     expect(statement).toMatchObject({ billTotal: "400000.00", selfPayBeforeCharity: "120000.00", charityEntitlement: "70000.00", charityAllocated: "70000.00", stillPays: "50000.00" });
     expect(statement.tierTotals).toContainEqual({ tier: "assistance", amount: "100000.00" });
+    expect(statement.claims.map((c: { kind: string }) => c.kind)).toEqual(statement.claims.map(() => "INPATIENT"));
     expect(statement.claims[0].lines.find((l: { tier: string }) => l.tier === "assistance").clause).toBe("乐政办发〔2022〕41号 三(三)9");
     expect(statement.allocations.map((a: { fundName: string }) => a.fundName)).toEqual(["YQ-LIUSHI 基金", "YQ-CITY 基金"]);
   });

@@ -47,4 +47,22 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("retroactive 
     const again = await gql(t.url, t.keys.partner, `{ claim(id: "RT-1-1") { settlementHistory { status } } }`);
     expect(again.data!.claim.settlementHistory).toHaveLength(2);
   });
+
+  it("reaches into the previous calendar year when the lookback does (四(一): 12 months before the application month)", async () => {
+    await gql(t.url, t.keys.partner, UPSERT, { input: { id: "RT-2", jurisdiction: "liaocheng", name: "己", identities: [] } });
+    await gql(t.url, t.keys.partner, `mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`, {
+      input: { id: "RT-2-1", beneficiaryId: "RT-2", date: "2022-12-28", kind: "INPATIENT", fees: { total: "40000.00" }, reported: { basic: "10000.00", critical: "0.00" } },
+    });
+    const before = await gql(t.url, t.keys.partner, `mutation { settleClaim(id: "RT-2-1") { selfPay } }`);
+    expect(before.data!.settleClaim.selfPay).toBe("30000.00");
+
+    // Applied in February 2023: costs from 2022-02-01 count, so a bill of 28 December 2022 (the pack is in force from 2022-12-27) is reached.
+    const recorded = await gql(t.url, t.keys.partner, UPSERT, {
+      input: { id: "RT-2", jurisdiction: "liaocheng", name: "己", identities: [{ category: "ILLNESS_IMPOVERISHED", from: "2023-02-15" }] },
+    });
+    expect(recorded.errors).toBeUndefined();
+    const after = await gql(t.url, t.keys.partner, `{ claim(id: "RT-2-1") { settlement { cause selfPay lines { tier amount ruleId } } } }`);
+    expect(after.data!.claim.settlement.cause).toBe("RETROACTIVE");
+    expect(after.data!.claim.settlement.lines.find((l: { tier: string }) => l.tier === "assistance")).toEqual({ tier: "assistance", amount: "12000.00", ruleId: "lc-assistance-illness" });
+  });
 });
