@@ -210,6 +210,25 @@ describe("settlement properties on every pack", () => {
     );
   });
 
+  it("gives every claim the same settlement whatever the arrival order of bills of different dates", () => {
+    fc.assert(
+      fc.property(settingArb(), fc.boolean(), fc.array(billArb, { minLength: 2, maxLength: 6 }), fc.func(fc.integer()), (setting, reportBasic, raw, rank) => {
+        const year = setting.date.slice(0, 4);
+        const beneficiary = beneficiaryFor(setting, "B-arrival");
+        // One bill a week from March: every bill has a date of its own.
+        const claims = withBasic(raw, reportBasic).map((bill, i) => ({ ...claimFor(setting, beneficiary.id, `C-arrival-${i}`, bill), date: `${year}-03-${String(1 + 4 * i).padStart(2, "0")}` }));
+        const arrived = claims.map((claim, i) => ({ claim, key: rank(i) })).sort((a, b) => a.key - b.key).map((x) => x.claim);
+        const inDateOrder = new AnnualAccounts();
+        const late = new AnnualAccounts();
+        for (const claim of claims) inDateOrder.settle(setting.pack, beneficiary, claim);
+        for (const claim of arrived) late.settle(setting.pack, beneficiary, claim);
+        const amounts = (accounts: AnnualAccounts) => claims.map((claim) => { const s = accounts.settlementOf(claim.id)!; return [...s.lines.map((l) => `${l.tier}=${formatAmount(l.amount)}`), `self=${formatAmount(s.selfPay)}`].join(" "); });
+        expect(amounts(late)).toEqual(amounts(inDateOrder));
+      }),
+      RUNS,
+    );
+  });
+
   it("returns the stored settlement when a claim is settled twice, counting nothing twice", () => {
     fc.assert(
       fc.property(settingArb(), fc.boolean(), fc.array(billArb, { minLength: 1, maxLength: 4 }), (setting, reportBasic, raw) => {

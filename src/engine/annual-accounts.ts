@@ -1,12 +1,12 @@
 /**
- * An in-memory keeper of year-to-date states and settled claims, for the scenario runner, the
- * benchmark and the property tests. The gateway keeps the same things in its database.
+ * An in-memory keeper of households' years for the scenario runner, the benchmark and the property
+ * tests: the same `planYear` the gateway stores, with the bills and settlements kept in memory.
  */
 import { DomainError } from "../lib/errors";
 import { contentHash } from "../lib/canonical-json";
 import { formatAmount } from "../lib/money";
 import type { CompiledPack } from "./compiled-pack";
-import { settle } from "./settle";
+import { compareBills, planYear, type YearBill } from "./plan-year";
 import { emptyYearToDate } from "./year-to-date";
 import { yearOf } from "../lib/dates";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "./types";
@@ -27,53 +27,88 @@ export function claimFingerprint(claim: Claim): string {
   });
 }
 
+/** A bill kept by AnnualAccounts: the pack it was settled with stays its pack, as stored settlements keep their version. */
+interface KeptBill extends YearBill {
+  pack: CompiledPack;
+  fingerprint: string | null;
+}
+
+interface KeptYear {
+  bills: KeptBill[];
+  current: Map<string, Settlement>;
+  yearToDate: YearToDate;
+}
+
 export class AnnualAccounts {
-  private readonly years = new Map<string, YearToDate>();
-  private readonly settled = new Map<string, { claim: Claim; fingerprint: string | null; settlement: Settlement }>();
+  private readonly years = new Map<string, KeptYear>();
+  private readonly yearOfClaim = new Map<string, KeptYear>();
+  private arrivals = 0;
 
   /** The year-to-date state of a beneficiary's year (empty when nothing was settled). */
   yearToDate(beneficiaryId: string, year: number): YearToDate {
-    return this.years.get(`${beneficiaryId}/${year}`) ?? emptyYearToDate(beneficiaryId, year);
+    return this.years.get(`${beneficiaryId}/${year}`)?.yearToDate ?? emptyYearToDate(beneficiaryId, year);
   }
 
-  /** The settlement stored for a claim id, if any. */
+  /** The settlement a claim has now (a later, earlier-dated bill may have changed it). */
   settlementOf(claimId: string): Settlement | undefined {
-    return this.settled.get(claimId)?.settlement;
+    return this.yearOfClaim.get(claimId)?.current.get(claimId);
   }
 
   /**
-   * Settles a claim once. The same claim again returns the stored settlement and counts nothing
-   * twice; a different claim under a used id is refused with CONFLICT.
+   * Settles a claim once, within its year as `planYear` plans it: a bill dated before settled ones
+   * settles the year again in date order. Returns the claim's settlement. The same claim again
+   * returns its settlement and counts nothing twice; a different claim under a used id is refused
+   * with CONFLICT.
    */
   settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim): Settlement {
-    const previous = this.settled.get(claim.id);
-    if (previous) {
-      // Fingerprints are computed only when an id comes back: hashing every claim cost a seventh
-      // of a settlement's time.
-      previous.fingerprint ??= claimFingerprint(previous.claim);
-      if (previous.fingerprint === claimFingerprint(claim)) return previous.settlement;
-      throw new DomainError("CONFLICT", "claim.id", `claim.id: 编号 ${claim.id} 已用于另一笔费用 / claim id ${claim.id} was already used for a different bill`);
-    }
-    const before = this.yearToDate(beneficiary.id, yearOf(claim.date));
-    const { settlement, yearToDate } = settle(pack, beneficiary, claim, before);
-    this.years.set(`${beneficiary.id}/${yearToDate.year}`, yearToDate);
-    this.settled.set(claim.id, { claim, fingerprint: null, settlement });
-    return settlement;
+    const settledIn = this.yearOfClaim.get(claim.id);
+    if (settledIn) return this.repeat(settledIn, claim);
+    const year = yearOf(claim.date);
+    const key = `${beneficiary.id}/${year}`;
+    const kept = this.years.get(key) ?? { bills: [], current: new Map<string, Settlement>(), yearToDate: emptyYearToDate(beneficiary.id, year) };
+    const bill: KeptBill = { claim, arrival: this.arrivals + 1, pack, fingerprint: null };
+    const plan = planYear({
+      beneficiary,
+      year,
+      bills: [...kept.bills, bill],
+      current: (b) => kept.current.get(b.claim.id) ?? null,
+      packFor: (b) => b.pack,
+      storedYearToDate: kept.yearToDate,
+    });
+    // Nothing above threw, so the plan is kept whole; a refusal leaves the year as it was.
+    this.arrivals++;
+    kept.bills.push(bill);
+    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement);
+    kept.yearToDate = plan.yearToDate;
+    this.years.set(key, kept);
+    this.yearOfClaim.set(claim.id, kept);
+    return kept.current.get(claim.id)!;
   }
 
-  /** The settlements of a beneficiary's year, in the order they were settled. */
+  private repeat(kept: KeptYear, claim: Claim): Settlement {
+    const previous = kept.bills.find((b) => b.claim.id === claim.id)!;
+    // Fingerprints are computed only when an id comes back: hashing every claim cost a seventh of
+    // a settlement's time.
+    previous.fingerprint ??= claimFingerprint(previous.claim);
+    if (previous.fingerprint === claimFingerprint(claim)) return kept.current.get(claim.id)!;
+    throw new DomainError("CONFLICT", "claim.id", `claim.id: 编号 ${claim.id} 已用于另一笔费用 / claim id ${claim.id} was already used for a different bill`);
+  }
+
+  /** The settlements of a beneficiary's year, in settlement order (date, then arrival). */
   settlementsOfYear(beneficiaryId: string, year: number): Settlement[] {
-    return [...this.settled.values()].map((s) => s.settlement).filter((s) => s.beneficiaryId === beneficiaryId && s.year === year);
+    const kept = this.years.get(`${beneficiaryId}/${year}`);
+    if (!kept) return [];
+    return [...kept.bills].sort(compareBills).map((b) => kept.current.get(b.claim.id)!);
   }
 
   /** How many claims are stored. */
   get size(): number {
-    return this.settled.size;
+    return this.yearOfClaim.size;
   }
 
   /** The whole stored state as text, to prove that a refused claim changed nothing. */
   snapshot(): string {
-    const years = [...this.years.entries()].map(([key, ytd]) => [key, Object.entries(ytd.tiers).map(([tier, t]) => `${tier}:${t.base.toFixed(2)}/${t.paid.toFixed(2)}`)]);
-    return JSON.stringify({ years, claims: [...this.settled.keys()].sort() });
+    const years = [...this.years.entries()].map(([key, kept]) => [key, Object.entries(kept.yearToDate.tiers).map(([tier, t]) => `${tier}:${t.base.toFixed(2)}/${t.paid.toFixed(2)}`)]);
+    return JSON.stringify({ years, claims: [...this.yearOfClaim.keys()].sort() });
   }
 }

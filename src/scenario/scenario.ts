@@ -105,16 +105,25 @@ function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: Pack
   }
 }
 
+/** Makes a claim's check line. */
+type CheckMaker = (passed: boolean, summary: string, extra?: Partial<ClaimCheck>) => ClaimCheck;
+
+/** A claim once the file's claims are all submitted: judged already (a refusal), or settled and judged at the end. */
+type ClaimOutcome = { judged: ClaimCheck } | { judged: null; rawClaim: ScenarioClaim; index: number; check: CheckMaker; settledId: string; raised: string[] };
+
+/**
+ * Settles a scenario's claims in the order listed against one fresh state, then judges each claim by
+ * its settlement as it stands once every claim of the file is settled (DESIGN.md: a bill dated before
+ * bills listed above it settles the year again in date order).
+ */
 function runClaims(scenario: Scenario, registry: PackRegistry, file: string): ClaimCheck[] {
   const accounts = new AnnualAccounts();
   const withOverrides = new Map<CompiledPack, CompiledPack>();
   const name = path.basename(file);
-  return scenario.claims.map((rawClaim, index) => {
+  const outcomes = scenario.claims.map((rawClaim, index): ClaimOutcome => {
     const claimId = typeof rawClaim.id === "string" ? rawClaim.id : `claims[${index}]`;
-    const check = (passed: boolean, summary: string, extra: Partial<ClaimCheck> = {}): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}`, ...extra });
+    const check: CheckMaker = (passed, summary, extra = {}) => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}`, ...extra });
     const stateBefore = accounts.snapshot();
-    let settlement: Settlement;
-    let raised: string[] = [];
     try {
       const beneficiary = readBeneficiary(scenario.beneficiary);
       const claim = readClaim(rawClaim, beneficiary.id, `claims[${index}]`);
@@ -125,15 +134,21 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
         withOverrides.set(basePack, pack);
       }
       const earlier = accounts.settlementsOfYear(beneficiary.id, Number(claim.date.slice(0, 4)));
-      settlement = accounts.settle(pack, beneficiary, claim);
-      raised = raisedAlerts(pack.warnings, pack.parameters, earlier.filter((s) => s.claimId !== settlement.claimId), settlement).raised.map((a) => a.ruleId);
+      const settlement = accounts.settle(pack, beneficiary, claim);
+      const raised = raisedAlerts(pack.warnings, pack.parameters, earlier.filter((s) => s.claimId !== settlement.claimId), settlement).raised.map((a) => a.ruleId);
+      return { judged: null, rawClaim, index, check, settledId: claim.id, raised };
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      if (accounts.snapshot() !== stateBefore) return check(false, `refused with ${error.code} but something was stored`, { error });
-      if (rawClaim.expectError === error.code) return check(true, `refused with ${error.code} as expected (${error.field})`, { error });
+      if (accounts.snapshot() !== stateBefore) return { judged: check(false, `refused with ${error.code} but something was stored`, { error }) };
+      if (rawClaim.expectError === error.code) return { judged: check(true, `refused with ${error.code} as expected (${error.field})`, { error }) };
       const expected = rawClaim.expectError ? `expected error ${rawClaim.expectError}` : "expected a settlement";
-      return check(false, `${expected}, got error ${error.code} at ${error.field}: ${error.message}`, { error });
+      return { judged: check(false, `${expected}, got error ${error.code} at ${error.field}: ${error.message}`, { error }) };
     }
+  });
+  return outcomes.map((outcome) => {
+    if (outcome.judged) return outcome.judged;
+    const { rawClaim, index, check, settledId, raised } = outcome;
+    const settlement = accounts.settlementOf(settledId)!;
     if (rawClaim.expectError) {
       return check(false, `expected error ${rawClaim.expectError}, but it was settled (selfPay ${formatAmount(settlement.selfPay)})`, { settlement });
     }

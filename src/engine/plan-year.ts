@@ -1,0 +1,115 @@
+/**
+ * A household's year as one pure function. Every path that settles — one bill, a late earlier bill,
+ * a retroactive category, a re-settlement, a preview, a what-if, the scenario runner, the NocoBase
+ * plugin — asks `planYear` what the year's settlements are and only stores or shows the answer, so
+ * that no two paths can pay a bill differently.
+ *
+ * Bills are settled in date order; bills of the same date in the order they arrived, by an arrival
+ * number that belongs to the bill (never to a stored row, which changes when a settlement is
+ * superseded). A year's settlements therefore depend on its bills and their arrival numbers only,
+ * not on the order in which they were settled.
+ */
+import { ZERO, type Money } from "../lib/money";
+import type { CompiledPack } from "./compiled-pack";
+import { settle } from "./settle";
+import type { Beneficiary, Claim, Settlement, YearToDate } from "./types";
+import type { Tier } from "./vocabulary";
+import { emptyYearToDate } from "./year-to-date";
+
+/** A bill of the year with its arrival number (same-date bills settle in arrival order). */
+export interface YearBill {
+  claim: Claim;
+  arrival: number;
+}
+
+/** A difference between a stored settlement and the plan, per tier or for the self-pay. */
+export interface PlannedAdjustment {
+  tier: Tier | "selfPay";
+  before: Money;
+  after: Money;
+  difference: Money;
+}
+
+export interface PlannedSettlement<B extends YearBill> {
+  bill: B;
+  settlement: Settlement;
+  /** The settlement stored now for this bill; null for a bill not yet settled. */
+  current: Settlement | null;
+  /** True when the plan differs from `current` (amounts or pack version), or there is none. */
+  changed: boolean;
+  /** What a changed settlement moves, per tier and self-pay; empty for a new or unchanged one. */
+  adjustments: PlannedAdjustment[];
+  /** The year's account after this bill. */
+  yearToDate: YearToDate;
+}
+
+export interface YearPlan<B extends YearBill> {
+  beneficiaryId: string;
+  year: number;
+  /** Every bill of the year, in settlement order. */
+  settlements: PlannedSettlement<B>[];
+  /** The year's account after its last bill. */
+  yearToDate: YearToDate;
+}
+
+export interface YearPlanInput<B extends YearBill> {
+  beneficiary: Beneficiary;
+  year: number;
+  /** Every bill the year counts: those settled so far and those to settle now. */
+  bills: readonly B[];
+  /** The settlement stored now for a bill, if any. */
+  current(bill: B): Settlement | null;
+  /** The pack that settles a bill (e.g. the version it was settled under, or the one in force). */
+  packFor(bill: B, current: Settlement | null): CompiledPack;
+  /**
+   * The year's stored account, when the stored settlements are known to stand (only new bills
+   * arrive, nothing about the person or the packs changed). Then, when every new bill comes after
+   * every settled one, only the new bills are settled, from this account; otherwise the year is
+   * settled again from its start.
+   */
+  storedYearToDate?: YearToDate;
+}
+
+/** Settlement order: date, then arrival. */
+export function compareBills(a: YearBill, b: YearBill): number {
+  if (a.claim.date !== b.claim.date) return a.claim.date < b.claim.date ? -1 : 1;
+  return a.arrival - b.arrival;
+}
+
+/** The year's settlements, as the bills' dates and arrival numbers order them. */
+export function planYear<B extends YearBill>(input: YearPlanInput<B>): YearPlan<B> {
+  const ordered = [...input.bills].sort(compareBills);
+  const currents = ordered.map((bill) => input.current(bill));
+  const firstNew = currents.findIndex((current) => current === null);
+  const appendOnly = input.storedYearToDate !== undefined && (firstNew < 0 || currents.slice(firstNew).every((current) => current === null));
+
+  let yearToDate = appendOnly ? input.storedYearToDate! : emptyYearToDate(input.beneficiary.id, input.year);
+  const settlements: PlannedSettlement<B>[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const bill = ordered[i];
+    const current = currents[i];
+    if (appendOnly && current !== null) {
+      settlements.push({ bill, settlement: current, current, changed: false, adjustments: [], yearToDate });
+      continue;
+    }
+    const result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, yearToDate);
+    yearToDate = result.yearToDate;
+    const adjustments = current ? differences(current, result.settlement) : [];
+    const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId;
+    settlements.push({ bill, settlement: changed ? result.settlement : current!, current, changed, adjustments, yearToDate });
+  }
+  return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate };
+}
+
+/** Per tier and self-pay, what moves from `before` to `after` (tiers absent from a side count 0). */
+export function differences(before: Pick<Settlement, "lines" | "selfPay">, after: Pick<Settlement, "lines" | "selfPay">): PlannedAdjustment[] {
+  const found: PlannedAdjustment[] = [];
+  const amountOf = (settlement: Pick<Settlement, "lines">, tier: Tier) => settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
+  const tiers = new Set<Tier>([...before.lines.map((line) => line.tier), ...after.lines.map((line) => line.tier)]);
+  for (const tier of tiers) {
+    const [from, to] = [amountOf(before, tier), amountOf(after, tier)];
+    if (!from.equals(to)) found.push({ tier, before: from, after: to, difference: to.minus(from) });
+  }
+  if (!before.selfPay.equals(after.selfPay)) found.push({ tier: "selfPay", before: before.selfPay, after: after.selfPay, difference: after.selfPay.minus(before.selfPay) });
+  return found;
+}

@@ -1,0 +1,67 @@
+/**
+ * planYear, the one function that says what a household's year of settlements is: date order with
+ * arrival numbers for same-date bills, stored settlements compared with the plan, and the append
+ * path that settles only what is new when nothing earlier changes.
+ */
+import { planYear, type YearBill } from "../src/engine/plan-year";
+import { readBeneficiary, readClaim } from "../src/engine/input";
+import type { CompiledPack } from "../src/engine/compiled-pack";
+import type { Settlement } from "../src/engine/types";
+import { ZERO } from "../src/lib/money";
+import { shippedPacks } from "./support/packs";
+
+let pack: CompiledPack;
+beforeAll(async () => {
+  pack = (await shippedPacks()).packFor("liaocheng", "2023-01-01");
+});
+
+const beneficiary = () => readBeneficiary({ id: "PY-1", identities: [{ category: "DIBAO", from: "2023-01-01", to: null }] });
+const bill = (id: string, date: string, total: string, arrival: number): YearBill => ({
+  claim: readClaim({ id, date, kind: "INPATIENT", fees: { total }, reported: { basic: "0.00", critical: "0.00" } }, "PY-1", "claim"),
+  arrival,
+});
+const amount = (settlement: Settlement, tier: string) => settlement.lines.find((line) => line.tier === tier)!.amount.toFixed(2);
+
+describe("planYear", () => {
+  it("settles in date order and, for the same date, in arrival order", () => {
+    const bills = [bill("late", "2023-05-01", "20000.00", 1), bill("b", "2023-03-01", "20000.00", 3), bill("a", "2023-03-01", "20000.00", 2)];
+    const plan = planYear({ beneficiary: beneficiary(), year: 2023, bills, current: () => null, packFor: () => pack });
+    expect(plan.settlements.map((step) => step.bill.claim.id)).toEqual(["a", "b", "late"]);
+    expect(plan.settlements.every((step) => step.changed && step.adjustments.length === 0)).toBe(true);
+  });
+
+  it("compares the stored settlements with the plan: a late earlier bill moves what the later one paid", () => {
+    const first = bill("first", "2023-06-01", "60000.00", 1);
+    const alone = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first], current: () => null, packFor: () => pack });
+    const stored = alone.settlements[0].settlement;
+    const earlier = bill("earlier", "2023-02-01", "60000.00", 2);
+    const plan = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first, earlier], current: (b) => (b === first ? stored : null), packFor: () => pack, storedYearToDate: alone.yearToDate });
+    const [planEarlier, planFirst] = plan.settlements;
+    expect(planEarlier.bill).toBe(earlier);
+    expect(amount(planEarlier.settlement, "assistance")).toBe(amount(stored, "assistance"));
+    expect(planFirst.changed).toBe(true);
+    const assistance = planFirst.adjustments.find((a) => a.tier === "assistance")!;
+    expect(assistance.difference.toFixed(2)).toBe(assistance.after.minus(assistance.before).toFixed(2));
+    expect(assistance.difference.isNegative()).toBe(true);
+    // The bill's total does not change: what the tiers move, the self-pay moves back.
+    expect(planFirst.adjustments.reduce((sum, a) => sum.plus(a.difference), ZERO).isZero()).toBe(true);
+  });
+
+  it("settles only the new bill when it comes after every stored one", () => {
+    const first = bill("first", "2023-02-01", "30000.00", 1);
+    const alone = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first], current: () => null, packFor: () => pack });
+    const stored = alone.settlements[0].settlement;
+    let packsAsked = 0;
+    const plan = planYear({
+      beneficiary: beneficiary(),
+      year: 2023,
+      bills: [first, bill("next", "2023-04-01", "30000.00", 2)],
+      current: (b) => (b === first ? stored : null),
+      packFor: () => (packsAsked++, pack),
+      storedYearToDate: alone.yearToDate,
+    });
+    expect(packsAsked).toBe(1);
+    expect(plan.settlements[0]).toMatchObject({ settlement: stored, changed: false, adjustments: [] });
+    expect(plan.settlements[1].changed).toBe(true);
+  });
+});
