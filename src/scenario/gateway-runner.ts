@@ -88,6 +88,9 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
   const upsert = await client.request(`mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`, { input: beneficiaryVariables(scenario, suffix) });
   const beneficiaryId = `${(scenario.beneficiary as { id?: string })?.id}${suffix}`;
   const checks: ClaimCheck[] = [];
+  // Settled claims are judged once every claim of the file is settled: a later, earlier-dated bill
+  // may have settled the year again.
+  const settledAt: Array<{ at: number; claim: ScenarioClaim; index: number; id: string }> = [];
   for (const [index, claim] of scenario.claims.entries()) {
     if (upsert.error) {
       checks.push(refusal(claim, upsert.error));
@@ -95,9 +98,7 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
     }
     const variables = claimVariables(claim, beneficiaryId, suffix);
     const submitted = await client.request(`mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`, { input: variables });
-    const settled = submitted.error
-      ? submitted
-      : await client.request<{ settleClaim: GatewaySettlement }>(`mutation ($id: ID!) { settleClaim(id: $id) { ${SETTLEMENT_FIELDS} } }`, { id: variables.id });
+    const settled = submitted.error ? submitted : await client.request(`mutation ($id: ID!) { settleClaim(id: $id) { id } }`, { id: variables.id });
     if (settled.error) {
       if (settled.error.code !== "CONFLICT" && submitted.error) {
         const stored = await client.request<{ claim: { id: string } | null }>(`query ($id: ID!) { claim(id: $id) { id } }`, { id: variables.id });
@@ -109,12 +110,22 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
       checks.push(refusal(claim, settled.error));
       continue;
     }
+    settledAt.push({ at: checks.length, claim, index, id: String(variables.id) });
+    checks.push(check(claim.id, false, "not judged"));
+  }
+  for (const { at, claim, index, id } of settledAt) {
     if (claim.expectError) {
-      checks.push(check(claim.id, false, `expected error ${claim.expectError}, but it was settled`));
+      checks[at] = check(claim.id, false, `expected error ${claim.expectError}, but it was settled`);
       continue;
     }
-    const verdict = judge(claim, amounts((settled.data as { settleClaim: GatewaySettlement }).settleClaim), index);
-    checks.push(check(claim.id, verdict.passed, verdict.summary));
+    const stored = await client.request<{ claim: { settlement: GatewaySettlement | null } | null }>(`query ($id: ID!) { claim(id: $id) { settlement { ${SETTLEMENT_FIELDS} } } }`, { id });
+    const settlement = stored.data?.claim?.settlement;
+    if (!settlement) {
+      checks[at] = check(claim.id, false, `settled, but reading it back failed: ${stored.error?.code ?? "no settlement"}`);
+      continue;
+    }
+    const verdict = judge(claim, amounts(settlement), index);
+    checks[at] = check(claim.id, verdict.passed, verdict.summary);
   }
   for (const premium of scenario.premiumSubsidy ?? []) {
     const claimId = `premium-${premium.year}`;
