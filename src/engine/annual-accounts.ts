@@ -78,7 +78,7 @@ export class AnnualAccounts {
     // Nothing above threw, so the plan is kept whole; a refusal leaves the year as it was.
     this.arrivals++;
     kept.bills.push(bill);
-    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement);
+    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement!);
     kept.yearToDate = plan.yearToDate;
     this.years.set(key, kept);
     this.yearOfClaim.set(claim.id, kept);

@@ -30,11 +30,23 @@ export interface PlannedAdjustment {
   difference: Money;
 }
 
-export interface PlannedSettlement<B extends YearBill> {
+/** What the plan needs of a stored settlement: engine settlements and stored rows both have it. */
+export interface StoredAmounts {
+  packId: string;
+  packVersion: number;
+  selfPay: Money;
+  lines: ReadonlyArray<{ tier: Tier; amount: Money }>;
+}
+
+export interface PlannedSettlement<B extends YearBill, S extends StoredAmounts = Settlement> {
   bill: B;
-  settlement: Settlement;
+  /**
+   * The bill's settlement as planned; null only on the append path, for a stored settlement that
+   * stands and was not settled again.
+   */
+  settlement: Settlement | null;
   /** The settlement stored now for this bill; null for a bill not yet settled. */
-  current: Settlement | null;
+  current: S | null;
   /** True when the plan differs from `current` (amounts or pack version), or there is none. */
   changed: boolean;
   /** What a changed settlement moves, per tier and self-pay; empty for a new or unchanged one. */
@@ -43,24 +55,24 @@ export interface PlannedSettlement<B extends YearBill> {
   yearToDate: YearToDate;
 }
 
-export interface YearPlan<B extends YearBill> {
+export interface YearPlan<B extends YearBill, S extends StoredAmounts = Settlement> {
   beneficiaryId: string;
   year: number;
   /** Every bill of the year, in settlement order. */
-  settlements: PlannedSettlement<B>[];
+  settlements: PlannedSettlement<B, S>[];
   /** The year's account after its last bill. */
   yearToDate: YearToDate;
 }
 
-export interface YearPlanInput<B extends YearBill> {
+export interface YearPlanInput<B extends YearBill, S extends StoredAmounts = Settlement> {
   beneficiary: Beneficiary;
   year: number;
   /** Every bill the year counts: those settled so far and those to settle now. */
   bills: readonly B[];
   /** The settlement stored now for a bill, if any. */
-  current(bill: B): Settlement | null;
+  current(bill: B): S | null;
   /** The pack that settles a bill (e.g. the version it was settled under, or the one in force). */
-  packFor(bill: B, current: Settlement | null): CompiledPack;
+  packFor(bill: B, current: S | null): CompiledPack;
   /**
    * The year's stored account, when the stored settlements are known to stand (only new bills
    * arrive, nothing about the person or the packs changed). Then, when every new bill comes after
@@ -77,34 +89,34 @@ export function compareBills(a: YearBill, b: YearBill): number {
 }
 
 /** The year's settlements, as the bills' dates and arrival numbers order them. */
-export function planYear<B extends YearBill>(input: YearPlanInput<B>): YearPlan<B> {
+export function planYear<B extends YearBill, S extends StoredAmounts = Settlement>(input: YearPlanInput<B, S>): YearPlan<B, S> {
   const ordered = [...input.bills].sort(compareBills);
   const currents = ordered.map((bill) => input.current(bill));
   const firstNew = currents.findIndex((current) => current === null);
   const appendOnly = input.storedYearToDate !== undefined && (firstNew < 0 || currents.slice(firstNew).every((current) => current === null));
 
   let yearToDate = appendOnly ? input.storedYearToDate! : emptyYearToDate(input.beneficiary.id, input.year);
-  const settlements: PlannedSettlement<B>[] = [];
+  const settlements: PlannedSettlement<B, S>[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const bill = ordered[i];
     const current = currents[i];
     if (appendOnly && current !== null) {
-      settlements.push({ bill, settlement: current, current, changed: false, adjustments: [], yearToDate });
+      settlements.push({ bill, settlement: null, current, changed: false, adjustments: [], yearToDate });
       continue;
     }
     const result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, yearToDate);
     yearToDate = result.yearToDate;
     const adjustments = current ? differences(current, result.settlement) : [];
     const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId;
-    settlements.push({ bill, settlement: changed ? result.settlement : current!, current, changed, adjustments, yearToDate });
+    settlements.push({ bill, settlement: result.settlement, current, changed, adjustments, yearToDate });
   }
   return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate };
 }
 
 /** Per tier and self-pay, what moves from `before` to `after` (tiers absent from a side count 0). */
-export function differences(before: Pick<Settlement, "lines" | "selfPay">, after: Pick<Settlement, "lines" | "selfPay">): PlannedAdjustment[] {
+export function differences(before: Pick<StoredAmounts, "lines" | "selfPay">, after: Pick<StoredAmounts, "lines" | "selfPay">): PlannedAdjustment[] {
   const found: PlannedAdjustment[] = [];
-  const amountOf = (settlement: Pick<Settlement, "lines">, tier: Tier) => settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
+  const amountOf = (settlement: Pick<StoredAmounts, "lines">, tier: Tier) => settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
   const tiers = new Set<Tier>([...before.lines.map((line) => line.tier), ...after.lines.map((line) => line.tier)]);
   for (const tier of tiers) {
     const [from, to] = [amountOf(before, tier), amountOf(after, tier)];

@@ -7,11 +7,10 @@
 import type Database from "@nocobase/database";
 import { claimFingerprint } from "../../../../src/engine/annual-accounts";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
-import { settle } from "../../../../src/engine/settle";
+import { planYear, type StoredAmounts, type YearBill, type YearPlan } from "../../../../src/engine/plan-year";
 import type { Tier, TierYearToDate, YearToDate } from "../../../../src/engine/types";
 import { TIERS } from "../../../../src/engine/vocabulary";
 import { emptyYearToDate } from "../../../../src/engine/year-to-date";
-import { settleInDateOrder } from "../../../../src/engine/year-replay";
 import { readClaim } from "../../../../src/engine/input";
 import { yearOf } from "../../../../src/lib/dates";
 import { DomainError } from "../../../../src/lib/errors";
@@ -86,14 +85,10 @@ function storedSettlement(row: SettlementRow): CaseSettlement {
   };
 }
 
-/** One bill of a settling or a replay: its new settlement, and the row it would replace. */
-interface ReplayStep {
-  replaces: SettlementRow | null;
-  settlement: CaseSettlement;
-  /** The year's account after this bill. */
-  yearToDate: YearToDate;
-  date: string;
-  kind: string;
+/** A bill of the household's year: its current row (null for the bill being settled) and jurisdiction. */
+interface HouseholdBill extends YearBill {
+  row: SettlementRow | null;
+  jurisdiction: string;
 }
 
 /** The rows no later row supersedes: each settled case's settlement as it stands. */
@@ -102,10 +97,24 @@ function currentRows(rows: SettlementRow[]): SettlementRow[] {
   return rows.filter((row) => !superseded.has(Number(row.id)));
 }
 
-/** Whether a replay changed what a row says a bill gets. */
-function changed(row: SettlementRow, settlement: CaseSettlement): boolean {
-  if (row.selfPay !== settlement.selfPay || row.packVersion !== settlement.packVersion) return true;
-  return settlement.lines.some((line) => row.lines.find((old) => old.tier === line.tier)?.amount !== line.amount);
+/**
+ * Each row's arrival number: the sequence of the first row of its case. A superseding row gets a
+ * new sequence, but the bill arrived when its case was first settled, and same-date bills keep
+ * that order on every later replay.
+ */
+function arrivalNumbers(rows: SettlementRow[]): Map<number, number> {
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const arrival = new Map<number, number>();
+  for (const row of rows) {
+    const superseded = row.supersedesId === null ? undefined : byId.get(Number(row.supersedesId));
+    arrival.set(Number(row.id), superseded ? arrival.get(Number(superseded.id))! : row.sequence);
+  }
+  return arrival;
+}
+
+/** A row's amounts as the year's plan compares them. */
+function storedAmounts(row: SettlementRow): StoredAmounts {
+  return { packId: row.packId, packVersion: row.packVersion, selfPay: money(row.selfPay), lines: row.lines.map((line) => ({ tier: line.tier as Tier, amount: money(amountText(line.amount, "amount")) })) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -135,7 +144,7 @@ export class LibraryBackend implements SettlementBackend {
    */
   async quote(input: CaseInput): Promise<CaseSettlement> {
     const rows = await this.yearRows(input.beneficiary.id, yearOf(input.claim.date));
-    return this.plan(rows, currentRows(rows), input).find((step) => step.replaces === null)!.settlement;
+    return fromEngineSettlement(this.plan(rows, currentRows(rows), input).settlements.find((step) => step.bill.row === null)!.settlement!);
   }
 
   /** Every settlement row of a household's year, in the order they were written. */
@@ -161,18 +170,19 @@ export class LibraryBackend implements SettlementBackend {
               if (existing.fingerprint === fingerprint) return storedSettlement(existing);
               throw new DomainError("CONFLICT", "caseId", `案件 ${caseId} 已于此前结算，结算后费用或身份已修改；更正请新建案件 / case ${caseId} was settled and has changed since; record a correction as a new case`);
             }
-            const steps = this.plan(rows, current, input);
-            const yearToDate = steps[steps.length - 1].yearToDate;
+            const plan = this.plan(rows, current, input);
+            const yearToDate = storeYearToDate(plan.yearToDate);
             let sequence = rows.at(-1)?.sequence ?? 0;
             let created: CaseSettlement | null = null;
-            for (const step of steps) {
-              if (step.replaces && !changed(step.replaces, step.settlement)) continue;
+            for (const step of plan.settlements) {
+              if (!step.changed) continue;
               sequence++;
-              const row = step.replaces;
+              const row = step.bill.row;
+              const settlement = fromEngineSettlement(step.settlement!);
               await this.settlements.create({
                 values: {
                   caseId: row ? row.caseId : caseId,
-                  claimId: step.settlement.claimId,
+                  claimId: settlement.claimId,
                   beneficiaryId: input.beneficiary.id,
                   year,
                   sequence,
@@ -180,21 +190,21 @@ export class LibraryBackend implements SettlementBackend {
                   cause: row ? "OUT_OF_ORDER" : "INITIAL",
                   fingerprint: row ? row.fingerprint : fingerprint,
                   claim: row ? row.claim : input.rawClaim,
-                  packId: step.settlement.packId,
-                  packVersion: step.settlement.packVersion,
-                  category: step.settlement.category,
-                  date: step.date,
-                  kind: step.kind,
-                  total: step.settlement.total,
-                  policyScope: step.settlement.policyScope,
-                  selfPay: step.settlement.selfPay,
-                  lines: step.settlement.lines,
-                  yearToDateAfter: storeYearToDate(yearToDate),
+                  packId: settlement.packId,
+                  packVersion: settlement.packVersion,
+                  category: settlement.category,
+                  date: step.bill.claim.date,
+                  kind: step.bill.claim.kind,
+                  total: settlement.total,
+                  policyScope: settlement.policyScope,
+                  selfPay: settlement.selfPay,
+                  lines: settlement.lines,
+                  yearToDateAfter: yearToDate,
                 },
                 transaction,
               });
-              await writeBack(row ? String(row.caseId) : caseId, step.settlement, transaction);
-              if (!row) created = step.settlement;
+              await writeBack(row ? String(row.caseId) : caseId, settlement, transaction);
+              if (!row) created = settlement;
             }
             return created!;
           });
@@ -206,38 +216,28 @@ export class LibraryBackend implements SettlementBackend {
     });
   }
 
-  /** The bill settled after the year's bills, or, when it is dated before some of them, the year settled again. */
-  private plan(rows: SettlementRow[], current: SettlementRow[], input: CaseInput): ReplayStep[] {
-    return current.every((row) => row.date <= input.claim.date) ? [this.settleAfter(rows.at(-1) ?? null, input)] : this.replayYear(current, input);
-  }
-
-  /** The usual case: the bill is dated on or after every settled bill of its year. */
-  private settleAfter(latest: SettlementRow | null, input: CaseInput): ReplayStep {
-    const year = yearOf(input.claim.date);
-    const before = latest ? readYearToDate(input.beneficiary.id, year, latest.yearToDateAfter) : emptyYearToDate(input.beneficiary.id, year);
-    const result = settle(this.packs.packFor(input.jurisdiction, input.claim.date), input.beneficiary, input.claim, before);
-    return { replaces: null, settlement: fromEngineSettlement(result.settlement), yearToDate: result.yearToDate, date: input.claim.date, kind: input.claim.kind };
-  }
-
   /**
-   * A bill dated before bills already settled in its year: the year is settled again in date order,
-   * as the gateway does, so that each bill meets the deductibles and caps in the order the care was
-   * given. Bills whose amounts change get a new row that supersedes the old one.
+   * The household's year with the new bill, as the engine plans it (the same `planYear` as the
+   * gateway): settled after the year's bills from the latest account, or, when it is dated before
+   * some of them, the year settled again in date order. Bills whose amounts change get a new row
+   * that supersedes the old one.
    */
-  private replayYear(current: SettlementRow[], input: CaseInput): ReplayStep[] {
-    // `current` is in the order the rows were written, and the new bill comes last: bills of one
-    // date keep that order, as in the gateway.
-    const bills = [
-      ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), jurisdiction: row.packId })),
-      { row: null, claim: input.claim, jurisdiction: input.jurisdiction },
+  private plan(rows: SettlementRow[], current: SettlementRow[], input: CaseInput): YearPlan<HouseholdBill, StoredAmounts> {
+    const year = yearOf(input.claim.date);
+    const arrivals = arrivalNumbers(rows);
+    const latest = rows.at(-1) ?? null;
+    const bills: HouseholdBill[] = [
+      ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), arrival: arrivals.get(Number(row.id))!, jurisdiction: row.packId })),
+      { row: null, claim: input.claim, arrival: (latest?.sequence ?? 0) + 1, jurisdiction: input.jurisdiction },
     ];
-    return settleInDateOrder(bills, input.beneficiary, yearOf(input.claim.date), (bill) => this.packs.packFor(bill.jurisdiction, bill.claim.date)).map((step) => ({
-      replaces: step.bill.row,
-      settlement: fromEngineSettlement(step.settlement),
-      yearToDate: step.yearToDate,
-      date: step.bill.claim.date,
-      kind: step.bill.claim.kind,
-    }));
+    return planYear({
+      beneficiary: input.beneficiary,
+      year,
+      bills,
+      current: (bill) => (bill.row ? storedAmounts(bill.row) : null),
+      packFor: (bill) => this.packs.packFor(bill.jurisdiction, bill.claim.date),
+      storedYearToDate: latest ? readYearToDate(input.beneficiary.id, year, latest.yearToDateAfter) : emptyYearToDate(input.beneficiary.id, year),
+    });
   }
 
   async statement(beneficiaryId: string, year: number): Promise<HouseholdStatement> {
