@@ -64,4 +64,14 @@ describe("planYear", () => {
     expect(plan.settlements[0]).toMatchObject({ settlement: null, current: stored, changed: false, adjustments: [] });
     expect(plan.settlements[1].changed).toBe(true);
   });
+
+  it("leaves a refused bill out and names it when asked to skip refusals; otherwise refuses the year", () => {
+    const good = bill("good", "2023-02-01", "30000.00", 1);
+    const bad: YearBill = { claim: readClaim({ id: "bad", date: "2023-03-01", kind: "INPATIENT", fees: { total: "1000.00" }, reported: { basic: "0.00", critical: "2000.00" } }, "PY-1", "claim"), arrival: 2 };
+    const input = { beneficiary: beneficiary(), year: 2023, bills: [good, bad], current: () => null, packFor: () => pack };
+    expect(() => planYear(input)).toThrow(expect.objectContaining({ code: "INCONSISTENT_FEES" }));
+    const plan = planYear({ ...input, skipRefused: true });
+    expect(plan.settlements.map((step) => step.bill)).toEqual([good]);
+    expect(plan.refused.map((r) => [r.bill, r.error.code])).toEqual([[bad, "INCONSISTENT_FEES"]]);
+  });
 });

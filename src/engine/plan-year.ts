@@ -9,6 +9,7 @@
  * superseded). A year's settlements therefore depend on its bills and their arrival numbers only,
  * not on the order in which they were settled.
  */
+import { isDomainError, type DomainError } from "../lib/errors";
 import { ZERO, type Money } from "../lib/money";
 import type { CompiledPack } from "./compiled-pack";
 import { settle } from "./settle";
@@ -62,6 +63,8 @@ export interface YearPlan<B extends YearBill, S extends StoredAmounts = Settleme
   settlements: PlannedSettlement<B, S>[];
   /** The year's account after its last bill. */
   yearToDate: YearToDate;
+  /** Bills refused and left out, when the input asked to skip refusals; otherwise always empty. */
+  refused: Array<{ bill: B; error: DomainError }>;
 }
 
 export interface YearPlanInput<B extends YearBill, S extends StoredAmounts = Settlement> {
@@ -80,6 +83,11 @@ export interface YearPlanInput<B extends YearBill, S extends StoredAmounts = Set
    * settled again from its start.
    */
   storedYearToDate?: YearToDate;
+  /**
+   * When true, a bill the engine refuses is left out of the year and listed in `refused` (a what-if
+   * of many bills answers each); otherwise the refusal is thrown and nothing is planned.
+   */
+  skipRefused?: boolean;
 }
 
 /** Settlement order: date, then arrival. */
@@ -97,6 +105,7 @@ export function planYear<B extends YearBill, S extends StoredAmounts = Settlemen
 
   let yearToDate = appendOnly ? input.storedYearToDate! : emptyYearToDate(input.beneficiary.id, input.year);
   const settlements: PlannedSettlement<B, S>[] = [];
+  const refused: YearPlan<B, S>["refused"] = [];
   for (let i = 0; i < ordered.length; i++) {
     const bill = ordered[i];
     const current = currents[i];
@@ -104,13 +113,20 @@ export function planYear<B extends YearBill, S extends StoredAmounts = Settlemen
       settlements.push({ bill, settlement: null, current, changed: false, adjustments: [], yearToDate });
       continue;
     }
-    const result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, yearToDate);
+    let result: ReturnType<typeof settle>;
+    try {
+      result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, yearToDate);
+    } catch (error) {
+      if (!input.skipRefused || !isDomainError(error)) throw error;
+      refused.push({ bill, error });
+      continue;
+    }
     yearToDate = result.yearToDate;
     const adjustments = current ? differences(current, result.settlement) : [];
     const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId;
     settlements.push({ bill, settlement: result.settlement, current, changed, adjustments, yearToDate });
   }
-  return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate };
+  return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate, refused };
 }
 
 /** Per tier and self-pay, what moves from `before` to `after` (tiers absent from a side count 0). */
