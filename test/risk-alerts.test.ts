@@ -57,7 +57,7 @@ async function until<T>(read: () => Promise<T | null> | T | null, timeoutMs = 10
 describe.each(testDatabases().map((db) => [db.name, db] as const))("risk alerts and webhooks on %s", (_name, database) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway(database, { webhooks: true });
+    t = await startTestGateway(database, { webhooks: true, webhookAllowedTargets: "127.0.0.1" });
     // The provincial income is a figure the text leaves to the province: an administrator sets it
     // by publishing a new version (39,000.00 is a test value).
     const document = JSON.parse(fs.readFileSync(projectPath("rules-json", "liaocheng.json"), "utf8"));
