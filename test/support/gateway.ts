@@ -30,6 +30,7 @@ export async function startTestGateway(
     /** WEBHOOK_ALLOWED_TARGETS, e.g. the loopback receivers' 127.0.0.1 */
     webhookAllowedTargets?: string;
     webhookMaxPerKey?: number;
+    webhookTimeoutMillis?: number;
   } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
@@ -39,6 +40,7 @@ export async function startTestGateway(
     webhookRetryBaseMillis: 100,
     webhookAllowedTargets: parseAllowedTargets(options.webhookAllowedTargets ?? "").targets,
     webhookMaxPerKey: options.webhookMaxPerKey,
+    webhookTimeoutMillis: options.webhookTimeoutMillis,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
