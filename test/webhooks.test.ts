@@ -205,6 +205,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
     // As if the host had resolved to a public address when subscribing and to loopback now.
     const unlisted = await closedPort();
     await storeSubscription("wh_rebound", `http://127.0.0.1:${unlisted}/inside`);
+    // A name that does not resolve (now) is retried, not given up.
+    await storeSubscription("wh_unresolved", "http://medassist-test.invalid/hook");
     const reached = healthy.attempts();
     await settleBills("WH-LOG", 1);
     t.services.webhooks.start(logger, 50);
@@ -213,11 +215,12 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
       const outcome = (entries: Array<Record<string, unknown>>, subscriptionId: string) => entries.find((d) => d.subscriptionId === subscriptionId);
       const rebound = await until(async () => {
         const entries = await log();
-        return entries.some((d) => d.lastStatusCode === 302) && outcome(entries, "wh_closed_port")?.lastError && outcome(entries, "wh_rebound")?.status === "FAILED" ? entries : null;
+        return entries.some((d) => d.lastStatusCode === 302) && outcome(entries, "wh_closed_port")?.lastError && outcome(entries, "wh_rebound")?.status === "FAILED" && outcome(entries, "wh_unresolved")?.lastError ? entries : null;
       });
       expect(rebound.find((d) => d.lastStatusCode === 302)).toMatchObject({ status: "PENDING", lastError: "HTTP 302" });
       expect(outcome(rebound, "wh_closed_port")).toMatchObject({ status: "PENDING", lastStatusCode: null, lastError: "connection failed" });
       expect(outcome(rebound, "wh_rebound")).toMatchObject({ status: "FAILED", attempts: 1, lastStatusCode: null, lastError: "target refused" });
+      expect(outcome(rebound, "wh_unresolved")).toMatchObject({ status: "PENDING", lastStatusCode: null, lastError: "connection failed" });
       expect(healthy.attempts()).toBe(reached);
     } finally {
       await t.services.webhooks.stop();

@@ -78,8 +78,15 @@ export interface ResolvedTarget {
   port: number;
 }
 
-/** A target that is not allowed, found at delivery. */
-export class TargetRefusedError extends Error {}
+/** A target that is not allowed; `retryable` when only its name did not resolve (DNS may be back later). */
+export class TargetRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
 
 export class WebhookTargets {
   constructor(private readonly allowed: readonly AllowedTarget[] = []) {}
@@ -127,7 +134,7 @@ async function resolveHost(host: string): Promise<string[]> {
   try {
     return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
   } catch {
-    throw new TargetRefusedError("无法解析主机名 / the host name does not resolve");
+    throw new TargetRefusedError("无法解析主机名 / the host name does not resolve", true);
   }
 }
 

@@ -134,7 +134,7 @@ export class WebhookDispatcher {
       return { statusCode: outcome.statusCode, error: ok ? null : `HTTP ${outcome.statusCode}`, final: false };
     } catch (error) {
       // A target that has come to resolve inside (or left the allow-list) is not retried.
-      if (error instanceof TargetRefusedError) return { statusCode: null, error: "target refused", final: true };
+      if (error instanceof TargetRefusedError) return error.retryable ? { statusCode: null, error: "connection failed", final: false } : { statusCode: null, error: "target refused", final: true };
       throw error;
     }
   }
