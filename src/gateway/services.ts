@@ -41,6 +41,7 @@ export interface ServiceOptions {
   webhookAllowedTargets?: AllowedTarget[];
   /** Active webhook subscriptions per key (WEBHOOK_MAX_PER_KEY). */
   webhookMaxPerKey?: number;
+  /** How long one webhook request may take (tests lengthen it). */
   webhookTimeoutMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;

@@ -40,7 +40,8 @@ export class Outbox {
   /**
    * Hands up to `limit` pending events, oldest first, to `handle`. Each is claimed by a guarded
    * update in the handler's transaction, so that with several instances one hands it on, once;
-   * a handler that fails leaves its event pending for the next round. Returns how many were handed on.
+   * a handler that fails leaves its event pending and ends the round (its error is thrown), so
+   * that events are handed on in order. Returns how many were handed on.
    */
   async dispatch(handle: OutboxHandler, limit: number): Promise<number> {
     const pending = await this.dataSource.getRepository(OutboxEventEntity).find({ where: { dispatchedAt: IsNull() }, order: { sequence: "ASC" }, take: limit });
