@@ -5,59 +5,16 @@
  * its receiver failed twice (retried with back-off), and a partner of another city does not.
  */
 import * as fs from "node:fs";
-import * as http from "node:http";
 import { createHmac } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { projectPath } from "../src/lib/project";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A loopback receiver that answers 500 to the first `failures` requests, then 204. */
-function receiver(failures: number): Promise<{ url: string; received: Received[]; attempts: () => number; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  let attempts = 0;
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      attempts++;
-      if (attempts <= failures) {
-        res.statusCode = 500;
-        res.end("not now");
-        return;
-      }
-      received.push({ headers: req.headers, body });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/hook`, received, attempts: () => attempts, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
-}
-
-async function until<T>(read: () => Promise<T | null> | T | null, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { receiver, until } from "./support/webhook-receiver";
 
 describe.each(testDatabases().map((db) => [db.name, db] as const))("risk alerts and webhooks on %s", (_name, database) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway(database, { webhooks: true });
+    t = await startTestGateway(database, { webhooks: true, webhookAllowedTargets: "127.0.0.1" });
     // The provincial income is a figure the text leaves to the province: an administrator sets it
     // by publishing a new version (39,000.00 is a test value).
     const document = JSON.parse(fs.readFileSync(projectPath("rules-json", "liaocheng.json"), "utf8"));

@@ -105,7 +105,7 @@ export class CharityService {
   readonly repository = new CharityRepository();
   private readonly claims = new ClaimRepository();
   /** Told of every allocation in its transaction (webhooks to the household's partner systems). */
-  afterAllocation: ((manager: EntityManager, jurisdiction: string, data: unknown) => Promise<void>) | null = null;
+  afterAllocation: ((manager: EntityManager, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }) => Promise<void>) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,

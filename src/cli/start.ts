@@ -13,7 +13,7 @@ import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 async function main(argv: string[]): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const services = await openServices(config.database, logger, undefined, { scenariosDir: config.scenariosDir });
+  const services = await openServices(config.database, logger, undefined, { scenariosDir: config.scenariosDir, webhookAllowedTargets: config.webhookAllowedTargets, webhookMaxPerKey: config.webhookMaxPerKey });
   const empty = (await services.dataSource.getRepository(BeneficiaryEntity).count()) === 0;
   let demoKey: string | null = null;
   if (argv.includes("--demo") || empty) {
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
 
   const stop = async () => {
     services.packs.stopWatching();
-    services.webhooks.stop();
+    await services.webhooks.stop();
     await gateway.stop();
     await services.dataSource.destroy();
     process.exit(0);

@@ -11,8 +11,10 @@ import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initi
 import { CharityLedger1731100000000 } from "../../migrations/1731100000000-charity-ledger";
 import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule-governance";
 import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-alerts-webhooks";
+import { WebhookOutbox1731500000000 } from "../../migrations/1731500000000-webhook-outbox";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
+import { OutboxEventEntity } from "../outbox/outbox.entity";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -33,6 +35,7 @@ export const ENTITIES: Function[] = [
   RiskAlertEntity,
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
+  OutboxEventEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000];
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000, WebhookOutbox1731500000000];

@@ -12,7 +12,9 @@ import { ClaimService } from "../claim/claim.service";
 import { CharityService } from "../charity/charity.service";
 import { RuleGovernanceService } from "../rules/rule-governance.service";
 import { PremiumService } from "../premium/premium.service";
-import { WebhookService } from "../webhooks/webhook.service";
+import { DEFAULT_WEBHOOK_OPTIONS, WebhookService } from "../webhooks/webhook.service";
+import { WebhookTargets, type AllowedTarget } from "../webhooks/webhook-targets";
+import { Outbox } from "../outbox/outbox";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
 
@@ -35,6 +37,12 @@ export interface Services {
 export interface ServiceOptions {
   /** Webhook retries: the first waits this long, each next one twice as long. */
   webhookRetryBaseMillis?: number;
+  /** Internal webhook targets allowed all the same (WEBHOOK_ALLOWED_TARGETS). */
+  webhookAllowedTargets?: AllowedTarget[];
+  /** Active webhook subscriptions per key (WEBHOOK_MAX_PER_KEY). */
+  webhookMaxPerKey?: number;
+  /** How long one webhook request may take (tests lengthen it). */
+  webhookTimeoutMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;
 }
@@ -54,10 +62,16 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(dataSource, packs, beneficiaries);
-  const webhooks = new WebhookService(dataSource, audit, { retryBaseMillis: options.webhookRetryBaseMillis ?? 1000, maxAttempts: 8, timeoutMillis: 5000 });
+  const webhooks = new WebhookService(dataSource, transactions, new Outbox(dataSource, transactions), audit, {
+    ...DEFAULT_WEBHOOK_OPTIONS,
+    retryBaseMillis: options.webhookRetryBaseMillis ?? DEFAULT_WEBHOOK_OPTIONS.retryBaseMillis,
+    timeoutMillis: options.webhookTimeoutMillis ?? DEFAULT_WEBHOOK_OPTIONS.timeoutMillis,
+    maxPerKey: options.webhookMaxPerKey ?? DEFAULT_WEBHOOK_OPTIONS.maxPerKey,
+    targets: new WebhookTargets(options.webhookAllowedTargets),
+  });
   const alerts = new RiskAlertService(dataSource, packs, webhooks, audit);
   settlements.afterSettlement.push((manager, claim) => alerts.afterSettlement(manager, claim));
-  // Partners that follow their cases hear of each settlement, in the same transaction as it.
+  // Partners that follow their cases hear of each settlement: its outbox event is written in its transaction.
   settlements.afterSettlement.push(async (manager, claim) => {
     const [current] = await settlements.repository.currentOfClaims(manager, [claim.id]);
     if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: claim.id, beneficiaryId: claim.beneficiaryId, settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });

@@ -2,6 +2,8 @@
  * Configuration from the environment, read and checked once at start. Every bad variable is
  * reported together, so that an operator fixes them in one go.
  */
+import { parseAllowedTargets, type AllowedTarget } from "../webhooks/webhook-targets";
+
 export interface DatabaseConfig {
   kind: "sqlite" | "mysql";
   /** For SQLite, the file path (or ":memory:"); for MySQL, the connection URL. */
@@ -21,6 +23,10 @@ export interface GatewayConfig {
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
   scenariosDir: string | null;
+  /** Internal webhook targets allowed all the same (on-premise receivers, tests); public ones always are. */
+  webhookAllowedTargets: AllowedTarget[];
+  /** Active webhook subscriptions one key may have. */
+  webhookMaxPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +74,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (typeof database === "string") problems.push(database);
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: one of ${LOG_LEVELS.join(", ")} (got "${env.LOG_LEVEL}")`);
+  const webhookTargets = parseAllowedTargets(env.WEBHOOK_ALLOWED_TARGETS ?? "");
+  problems.push(...webhookTargets.problems.map((problem) => `WEBHOOK_ALLOWED_TARGETS: ${problem}`));
   const config: GatewayConfig = {
     database: typeof database === "string" ? { kind: "sqlite", location: "" } : database,
     port: integer(env, "PORT", 4000, 0, 65535, problems),
@@ -77,6 +85,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
+    webhookAllowedTargets: webhookTargets.targets,
+    webhookMaxPerKey: integer(env, "WEBHOOK_MAX_PER_KEY", 20, 1, 10_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -18,7 +18,9 @@ export type ErrorCode =
   | "CONFLICT"
   | "NOT_FOUND"
   | "UNAUTHENTICATED"
-  | "FORBIDDEN";
+  | "FORBIDDEN"
+  | "WEBHOOK_TARGET_REFUSED"
+  | "WEBHOOK_LIMIT_REACHED";
 
 /** The base of every error the product raises on purpose. */
 export class DomainError extends Error {

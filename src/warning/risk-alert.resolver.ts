@@ -1,7 +1,7 @@
 /**
  * GraphQL: risk alerts for case workers, and webhook subscriptions for partner systems.
  */
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { DomainError } from "../lib/errors";
 import { decodeCursor } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
@@ -33,10 +33,16 @@ export class RiskAlertResolver {
     return this.services.alerts.acknowledge(principal, id, note);
   }
 
-  @Mutation(() => WebhookSubscription, { description: "Subscribes the key to events (risk_alert.raised, settlement.created, charity.allocated) at a URL." })
+  @Mutation(() => WebhookSubscription, { description: "Subscribes the key to events (risk_alert.raised, settlement.created, charity.allocated) at a public http(s) URL (internal addresses only when WEBHOOK_ALLOWED_TARGETS names them)." })
   async subscribeWebhook(@Arg("url") url: string, @Arg("events", () => [String]) events: string[], @Ctx() { principal }: GatewayContext): Promise<WebhookSubscription> {
     const { subscription, secret } = await this.services.webhooks.subscribe(principal, url, events);
     return { id: subscription.id, url: subscription.url, events: subscription.events.split(","), secret };
+  }
+
+  @Mutation(() => Boolean, { description: "Ends one of the key's webhook subscriptions (each key may have WEBHOOK_MAX_PER_KEY); its pending deliveries are not sent." })
+  async unsubscribeWebhook(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<boolean> {
+    await this.services.webhooks.unsubscribe(principal, id);
+    return true;
   }
 
   @Query(() => [WebhookDelivery], { description: "The delivery log of the key's subscriptions, newest first." })

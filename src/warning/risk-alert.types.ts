@@ -95,7 +95,7 @@ export class WebhookDelivery {
   @Field(() => Int, { nullable: true })
   lastStatusCode!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "HTTP <status>, timeout, connection failed, target refused or subscription revoked." })
   lastError!: string | null;
 
   @Field()

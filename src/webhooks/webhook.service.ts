@@ -1,157 +1,132 @@
 /**
- * Outgoing webhooks: events written in the same transaction as what caused them (so none is lost
- * or sent for a change that was rolled back), delivered by a dispatcher that signs each body with
- * the subscription's secret (HMAC-SHA256) and retries failures with exponential back-off. Any
- * number of gateway instances may dispatch: a delivery is claimed by a guarded update first.
+ * Outgoing webhooks. An event costs the change that causes it one outbox row, in the change's
+ * transaction (none is lost or sent for a change that was rolled back, and a settlement's time
+ * does not grow with the number of subscribers). Afterwards the dispatcher fans each event out to
+ * the subscriptions that want it and whose key may see its jurisdiction, and sends them.
+ * Subscriptions are checked against the target policy and capped per key.
  */
-import { createHmac, randomBytes } from "node:crypto";
-import { In, type DataSource, type EntityManager } from "typeorm";
-import { DomainError } from "../lib/errors";
-import { nowIso } from "../lib/db";
+import { randomBytes } from "node:crypto";
+import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
+import { DomainError, notFound } from "../lib/errors";
+import { nowIso, type TransactionRunner } from "../lib/db";
 import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import { ApiKeyEntity } from "../access/access.entity";
 import type { AuditService } from "../access/audit.service";
+import type { Outbox } from "../outbox/outbox";
+import type { OutboxEventEntity } from "../outbox/outbox.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "./webhook.entity";
+import { WebhookDispatcher, type DispatchOptions } from "./webhook.dispatcher";
+import { WebhookTargets } from "./webhook-targets";
+
+export { signBody } from "./webhook.dispatcher";
 
 export const WEBHOOK_EVENTS = ["risk_alert.raised", "settlement.created", "charity.allocated"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-export interface WebhookOptions {
-  /** The first retry waits this long; each next one twice as long (capped at a minute). */
-  retryBaseMillis: number;
-  maxAttempts: number;
-  timeoutMillis: number;
+export interface WebhookOptions extends DispatchOptions {
+  /** Active subscriptions one key may have. */
+  maxPerKey: number;
+  targets: WebhookTargets;
 }
 
-/** The signature header of a body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
-export function signBody(secret: string, body: string, timestamp: number): string {
-  return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = { retryBaseMillis: 1000, maxAttempts: 8, timeoutMillis: 5000, maxInFlight: 8, maxPerKey: 20, targets: new WebhookTargets() };
+
+/** Outbox events handed to the fan-out per round, and delivery rows per insert. */
+const EVENTS_PER_ROUND = 20;
+const ROWS_PER_INSERT = 200;
 
 export class WebhookService {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private round: Promise<void> | null = null;
+  private readonly dispatcher: WebhookDispatcher;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly outbox: Outbox,
     private readonly audit: AuditService,
-    private readonly options: WebhookOptions = { retryBaseMillis: 1000, maxAttempts: 8, timeoutMillis: 5000 },
-  ) {}
+    private readonly options: WebhookOptions = DEFAULT_WEBHOOK_OPTIONS,
+  ) {
+    this.dispatcher = new WebhookDispatcher(dataSource, options.targets, options);
+  }
 
   /** Subscribes the caller's key to events at a URL; returns the signing secret, shown once. */
   async subscribe(principal: Principal, url: string, events: string[]): Promise<{ subscription: WebhookSubscriptionEntity; secret: string }> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new DomainError("INVALID_INPUT", "url", "url: 不是有效的网址 / not a URL");
-    }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new DomainError("INVALID_INPUT", "url", "url: http 或 https");
     for (const event of events) if (!(WEBHOOK_EVENTS as readonly string[]).includes(event)) throw new DomainError("INVALID_INPUT", "events", `events: ${WEBHOOK_EVENTS.join(", ")}`);
     if (events.length === 0) throw new DomainError("INVALID_INPUT", "events", "events: at least one");
+    const target = await this.options.targets.checkSubscription(url);
     const secret = randomBytes(24).toString("base64url");
-    const subscription: WebhookSubscriptionEntity = { id: `wh_${randomBytes(8).toString("hex")}`, keyId: principal.keyId, url, events: events.join(","), secret, createdAt: nowIso(), revokedAt: null };
-    await this.dataSource.transaction(async (manager) => {
+    const subscription: WebhookSubscriptionEntity = { id: `wh_${randomBytes(8).toString("hex")}`, keyId: principal.keyId, url: target.href, events: [...new Set(events)].join(","), secret, createdAt: nowIso(), revokedAt: null };
+    await this.transactions.run(async (manager) => {
+      await this.lockKey(manager, principal.keyId);
       await manager.insert(WebhookSubscriptionEntity, subscription);
-      await this.audit.record(manager, principal.keyId, "webhook.subscribe", "webhook", subscription.id, { url, events });
+      const active = await manager.countBy(WebhookSubscriptionEntity, { keyId: principal.keyId, revokedAt: IsNull() });
+      if (active > this.options.maxPerKey) {
+        throw new DomainError("WEBHOOK_LIMIT_REACHED", "url", `每个密钥最多 ${this.options.maxPerKey} 个订阅 / at most ${this.options.maxPerKey} webhook subscriptions per key; unsubscribe one first`);
+      }
+      await this.audit.record(manager, principal.keyId, "webhook.subscribe", "webhook", subscription.id, { url: subscription.url, events });
     });
     return { subscription, secret };
   }
 
-  /**
-   * Queues an event for every subscription that wants it and whose key may see the jurisdiction,
-   * inside the caller's transaction.
-   */
-  async enqueue(manager: EntityManager, event: WebhookEvent, jurisdiction: string, data: unknown): Promise<void> {
-    const subscriptions = await manager.find(WebhookSubscriptionEntity);
-    const active = subscriptions.filter((s) => s.revokedAt === null && s.events.split(",").includes(event));
-    if (active.length === 0) return;
-    const keys = new Map((await manager.findBy(ApiKeyEntity, { id: In([...new Set(active.map((s) => s.keyId))]) })).map((k) => [k.id, k]));
-    const now = nowIso();
-    for (const subscription of active) {
-      const key = keys.get(subscription.keyId);
-      if (!key || key.revokedAt !== null) continue;
-      if (key.role === "PARTNER" && !key.jurisdictions.split(",").includes(jurisdiction)) continue;
-      const payload = JSON.stringify({ event, occurredAt: now, jurisdiction, data });
-      await manager.insert(WebhookDeliveryEntity, { subscriptionId: subscription.id, event, payload, status: "PENDING", attempts: 0, nextAttemptAt: now, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null });
-    }
+  /** Ends one of the caller's subscriptions; its pending deliveries are not sent. Idempotent. */
+  async unsubscribe(principal: Principal, id: string): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      const subscription = await manager.findOneBy(WebhookSubscriptionEntity, { id });
+      if (!subscription || subscription.keyId !== principal.keyId) throw notFound("webhook subscription", id);
+      if (subscription.revokedAt !== null) return;
+      await manager.update(WebhookSubscriptionEntity, { id }, { revokedAt: nowIso() });
+      await this.audit.record(manager, principal.keyId, "webhook.unsubscribe", "webhook", id, {});
+    });
   }
 
-  /** Starts delivering due events every `intervalMillis`. */
+  /** Records an event for the subscribers, in the caller's transaction: one outbox row. */
+  async enqueue(manager: EntityManager, event: WebhookEvent, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }): Promise<void> {
+    await this.outbox.append(manager, { topic: event, jurisdiction, aggregateId: data.beneficiaryId, data });
+  }
+
+  /** Starts fanning out and sending every `intervalMillis`. */
   start(logger: Logger, intervalMillis = 250): void {
-    this.stop();
+    if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = true;
-      this.deliverDue(logger)
+      if (this.round) return;
+      this.round = this.runRound(logger)
         .catch((error) => logger.error({ err: error }, "webhook dispatch failed"))
-        .finally(() => (this.running = false));
+        .finally(() => (this.round = null));
     }, intervalMillis);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the rounds and waits for the sends under way (aborted) to record their outcome. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.round;
+    await this.dispatcher.stop();
   }
 
-  /** Sends every delivery that is due; returns how many were attempted. */
-  async deliverDue(logger: Logger): Promise<number> {
+  /** One round: pending events fanned out, then due deliveries sent. */
+  async runRound(logger: Logger): Promise<void> {
+    await this.outbox.dispatch((manager, event) => this.fanOut(manager, event), EVENTS_PER_ROUND);
+    await this.dispatcher.sendDue(logger);
+  }
+
+  /** One delivery per subscription that wants the event, existed when it happened, and whose key may see it. */
+  private async fanOut(manager: EntityManager, event: OutboxEventEntity): Promise<void> {
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(event.topic)) return;
+    const subscriptions = (await manager.findBy(WebhookSubscriptionEntity, { revokedAt: IsNull() })).filter((s) => s.events.split(",").includes(event.topic) && s.createdAt <= event.createdAt);
+    if (subscriptions.length === 0) return;
+    const keys = new Map((await manager.findBy(ApiKeyEntity, { id: In([...new Set(subscriptions.map((s) => s.keyId))]) })).map((k) => [k.id, k]));
+    const body = JSON.stringify({ id: event.eventId, event: event.topic, occurredAt: event.createdAt, jurisdiction: event.jurisdiction, data: JSON.parse(event.payload) });
     const now = nowIso();
-    const due = await this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder("d").where("d.status = 'PENDING' AND d.next_attempt_at <= :now", { now }).orderBy("d.id").take(20).getMany();
-    let attempted = 0;
-    for (const delivery of due) {
-      // Claim it: only the instance whose update matches the attempt count it read sends it.
-      const lease = new Date(Date.now() + this.options.timeoutMillis + 5000).toISOString();
-      const claimed = await this.dataSource
-        .createQueryBuilder()
-        .update(WebhookDeliveryEntity)
-        .set({ attempts: delivery.attempts + 1, nextAttemptAt: lease })
-        .where("id = :id AND status = 'PENDING' AND attempts = :attempts", { id: delivery.id, attempts: delivery.attempts })
-        .execute();
-      if ((claimed.affected ?? 0) !== 1) continue;
-      attempted++;
-      await this.send(delivery, delivery.attempts + 1, logger);
-    }
-    return attempted;
-  }
-
-  private async send(delivery: WebhookDeliveryEntity, attempt: number, logger: Logger): Promise<void> {
-    const subscription = await this.dataSource.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId });
-    const repository = this.dataSource.getRepository(WebhookDeliveryEntity);
-    if (!subscription || subscription.revokedAt !== null) {
-      await repository.update({ id: delivery.id }, { status: "FAILED", lastError: "subscription revoked" });
-      return;
-    }
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const response = await fetch(subscription.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-medassist-event": delivery.event,
-          "x-medassist-delivery": String(delivery.id),
-          "x-medassist-signature": signBody(subscription.secret, delivery.payload, timestamp),
-        },
-        body: delivery.payload,
-        signal: AbortSignal.timeout(this.options.timeoutMillis),
-      });
-      statusCode = response.status;
-      if (!response.ok) error = `HTTP ${response.status}`;
-    } catch (caught) {
-      error = (caught as Error).message.slice(0, 400);
-    }
-    if (error === null) {
-      await repository.update({ id: delivery.id }, { status: "DELIVERED", deliveredAt: nowIso(), lastStatusCode: statusCode, lastError: null });
-      return;
-    }
-    const giveUp = attempt >= this.options.maxAttempts;
-    const wait = Math.min(this.options.retryBaseMillis * 2 ** (attempt - 1), 60_000);
-    await repository.update({ id: delivery.id }, { status: giveUp ? "FAILED" : "PENDING", nextAttemptAt: new Date(Date.now() + wait).toISOString(), lastStatusCode: statusCode, lastError: error });
-    logger.warn({ delivery: delivery.id, attempt, error, giveUp }, "webhook delivery failed");
+    const rows = subscriptions
+      .filter((subscription) => {
+        const key = keys.get(subscription.keyId);
+        return key !== undefined && key.revokedAt === null && (key.role !== "PARTNER" || key.jurisdictions.split(",").includes(event.jurisdiction));
+      })
+      .map((subscription) => ({ subscriptionId: subscription.id, event: event.topic, payload: body, status: "PENDING" as const, attempts: 0, nextAttemptAt: now, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null }));
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await manager.insert(WebhookDeliveryEntity, rows.slice(i, i + ROWS_PER_INSERT));
   }
 
   /** The delivery log of the caller's subscriptions, newest first. */
@@ -165,5 +140,10 @@ export class WebhookService {
       .orderBy("d.id", "DESC")
       .take(limit)
       .getMany();
+  }
+
+  /** Serialises a key's subscribing on MySQL (row lock) so that the cap holds; SQLite's writes are serialised already. */
+  private async lockKey(manager: EntityManager, keyId: string): Promise<void> {
+    if (!this.transactions.isSqlite) await manager.query("SELECT id FROM api_keys WHERE id = ? FOR UPDATE", [keyId]);
   }
 }

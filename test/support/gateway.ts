@@ -6,6 +6,7 @@ import { openServices } from "../../src/gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../../src/gateway/server";
 import { createLogger } from "../../src/lib/logger";
 import type { Services } from "../../src/gateway/services";
+import { parseAllowedTargets } from "../../src/webhooks/webhook-targets";
 import type { TestDatabase } from "./databases";
 
 export interface TestGateway {
@@ -20,11 +21,27 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean } = {},
+  options: {
+    maxQueryDepth?: number;
+    maxQueryCost?: number;
+    onQuery?: (sql: string) => void;
+    scenariosDir?: string;
+    webhooks?: boolean;
+    /** WEBHOOK_ALLOWED_TARGETS, e.g. the loopback receivers' 127.0.0.1 */
+    webhookAllowedTargets?: string;
+    webhookMaxPerKey?: number;
+    webhookTimeoutMillis?: number;
+  } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
-  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100 });
+  const services = await openServices(config, logger, options.onQuery, {
+    scenariosDir: options.scenariosDir,
+    webhookRetryBaseMillis: 100,
+    webhookAllowedTargets: parseAllowedTargets(options.webhookAllowedTargets ?? "").targets,
+    webhookMaxPerKey: options.webhookMaxPerKey,
+    webhookTimeoutMillis: options.webhookTimeoutMillis,
+  });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
   const known = services.packs.jurisdictions();
@@ -43,7 +60,7 @@ export async function startTestGateway(
     keys,
     async stop() {
       services.packs.stopWatching();
-      services.webhooks.stop();
+      await services.webhooks.stop();
       await gateway.stop();
       await services.dataSource.destroy();
       await database.drop();

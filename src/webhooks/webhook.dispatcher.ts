@@ -1,0 +1,141 @@
+/**
+ * Sends due webhook deliveries, fairly: each round takes the oldest due delivery of each
+ * subscription, in turn after the subscription served last, at most one in flight per
+ * subscription and `maxInFlight` in all, each bounded by a timeout — so a slow or failing
+ * receiver holds one slot and never the queue. Bodies are signed with the subscription's secret
+ * (HMAC-SHA256); failures are retried with exponential back-off. Any number of gateway instances
+ * may dispatch: a delivery is claimed by a guarded update first.
+ */
+import { createHmac } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { nowIso } from "../lib/db";
+import type { Logger } from "../lib/logger";
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "./webhook.entity";
+import { TargetRefusedError, type WebhookTargets } from "./webhook-targets";
+import { postOnce } from "./webhook-post";
+
+export interface DispatchOptions {
+  /** The first retry waits this long; each next one twice as long (capped at a minute). */
+  retryBaseMillis: number;
+  maxAttempts: number;
+  timeoutMillis: number;
+  /** Deliveries in flight at once from one instance (one per subscription at most). */
+  maxInFlight: number;
+}
+
+/** The signature header of a body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
+export function signBody(secret: string, body: string, timestamp: number): string {
+  return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+/** What the delivery log says of an attempt: a status code, or one coarse word. */
+interface AttemptResult {
+  statusCode: number | null;
+  error: string | null;
+  /** True when retrying cannot help. */
+  final: boolean;
+}
+
+export class WebhookDispatcher {
+  /** The sends under way, by subscription. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private lastServed = "";
+  private stopping = new AbortController();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly targets: WebhookTargets,
+    private readonly options: DispatchOptions,
+  ) {}
+
+  /** Starts sending due deliveries, without waiting for them; returns how many were started. */
+  async sendDue(logger: Logger): Promise<number> {
+    const free = this.options.maxInFlight - this.inFlight.size;
+    if (free <= 0) return 0;
+    let started = 0;
+    for (const head of await this.dueHeads()) {
+      if (started >= free) break;
+      const delivery = await this.claim(head.id);
+      if (!delivery) continue;
+      started++;
+      this.lastServed = head.subscriptionId;
+      const sending = this.send(delivery, logger)
+        .catch((error) => logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed to record"))
+        .finally(() => this.inFlight.delete(head.subscriptionId));
+      this.inFlight.set(head.subscriptionId, sending);
+    }
+    return started;
+  }
+
+  /** Aborts the sends under way and waits until each has recorded its outcome. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+    this.stopping = new AbortController();
+  }
+
+  /** The oldest due delivery of each subscription not in flight, in turn after the one served last. */
+  private async dueHeads(): Promise<Array<{ subscriptionId: string; id: number }>> {
+    const rows = await this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder("d")
+      .select("d.subscription_id", "subscriptionId")
+      .addSelect("MIN(d.id)", "id")
+      .where("d.status = 'PENDING' AND d.next_attempt_at <= :now", { now: nowIso() })
+      .groupBy("d.subscription_id")
+      .getRawMany<{ subscriptionId: string; id: number | string }>();
+    const heads = rows.filter((row) => !this.inFlight.has(row.subscriptionId)).map((row) => ({ subscriptionId: row.subscriptionId, id: Number(row.id) }));
+    heads.sort((a, b) => (a.subscriptionId < b.subscriptionId ? -1 : 1));
+    const next = heads.findIndex((head) => head.subscriptionId > this.lastServed);
+    return next <= 0 ? heads : [...heads.slice(next), ...heads.slice(0, next)];
+  }
+
+  /** Claims a delivery for one attempt: only the instance whose update matches the attempt count it read sends it. */
+  private async claim(id: number): Promise<WebhookDeliveryEntity | null> {
+    const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id });
+    if (!delivery || delivery.status !== "PENDING") return null;
+    const lease = new Date(Date.now() + this.options.timeoutMillis + 5000).toISOString();
+    const claimed = await this.dataSource
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({ attempts: delivery.attempts + 1, nextAttemptAt: lease })
+      .where("id = :id AND status = 'PENDING' AND attempts = :attempts", { id, attempts: delivery.attempts })
+      .execute();
+    return (claimed.affected ?? 0) === 1 ? { ...delivery, attempts: delivery.attempts + 1 } : null;
+  }
+
+  private async send(delivery: WebhookDeliveryEntity, logger: Logger): Promise<void> {
+    const subscription = await this.dataSource.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId });
+    const result: AttemptResult = !subscription || subscription.revokedAt !== null ? { statusCode: null, error: "subscription revoked", final: true } : await this.attempt(subscription, delivery);
+    const repository = this.dataSource.getRepository(WebhookDeliveryEntity);
+    if (result.error === null) {
+      await repository.update({ id: delivery.id }, { status: "DELIVERED", deliveredAt: nowIso(), lastStatusCode: result.statusCode, lastError: null });
+      return;
+    }
+    const giveUp = result.final || delivery.attempts >= this.options.maxAttempts;
+    const wait = Math.min(this.options.retryBaseMillis * 2 ** (delivery.attempts - 1), 60_000);
+    await repository.update({ id: delivery.id }, { status: giveUp ? "FAILED" : "PENDING", nextAttemptAt: new Date(Date.now() + wait).toISOString(), lastStatusCode: result.statusCode, lastError: result.error });
+    logger.warn({ delivery: delivery.id, attempt: delivery.attempts, error: result.error, giveUp }, "webhook delivery failed");
+  }
+
+  /** One POST; a 3xx is a failure like any other non-2xx (redirects are not followed). */
+  private async attempt(subscription: WebhookSubscriptionEntity, delivery: WebhookDeliveryEntity): Promise<AttemptResult> {
+    try {
+      const target = await this.targets.resolve(new URL(subscription.url));
+      const headers = {
+        "content-type": "application/json",
+        "x-medassist-event": delivery.event,
+        "x-medassist-delivery": String(delivery.id),
+        "x-medassist-signature": signBody(subscription.secret, delivery.payload, Math.floor(Date.now() / 1000)),
+      };
+      const outcome = await postOnce(target, headers, delivery.payload, AbortSignal.any([AbortSignal.timeout(this.options.timeoutMillis), this.stopping.signal]));
+      if ("failure" in outcome) return { statusCode: null, error: outcome.failure, final: false };
+      const ok = outcome.statusCode >= 200 && outcome.statusCode < 300;
+      return { statusCode: outcome.statusCode, error: ok ? null : `HTTP ${outcome.statusCode}`, final: false };
+    } catch (error) {
+      // A target that has come to resolve inside (or left the allow-list) is not retried.
+      if (error instanceof TargetRefusedError) return error.retryable ? { statusCode: null, error: "connection failed", final: false } : { statusCode: null, error: "target refused", final: true };
+      throw error;
+    }
+  }
+}
