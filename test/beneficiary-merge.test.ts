@@ -6,7 +6,7 @@
  * allocated, unless the client confirms it.
  */
 import { AuditEntryEntity } from "../src/access/access.entity";
-import { CategoryPeriodEntity } from "../src/beneficiary/beneficiary.entity";
+import { ApplicationEntity, CategoryPeriodEntity } from "../src/beneficiary/beneficiary.entity";
 import { EntitlementEntity } from "../src/charity/charity.entity";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
@@ -170,5 +170,30 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
     const after = await household("MG-5");
     expect(after.claims[0].settlement.cause).toBe("RETROACTIVE");
     expect(after.entitlement.status).toBe("OVER_ALLOCATED");
+  });
+
+  it("removing an application that would take back re-assistance is refused; confirmed, the row is kept retracted and audited", async () => {
+    // 宜春 低保 with 倾斜救助 (the design's case): re-assistance 10,000 on a bill of 150,000.
+    const input = { id: "MG-6", jurisdiction: "yichun", name: "宜春户", identities: [{ category: "DIBAO", from: "2022-10-01" }], applications: [{ program: "TILT_ASSISTANCE", date: "2022-11-10" }] };
+    expect((await gql(t.url, t.keys.admin, UPSERT, { input })).errors).toBeUndefined();
+    const claim = { id: "MG-6-1", beneficiaryId: "MG-6", date: "2022-11-03", kind: "INPATIENT", fees: { total: "150000.00" }, reported: { basic: "30000.00", critical: "0.00" } };
+    // The partner key is for 聊城 and 乐清: an administrator records and settles this one.
+    const settled = await fetch(`${t.url}/api/settlement/settle`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t.keys.admin}` }, body: JSON.stringify({ claim }) });
+    expect(settled.status).toBe(200);
+    const before = await household("MG-6");
+    expect(amountOf(before, "reassistance")).toBe("10000.00");
+
+    const removal = { beneficiaryId: "MG-6", program: "TILT_ASSISTANCE", date: "2022-11-10", reason: "申请未获批准" };
+    const REMOVE_APPLICATION = `mutation ($input: RemoveApplicationInput!) { removeApplication(input: $input) { applications { program date } } }`;
+    const refused = await gql(t.url, t.keys.admin, REMOVE_APPLICATION, { input: removal });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: "WOULD_REVERSE_PAID", details: ["2022 reassistance: paid 10000.00, would be 0.00 (takes back 10000.00)"] });
+    expect(await household("MG-6")).toEqual(before);
+
+    const confirmed = await gql(t.url, t.keys.admin, REMOVE_APPLICATION, { input: { ...removal, confirmReversal: true } });
+    expect(confirmed.data?.removeApplication.applications).toEqual([]);
+    expect(amountOf(await household("MG-6"), "reassistance")).toBe("0.00");
+    const rows = await t.services.dataSource.manager.find(ApplicationEntity, { where: { beneficiaryId: "MG-6" } });
+    expect(rows.map((r) => r.retractedAt !== null)).toEqual([true]);
+    expect(JSON.parse((await auditOf("MG-6")).find((e) => e.action === "beneficiary.application.remove")!.detail)).toMatchObject({ program: "TILT_ASSISTANCE", reason: "申请未获批准" });
   });
 });

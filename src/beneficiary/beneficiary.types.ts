@@ -116,6 +116,24 @@ export class EndCategoryPeriodInput extends RemoveCategoryPeriodInput {
   to!: string;
 }
 
+@InputType({ description: "Removes an application recorded in error; the row is kept, retracted, and the years it reaches are settled again." })
+export class RemoveApplicationInput {
+  @Field(() => ID)
+  beneficiaryId!: string;
+
+  @Field()
+  program!: string;
+
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field({ description: "Why, for the audit log." })
+  reason!: string;
+
+  @Field({ defaultValue: false, description: "Proceed although settling the years again would take back money paid or allocated (refused with WOULD_REVERSE_PAID otherwise); recorded." })
+  confirmReversal!: boolean;
+}
+
 @InputType()
 export class BeneficiaryFilter {
   @Field({ nullable: true })
