@@ -24,7 +24,22 @@ export interface CategoryPeriodEnd {
   confirmReversal?: boolean | null;
 }
 
+/** Removing an application recorded in error, with the reason. */
+export interface ApplicationRemoval {
+  beneficiaryId: string;
+  program: string;
+  date: string;
+  reason: string;
+  confirmReversal?: boolean | null;
+}
+
 export type { BeneficiaryInput };
+
+function readReason(raw: unknown): string {
+  const reason = typeof raw === "string" ? raw.trim() : "";
+  if (!reason || reason.length > 400) throw new DomainError("INVALID_INPUT", "input.reason", "input.reason: 须说明理由，1–400 个字符 / a reason of 1 to 400 characters");
+  return reason;
+}
 
 /** The engine's view of a beneficiary from stored rows. */
 export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[], applications: ApplicationEntity[]): Beneficiary {
@@ -118,12 +133,9 @@ export class BeneficiaryService {
     const from = dateField(input.from, "input.from");
     const to = input.to === null ? null : dateField(input.to, "input.to");
     if (to !== null && to < from) throw new DomainError("INVALID_DATE", "input.to", "input.to: 结束日期早于开始日期 / ends before it starts");
-    const reason = (input.reason ?? "").trim();
-    if (!reason || reason.length > 400) throw new DomainError("INVALID_INPUT", "input.reason", "input.reason: 须说明理由，1–400 个字符 / a reason of 1 to 400 characters");
+    const reason = readReason(input.reason);
     return this.transactions.run(async (manager) => {
-      const beneficiary = await this.repository.findById(manager, input.beneficiaryId);
-      if (!beneficiary || !principal.canSee(beneficiary.jurisdiction)) throw notFound("beneficiary", input.beneficiaryId, "input.beneficiaryId");
-      await this.repository.lock(manager, beneficiary.id);
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
       const period = (await this.repository.periodsOf(manager, [beneficiary.id])).find((p) => p.category === input.category && p.fromDate === from);
       if (!period) throw notFound("category period", `${input.category} ${from}`, "input.from");
       if (to !== null && period.toDate !== null && to >= period.toDate) {
@@ -143,6 +155,32 @@ export class BeneficiaryService {
       });
       return (await this.repository.findById(manager, beneficiary.id))!;
     });
+  }
+
+  /**
+   * Removes an application recorded in error (the row is kept, retracted); the years it reaches are
+   * settled again, refused (WOULD_REVERSE_PAID) when that takes back money unless confirmed.
+   */
+  removeApplication(principal: Principal, input: ApplicationRemoval): Promise<BeneficiaryEntity> {
+    const date = dateField(input.date, "input.date");
+    const reason = readReason(input.reason);
+    return this.transactions.run(async (manager) => {
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
+      const application = (await this.repository.applicationsOf(manager, [beneficiary.id])).find((a) => a.program === input.program && a.date === date);
+      if (!application) throw notFound("application", `${input.program} ${date}`, "input.date");
+      await manager.update(ApplicationEntity, { id: application.id }, { retractedAt: nowIso() });
+      await this.recordChanged(manager, beneficiary.id, `${date.slice(0, 4)}-01-01`, principal.keyId, input.confirmReversal === true);
+      await this.audit.record(manager, principal.keyId, "beneficiary.application.remove", "beneficiary", beneficiary.id, { applicationId: application.id, program: application.program, date, reason });
+      return (await this.repository.findById(manager, beneficiary.id))!;
+    });
+  }
+
+  /** A beneficiary the caller may see, under its lock for the rest of the transaction; or NOT_FOUND. */
+  private async lockVisible(manager: EntityManager, principal: Principal, id: string): Promise<BeneficiaryEntity> {
+    const beneficiary = await this.repository.findById(manager, id);
+    if (!beneficiary || !principal.canSee(beneficiary.jurisdiction)) throw notFound("beneficiary", id, "input.beneficiaryId");
+    await this.repository.lock(manager, id);
+    return beneficiary;
   }
 
   private async recordChanged(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
