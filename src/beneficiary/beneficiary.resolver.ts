@@ -10,7 +10,7 @@ import type { Services } from "../gateway/services";
 import { Claim } from "../claim/claim.types";
 import type { ClaimEntity } from "../claim/claim.entity";
 import type { BeneficiaryEntity } from "./beneficiary.entity";
-import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, ProgramApplication } from "./beneficiary.types";
+import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, EndCategoryPeriodInput, ProgramApplication, RemoveApplicationInput, RemoveCategoryPeriodInput } from "./beneficiary.types";
 import { pageOf, pageSize } from "../lib/connection";
 
 @Resolver(() => Beneficiary)
@@ -47,6 +47,24 @@ export class BeneficiaryResolver {
   async upsertBeneficiary(@Arg("input", () => BeneficiaryInput) input: BeneficiaryInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
     principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.upsert(principal, input);
+  }
+
+  @Mutation(() => Beneficiary, { description: "Ends a recorded category period earlier, with a reason (PARTNER for its jurisdictions, ADMIN)." })
+  async endCategoryPeriod(@Arg("input", () => EndCategoryPeriodInput) input: EndCategoryPeriodInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return this.services.beneficiaries.endPeriod(principal, input);
+  }
+
+  @Mutation(() => Beneficiary, { description: "Removes a category period recorded in error, with a reason (PARTNER for its jurisdictions, ADMIN)." })
+  async removeCategoryPeriod(@Arg("input", () => RemoveCategoryPeriodInput) input: RemoveCategoryPeriodInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return this.services.beneficiaries.endPeriod(principal, { ...input, to: null });
+  }
+
+  @Mutation(() => Beneficiary, { description: "Removes an application recorded in error, with a reason (PARTNER for its jurisdictions, ADMIN)." })
+  async removeApplication(@Arg("input", () => RemoveApplicationInput) input: RemoveApplicationInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
+    principal.requireRole("PARTNER", "ADMIN");
+    return this.services.beneficiaries.removeApplication(principal, input);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "The resident ID number; masked except for ADMIN keys." })

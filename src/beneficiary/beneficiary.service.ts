@@ -4,25 +4,42 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { readBeneficiary } from "../engine/input";
+import { dateField } from "../engine/input";
+import { isCategory } from "../engine/vocabulary";
 import type { Beneficiary } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import type { RulePackService } from "../rules/rule-pack.service";
 import { ApplicationEntity, BeneficiaryEntity, CategoryPeriodEntity } from "./beneficiary.entity";
 import { BeneficiaryRepository, type BeneficiaryPageQuery } from "./beneficiary.repository";
+import { mergePeriods, newApplications, readBeneficiaryChanges, type BeneficiaryChanges, type BeneficiaryInput } from "./record-merge";
 
-export interface BeneficiaryInput {
-  id: string;
-  jurisdiction: string;
-  name: string;
-  nationalId?: string | null;
-  township?: string | null;
-  identities?: Array<{ category: string; from: string; to?: string | null }>;
-  applications?: Array<{ program: string; date: string }>;
+/** Ending (`to` a date) or removing (`to` null) a standing category period, with the reason. */
+export interface CategoryPeriodEnd {
+  beneficiaryId: string;
+  category: string;
+  from: string;
+  to: string | null;
+  reason: string;
+  confirmReversal?: boolean | null;
 }
 
-const NATIONAL_ID = /^\d{17}[\dX]$/;
+/** Removing an application recorded in error, with the reason. */
+export interface ApplicationRemoval {
+  beneficiaryId: string;
+  program: string;
+  date: string;
+  reason: string;
+  confirmReversal?: boolean | null;
+}
+
+export type { BeneficiaryInput };
+
+function readReason(raw: unknown): string {
+  const reason = typeof raw === "string" ? raw.trim() : "";
+  if (!reason || reason.length > 400) throw new DomainError("INVALID_INPUT", "input.reason", "input.reason: 须说明理由，1–400 个字符 / a reason of 1 to 400 characters");
+  return reason;
+}
 
 /** The engine's view of a beneficiary from stored rows. */
 export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[], applications: ApplicationEntity[]): Beneficiary {
@@ -33,8 +50,11 @@ export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[],
   };
 }
 
-/** Work to do when a beneficiary's certified record changed, in the same transaction. */
-export type AfterRecordChange = (manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string) => Promise<void>;
+/**
+ * Work to do when a beneficiary's certified record changed, in the same transaction. Without
+ * `confirmReversal` it refuses (WOULD_REVERSE_PAID) a change that would take back money paid.
+ */
+export type AfterRecordChange = (manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean) => Promise<void>;
 
 export class BeneficiaryService {
   readonly repository = new BeneficiaryRepository();
@@ -49,83 +69,122 @@ export class BeneficiaryService {
   ) {}
 
   /**
-   * Creates or updates a beneficiary. Category periods and applications that are no longer in the
-   * input are retracted (kept, with the time of retraction), new ones recorded: nothing is lost.
+   * Creates or updates a beneficiary as a merge (see record-merge.ts): fields left out keep their
+   * stored values; periods and applications sent are added (a period may be extended), never
+   * removed. Replaced rows are kept, retracted, with the time: nothing is lost. Given a
+   * `transaction`, it runs inside it.
    */
-  async upsert(principal: Principal, input: BeneficiaryInput): Promise<BeneficiaryEntity> {
-    const checked = readBeneficiary({ id: input.id, identities: input.identities ?? [], applications: input.applications ?? [] }, "input");
-    if (!this.packs.jurisdictions().includes(input.jurisdiction)) {
-      throw new DomainError("UNKNOWN_PACK", "input.jurisdiction", `input.jurisdiction: 未知辖区 ${input.jurisdiction} / unknown jurisdiction (known: ${this.packs.jurisdictions().join(", ")})`);
-    }
-    principal.requireJurisdiction(input.jurisdiction, "input.jurisdiction");
-    const name = (input.name ?? "").trim();
-    if (!name || name.length > 100) throw new DomainError("INVALID_INPUT", "input.name", "input.name: 1–100 个字符 / 1 to 100 characters");
-    const nationalId = input.nationalId ?? null;
-    if (nationalId !== null && !NATIONAL_ID.test(nationalId)) {
-      throw new DomainError("INVALID_INPUT", "input.nationalId", "input.nationalId: 须为 18 位居民身份证号码 / an 18-character resident ID number");
-    }
+  upsert(principal: Principal, input: BeneficiaryInput, transaction?: EntityManager): Promise<BeneficiaryEntity> {
+    return this.transactions.joinOrRun(transaction, (manager) => this.record(manager, principal, input));
+  }
 
-    const township = input.township?.trim() || null;
-    if (township !== null && township.length > 60) throw new DomainError("INVALID_INPUT", "input.township", "input.township: 最多 60 个字符 / at most 60 characters");
+  private async record(manager: EntityManager, principal: Principal, input: BeneficiaryInput): Promise<BeneficiaryEntity> {
+    const wanted = readBeneficiaryChanges(input, this.packs.jurisdictions());
+    principal.requireJurisdiction(wanted.jurisdiction, "input.jurisdiction");
+    const now = nowIso();
+    const existing = (await this.repository.lock(manager, wanted.id)) ? await this.repository.findById(manager, wanted.id) : null;
+    const changedFields = existing ? await this.updateFields(manager, principal, existing, wanted, now) : await this.insert(manager, wanted, now);
 
-    return this.transactions.run(async (manager) => {
-      const now = nowIso();
-      const exists = await this.repository.lock(manager, checked.id);
-      const existing = exists ? await this.repository.findById(manager, checked.id) : null;
-      if (existing) {
-        principal.requireJurisdiction(existing.jurisdiction, "input.id");
-        if (existing.jurisdiction !== input.jurisdiction) {
-          throw new DomainError("CONFLICT", "input.jurisdiction", `input.jurisdiction: ${checked.id} 属于 ${existing.jurisdiction}，不能改为 ${input.jurisdiction} / a beneficiary's jurisdiction cannot change`);
-        }
-        await manager.update(BeneficiaryEntity, { id: checked.id }, { name, nationalId, township, updatedAt: now });
-      } else {
-        await manager.insert(BeneficiaryEntity, { id: checked.id, jurisdiction: input.jurisdiction, name, nationalId, township, settleLock: 0, createdAt: now, updatedAt: now });
-      }
+    const periods = mergePeriods(await this.repository.periodsOf(manager, [wanted.id]), wanted.identities);
+    for (const period of periods.retracted) await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
+    for (const p of periods.added) await manager.insert(CategoryPeriodEntity, { beneficiaryId: wanted.id, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
+    const applications = newApplications(await this.repository.applicationsOf(manager, [wanted.id]), wanted.applications);
+    for (const a of applications) await manager.insert(ApplicationEntity, { beneficiaryId: wanted.id, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
 
-      const periods = await this.repository.periodsOf(manager, [checked.id]);
-      const wantedPeriods = new Map(checked.identities.map((p) => [`${p.category}|${p.from}|${p.to ?? ""}`, p]));
-      const retractedPeriods: number[] = [];
-      for (const period of periods) {
-        const key = `${period.category}|${period.fromDate}|${period.toDate ?? ""}`;
-        if (wantedPeriods.has(key)) wantedPeriods.delete(key);
-        else retractedPeriods.push(period.id);
-      }
-      for (const id of retractedPeriods) await manager.update(CategoryPeriodEntity, { id }, { retractedAt: now });
-      for (const p of wantedPeriods.values()) {
-        await manager.insert(CategoryPeriodEntity, { beneficiaryId: checked.id, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
-      }
+    // The earliest date the change can reach: added periods, applications' years.
+    const changedDates = [...periods.added.map((p) => p.from), ...applications.map((a) => `${a.date.slice(0, 4)}-01-01`)].sort();
+    if (existing && changedDates.length > 0) await this.recordChanged(manager, wanted.id, changedDates[0], principal.keyId, wanted.confirmReversal);
 
-      const applications = await this.repository.applicationsOf(manager, [checked.id]);
-      const wantedApplications = new Map(checked.applications.map((a) => [`${a.program}|${a.date}`, a]));
-      const retractedApplications: number[] = [];
-      for (const application of applications) {
-        const key = `${application.program}|${application.date}`;
-        if (wantedApplications.has(key)) wantedApplications.delete(key);
-        else retractedApplications.push(application.id);
-      }
-      for (const id of retractedApplications) await manager.update(ApplicationEntity, { id }, { retractedAt: now });
-      for (const a of wantedApplications.values()) {
-        await manager.insert(ApplicationEntity, { beneficiaryId: checked.id, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
-      }
-
-      // The earliest date the change can reach: retracted and added periods, applications' years.
-      const changedDates = [
-        ...periods.filter((p) => retractedPeriods.includes(p.id)).map((p) => p.fromDate),
-        ...[...wantedPeriods.values()].map((p) => p.from),
-        ...applications.filter((a) => retractedApplications.includes(a.id)).map((a) => `${a.date.slice(0, 4)}-01-01`),
-        ...[...wantedApplications.values()].map((a) => `${a.date.slice(0, 4)}-01-01`),
-      ].sort();
-      if (existing && changedDates.length > 0) for (const hook of this.afterRecordChange) await hook(manager, checked.id, changedDates[0], principal.keyId);
-
-      await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", checked.id, {
-        addedPeriods: [...wantedPeriods.keys()],
-        retractedPeriods,
-        addedApplications: [...wantedApplications.keys()],
-        retractedApplications,
-        nameChanged: existing ? existing.name !== name : undefined,
-      });
-      return (await this.repository.findById(manager, checked.id))!;
+    await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", wanted.id, {
+      changedFields,
+      addedPeriods: periods.added.map((p) => `${p.category}|${p.from}|${p.to ?? ""}`),
+      extendedPeriods: periods.retracted.map((p) => p.id),
+      addedApplications: applications.map((a) => `${a.program}|${a.date}`),
     });
+    return (await this.repository.findById(manager, wanted.id))!;
+  }
+
+  private async insert(manager: EntityManager, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
+    if (wanted.name === undefined) throw new DomainError("INVALID_INPUT", "input.name", "input.name: 新登记的受助人须有姓名 / a new beneficiary needs a name");
+    const { id, jurisdiction, name } = wanted;
+    await manager.insert(BeneficiaryEntity, { id, jurisdiction, name, nationalId: wanted.nationalId ?? null, township: wanted.township ?? null, settleLock: 0, createdAt: now, updatedAt: now });
+    return [];
+  }
+
+  /** Writes the fields the input gives that differ from the stored ones; returns their names (never the values). */
+  private async updateFields(manager: EntityManager, principal: Principal, existing: BeneficiaryEntity, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
+    principal.requireJurisdiction(existing.jurisdiction, "input.id");
+    if (existing.jurisdiction !== wanted.jurisdiction) {
+      throw new DomainError("CONFLICT", "input.jurisdiction", `input.jurisdiction: ${wanted.id} 属于 ${existing.jurisdiction}，不能改为 ${wanted.jurisdiction} / a beneficiary's jurisdiction cannot change`);
+    }
+    const given = { name: wanted.name, nationalId: wanted.nationalId, township: wanted.township };
+    const changes = Object.fromEntries(Object.entries(given).filter(([field, value]) => value !== undefined && value !== existing[field as keyof typeof given]));
+    if (Object.keys(changes).length > 0) await manager.update(BeneficiaryEntity, { id: wanted.id }, { ...changes, updatedAt: now });
+    return Object.keys(changes);
+  }
+
+  /**
+   * Ends a standing category period on `to`, or removes it (`to` null: certified in error). The
+   * period is retracted, not deleted, and an ended one recorded in its place; the years it reaches
+   * are settled again, refused (WOULD_REVERSE_PAID) when that takes back money unless confirmed.
+   */
+  endPeriod(principal: Principal, input: CategoryPeriodEnd): Promise<BeneficiaryEntity> {
+    if (!isCategory(input.category)) throw new DomainError("UNKNOWN_CATEGORY", "input.category", `input.category: 未知身份类别 / unknown category ${JSON.stringify(input.category)}`);
+    const from = dateField(input.from, "input.from");
+    const to = input.to === null ? null : dateField(input.to, "input.to");
+    if (to !== null && to < from) throw new DomainError("INVALID_DATE", "input.to", "input.to: 结束日期早于开始日期 / ends before it starts");
+    const reason = readReason(input.reason);
+    return this.transactions.run(async (manager) => {
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
+      const period = (await this.repository.periodsOf(manager, [beneficiary.id])).find((p) => p.category === input.category && p.fromDate === from);
+      if (!period) throw notFound("category period", `${input.category} ${from}`, "input.from");
+      if (to !== null && period.toDate !== null && to >= period.toDate) {
+        throw new DomainError("INVALID_INPUT", "input.to", `input.to: 该身份已登记至 ${period.toDate}，只能提前结束；延长请用 upsertBeneficiary / the period already ends on ${period.toDate}: ending moves it earlier (extend with upsertBeneficiary)`);
+      }
+      const now = nowIso();
+      await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
+      if (to !== null) await manager.insert(CategoryPeriodEntity, { beneficiaryId: beneficiary.id, category: period.category, fromDate: from, toDate: to, recordedAt: now, retractedAt: null });
+      await this.recordChanged(manager, beneficiary.id, from, principal.keyId, input.confirmReversal === true);
+      await this.audit.record(manager, principal.keyId, to === null ? "beneficiary.period.remove" : "beneficiary.period.end", "beneficiary", beneficiary.id, {
+        periodId: period.id,
+        category: period.category,
+        from,
+        to: period.toDate,
+        endsOn: to,
+        reason,
+      });
+      return (await this.repository.findById(manager, beneficiary.id))!;
+    });
+  }
+
+  /**
+   * Removes an application recorded in error (the row is kept, retracted); the years it reaches are
+   * settled again, refused (WOULD_REVERSE_PAID) when that takes back money unless confirmed.
+   */
+  removeApplication(principal: Principal, input: ApplicationRemoval): Promise<BeneficiaryEntity> {
+    const date = dateField(input.date, "input.date");
+    const reason = readReason(input.reason);
+    return this.transactions.run(async (manager) => {
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
+      const application = (await this.repository.applicationsOf(manager, [beneficiary.id])).find((a) => a.program === input.program && a.date === date);
+      if (!application) throw notFound("application", `${input.program} ${date}`, "input.date");
+      await manager.update(ApplicationEntity, { id: application.id }, { retractedAt: nowIso() });
+      await this.recordChanged(manager, beneficiary.id, `${date.slice(0, 4)}-01-01`, principal.keyId, input.confirmReversal === true);
+      await this.audit.record(manager, principal.keyId, "beneficiary.application.remove", "beneficiary", beneficiary.id, { applicationId: application.id, program: application.program, date, reason });
+      return (await this.repository.findById(manager, beneficiary.id))!;
+    });
+  }
+
+  /** A beneficiary the caller may see, under its lock for the rest of the transaction; or NOT_FOUND. */
+  private async lockVisible(manager: EntityManager, principal: Principal, id: string): Promise<BeneficiaryEntity> {
+    const beneficiary = await this.repository.findById(manager, id);
+    if (!beneficiary || !principal.canSee(beneficiary.jurisdiction)) throw notFound("beneficiary", id, "input.beneficiaryId");
+    await this.repository.lock(manager, id);
+    return beneficiary;
+  }
+
+  private async recordChanged(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
+    for (const hook of this.afterRecordChange) await hook(manager, beneficiaryId, earliestChange, actor, confirmReversal);
   }
 
   /** A beneficiary the caller may see, or NOT_FOUND (a partner does not learn of others' people). */

@@ -62,7 +62,10 @@ export class ApplicationInput {
   date!: string;
 }
 
-@InputType({ description: "The whole current record of a beneficiary: periods and applications left out are retracted (kept in history)." })
+@InputType({
+  description:
+    "A beneficiary's record, merged into the stored one: a field left out keeps its stored value (null clears nationalId or township); periods and applications sent are added, and a period sent with the category and start of a recorded one extends it. Shortening or removing a period is endCategoryPeriod / removeCategoryPeriod.",
+})
 export class BeneficiaryInput {
   @Field(() => ID)
   id!: string;
@@ -70,8 +73,8 @@ export class BeneficiaryInput {
   @Field()
   jurisdiction!: string;
 
-  @Field()
-  name!: string;
+  @Field(() => String, { nullable: true, description: "Required for a new beneficiary; left out, the stored name stays." })
+  name?: string | null;
 
   @Field(() => String, { nullable: true, description: "18-character resident ID number; shown masked to partners." })
   nationalId?: string | null;
@@ -79,11 +82,56 @@ export class BeneficiaryInput {
   @Field(() => String, { nullable: true })
   township?: string | null;
 
-  @Field(() => [CategoryPeriodInput], { defaultValue: [] })
-  identities!: CategoryPeriodInput[];
+  @Field(() => [CategoryPeriodInput], { nullable: true, description: "Periods to add or extend; recorded periods not listed stay." })
+  identities?: CategoryPeriodInput[] | null;
 
-  @Field(() => [ApplicationInput], { defaultValue: [] })
-  applications!: ApplicationInput[];
+  @Field(() => [ApplicationInput], { nullable: true, description: "Applications to add; recorded ones not listed stay." })
+  applications?: ApplicationInput[] | null;
+
+  @Field({ defaultValue: false, description: "Proceed although settling the years again would take back money paid or allocated (refused with WOULD_REVERSE_PAID otherwise); recorded." })
+  confirmReversal!: boolean;
+}
+
+@InputType({ description: "Removes a recorded category period (certified in error); the row is kept, retracted, and the years it reaches are settled again." })
+export class RemoveCategoryPeriodInput {
+  @Field(() => ID)
+  beneficiaryId!: string;
+
+  @Field()
+  category!: string;
+
+  @Field(() => DateScalar, { description: "The start of the recorded period." })
+  from!: string;
+
+  @Field({ description: "Why, for the audit log." })
+  reason!: string;
+
+  @Field({ defaultValue: false, description: "Proceed although settling the years again would take back money paid or allocated (refused with WOULD_REVERSE_PAID otherwise); recorded." })
+  confirmReversal!: boolean;
+}
+
+@InputType({ description: "Ends a recorded category period earlier, on `to`; the old period is kept, retracted, and the years it reaches are settled again." })
+export class EndCategoryPeriodInput extends RemoveCategoryPeriodInput {
+  @Field(() => DateScalar, { description: "The last day the category is held." })
+  to!: string;
+}
+
+@InputType({ description: "Removes an application recorded in error; the row is kept, retracted, and the years it reaches are settled again." })
+export class RemoveApplicationInput {
+  @Field(() => ID)
+  beneficiaryId!: string;
+
+  @Field()
+  program!: string;
+
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field({ description: "Why, for the audit log." })
+  reason!: string;
+
+  @Field({ defaultValue: false, description: "Proceed although settling the years again would take back money paid or allocated (refused with WOULD_REVERSE_PAID otherwise); recorded." })
+  confirmReversal!: boolean;
 }
 
 @InputType()

@@ -82,6 +82,11 @@ export interface LedgerResult {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,80}$/;
 
+/** A household's entitlement for a year has one id: one row per household and year. */
+export function entitlementIdOf(beneficiaryId: string, year: number): string {
+  return `${beneficiaryId}/${year}`;
+}
+
 /** The status an entitlement has for its amount and what was allocated. */
 export function entitlementStatus(amount: Money, allocated: Money): EntitlementStatus {
   if (allocated.greaterThan(amount)) return "OVER_ALLOCATED";
@@ -354,7 +359,7 @@ export class CharityService {
     const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
     const lines = settlements.length ? await manager.createQueryBuilder(SettlementLineEntity, "l").where("l.settlement_id IN (:...ids)", { ids: settlements.map((s) => s.id) }).andWhere("l.tier = 'charity'").getMany() : [];
     const amount = lines.reduce((sum, line) => sum.plus(line.amount), ZERO);
-    const id = `${beneficiaryId}/${year}`;
+    const id = entitlementIdOf(beneficiaryId, year);
     if (await this.repository.lockEntitlement(manager, id)) {
       const entitlement = (await this.repository.entitlement(manager, id))!;
       if (!entitlement.amount.equals(amount)) await this.saveEntitlement(manager, entitlement, amount, entitlement.allocated, claimId);
@@ -363,6 +368,11 @@ export class CharityService {
     if (amount.isZero()) return;
     const now = nowIso();
     await manager.insert(EntitlementEntity, { id, beneficiaryId, jurisdiction, year, amount, allocated: ZERO, outstanding: amount, status: "OPEN", claimId, lockCounter: 0, openedAt: now, updatedAt: now });
+  }
+
+  /** What the ledger has allocated to a household's year, net of reversals; 0 without an entitlement. */
+  async allocatedTo(manager: EntityManager, beneficiaryId: string, year: number): Promise<Money> {
+    return (await this.repository.entitlement(manager, entitlementIdOf(beneficiaryId, year)))?.allocated ?? ZERO;
   }
 
   /** The funds the caller may see. */

@@ -51,18 +51,18 @@ export class ClaimService {
 
   /**
    * Records a claim, idempotently by its id: the same claim again returns the stored one; another
-   * bill under a used id is refused with CONFLICT.
+   * bill under a used id is refused with CONFLICT. Given a `transaction`, it runs inside it.
    */
-  async submit(principal: Principal, raw: Record<string, unknown>): Promise<ClaimEntity> {
+  async submit(principal: Principal, raw: Record<string, unknown>, transaction?: EntityManager): Promise<ClaimEntity> {
     const beneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
     const claim = readClaim(raw, beneficiaryId, "input");
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId).catch((error: unknown) => {
+    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, transaction).catch((error: unknown) => {
       if (error instanceof DomainError && error.code === "NOT_FOUND") throw notFound("beneficiary", beneficiaryId, "input.beneficiaryId");
       throw error;
     });
     const fingerprint = claimFingerprint(claim);
 
-    return this.transactions.run(async (manager) => {
+    return this.transactions.joinOrRun(transaction, async (manager) => {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
       const existing = await this.repository.findById(manager, claim.id);
       if (existing) return this.sameOrConflict(principal, existing, fingerprint);

@@ -10,8 +10,9 @@ import type { Logger } from "../lib/logger";
 import { maskNationalId, unauthenticated, type Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
 import type { Services } from "./services";
+import { recordAndSettle } from "./settle-request";
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, WOULD_REVERSE_PAID: 409 };
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -79,17 +80,13 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
     }),
   );
 
-  // Records the beneficiary when given, submits the claim and settles it; idempotent by claim id.
+  // Records the beneficiary when given, submits the claim and settles it, all or nothing; idempotent by claim id.
   router.post(
     "/settlement/settle",
     handle(async (principal, req) => {
       principal.requireRole("PARTNER", "ADMIN");
       const input = body(req);
-      if (input.beneficiary) await services.beneficiaries.upsert(principal, input.beneficiary as never);
-      const claim = (input.claim ?? {}) as Record<string, unknown>;
-      await services.claims.submit(principal, claim);
-      const settled = await services.settlements.settleClaim(principal, String(claim.id));
-      const lines = await services.settlements.repository.linesOf(services.dataSource.manager, [settled.id]);
+      const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
       return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
     }),
   );

@@ -56,10 +56,12 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
   const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
   // A category or application recorded with an earlier date re-settles the years it reaches.
-  beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor));
+  beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor, confirmReversal) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor, confirmReversal));
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
   // A household's top-up entitlement follows its settlements, in the same transaction.
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
+  // Re-settling for a record change must not take back what the ledger allocated, unless confirmed.
+  settlements.allocatedCharity = (manager, beneficiaryId, year) => charity.allocatedTo(manager, beneficiaryId, year);
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(dataSource, packs, beneficiaries);
   const webhooks = new WebhookService(dataSource, transactions, new Outbox(dataSource, transactions), audit, {

@@ -122,6 +122,14 @@ export class TransactionRunner {
     }
   }
 
+  /**
+   * Runs `work` inside the caller's transaction when there is one (a request that records, submits
+   * and settles as one), otherwise in a new one: a nested `run` would wait on SQLite's queue forever.
+   */
+  joinOrRun<T>(transaction: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return transaction ? work(transaction) : this.run(work);
+  }
+
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.isSqlite) return this.dataSource.transaction("READ COMMITTED", work);
     const result = this.queue.then(() => this.dataSource.transaction(work));

@@ -16,6 +16,8 @@ export type ErrorCode =
   | "INVALID_INPUT"
   | "INVALID_PACK"
   | "CONFLICT"
+  /** A change would settle claims again so that money already paid or allocated is taken back. */
+  | "WOULD_REVERSE_PAID"
   | "NOT_FOUND"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"

@@ -28,6 +28,7 @@ import { ClaimRepository } from "../claim/claim.repository";
 import { toEngineClaim } from "../claim/claim.service";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 import { SettlementRepository } from "./settlement.repository";
+import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 
 /** A year settled again: per claim, its current settlement and what the replay gives. */
 export interface YearReplay {
@@ -60,6 +61,8 @@ export class SettlementService {
   private readonly claims = new ClaimRepository();
   /** Called after a claim's year was settled, inside the same transaction. */
   readonly afterSettlement: AfterSettlement[] = [];
+  /** What the charity ledger allocated to a household's year (wired to the charity service). */
+  allocatedCharity: (manager: EntityManager, beneficiaryId: string, year: number) => Promise<Money> = async () => ZERO;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,12 +73,13 @@ export class SettlementService {
   ) {}
 
   /**
-   * Settles a submitted claim, or returns its settlement when it is already settled.
+   * Settles a submitted claim, or returns its settlement when it is already settled. Given a
+   * `transaction`, it runs inside it.
    */
-  async settleClaim(principal: Principal, claimId: string): Promise<SettlementEntity> {
-    const visible = await this.claims.findById(this.dataSource.manager, claimId);
+  async settleClaim(principal: Principal, claimId: string, transaction?: EntityManager): Promise<SettlementEntity> {
+    const visible = await this.claims.findById(transaction ?? this.dataSource.manager, claimId);
     if (!visible || !principal.canSee(visible.jurisdiction)) throw notFound("claim", claimId);
-    return this.transactions.run(async (manager) => {
+    return this.transactions.joinOrRun(transaction, async (manager) => {
       await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [claimId]);
       if (current) return current;
@@ -187,18 +191,31 @@ export class SettlementService {
    * can reach (a category or application with an earlier effective date, lookbacks included), under
    * the versions the claims were settled with. Differences become adjustments.
    */
-  async replayAfterRecordChange(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string): Promise<void> {
+  async replayAfterRecordChange(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
     // A lookback reaches at most 24 months before a certification (the schema's limit).
     const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
     const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
-    const now = nowIso();
+    const replays: YearReplay[] = [];
     for (const year of years) {
       const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "recorded" });
-      if (!replay.steps.some((step) => step.changed)) continue;
-      await this.writeReplay(manager, replay, "RETROACTIVE", `category or application recorded from ${earliestChange} by ${actor}`, actor, now);
+      if (replay.steps.some((step) => step.changed)) replays.push(replay);
+    }
+    await this.checkReversals(manager, beneficiaryId, replays, actor, confirmReversal);
+    const now = nowIso();
+    for (const replay of replays) {
+      await this.writeReplay(manager, replay, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
       const last = replay.steps[replay.steps.length - 1];
       for (const hook of this.afterSettlement) await hook(manager, last.claim);
     }
+  }
+
+  /** Refuses replays that take back money paid or allocated, unless confirmed; a confirmed one is recorded. */
+  private async checkReversals(manager: EntityManager, beneficiaryId: string, replays: YearReplay[], actor: string, confirmed: boolean): Promise<void> {
+    const reversals = [];
+    for (const replay of replays) reversals.push(...reversalsOf(replay, await this.allocatedCharity(manager, beneficiaryId, replay.year)));
+    if (reversals.length === 0) return;
+    if (!confirmed) throw wouldReversePaid(reversals);
+    await this.audit.record(manager, actor, "settlement.reversal.confirmed", "beneficiary", beneficiaryId, { reversals: reversals.map(describeReversal) });
   }
 
   /**

@@ -1,0 +1,23 @@
+/**
+ * POST /api/settlement/settle as one transaction: the beneficiary recorded (when given), the claim
+ * submitted and settled. A refusal at any step rolls back every step, so a refused claim leaves no
+ * beneficiary (nor its ID number) behind, and an existing beneficiary unchanged.
+ */
+import type { Principal } from "../access/principal";
+import type { BeneficiaryInput } from "../beneficiary/record-merge";
+import type { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
+import type { Services } from "./services";
+
+export interface SettleRequest {
+  beneficiary?: unknown;
+  claim: Record<string, unknown>;
+}
+
+export function recordAndSettle(services: Services, principal: Principal, request: SettleRequest): Promise<{ settlement: SettlementEntity; lines: SettlementLineEntity[] }> {
+  return services.transactions.run(async (manager) => {
+    if (request.beneficiary) await services.beneficiaries.upsert(principal, request.beneficiary as BeneficiaryInput, manager);
+    await services.claims.submit(principal, request.claim, manager);
+    const settlement = await services.settlements.settleClaim(principal, String(request.claim.id), manager);
+    return { settlement, lines: await services.settlements.repository.linesOf(manager, [settlement.id]) };
+  });
+}

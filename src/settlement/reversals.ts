@@ -1,0 +1,51 @@
+/**
+ * Money a re-settlement would take back. A change of a certified record settles years again; the
+ * settlements were already paid out at discharge and charity money already allocated from funds,
+ * so a year in which a tier's total would fall, or the charity entitlement would drop below what
+ * was allocated, needs the client's explicit confirmation.
+ */
+import { DomainError } from "../lib/errors";
+import { formatAmount, ZERO, type Money } from "../lib/money";
+import { TIERS, type Tier } from "../engine/vocabulary";
+import type { YearReplay } from "./settlement.service";
+
+export interface Reversal {
+  year: number;
+  tier: Tier;
+  /** What was paid (for charity: allocated from funds). */
+  paid: Money;
+  /** The tier's total for the year after the change. */
+  after: Money;
+}
+
+/** The year's tiers whose paid (or, for charity, allocated) money the replay would take back. */
+export function reversalsOf(replay: YearReplay, charityAllocated: Money): Reversal[] {
+  const settled = replay.steps.filter((step) => step.before !== null);
+  const total = (tier: Tier, amounts: (step: YearReplay["steps"][number]) => Map<string, Money>) => settled.reduce((sum, step) => sum.plus(amounts(step).get(tier) ?? ZERO), ZERO);
+  const reversals: Reversal[] = [];
+  for (const tier of TIERS) {
+    const paid = tier === "charity" ? charityAllocated : total(tier, (step) => step.before!);
+    const after = total(tier, (step) => step.after);
+    if (after.lessThan(paid)) reversals.push({ year: replay.year, tier, paid, after });
+  }
+  return reversals;
+}
+
+/** One reversal in words, for the refusal and the audit log. */
+export function describeReversal(r: Reversal): string {
+  const takenBack = formatAmount(r.paid.minus(r.after));
+  return r.tier === "charity"
+    ? `${r.year} charity: allocated ${formatAmount(r.paid)}, entitlement would be ${formatAmount(r.after)} (takes back ${takenBack})`
+    : `${r.year} ${r.tier}: paid ${formatAmount(r.paid)}, would be ${formatAmount(r.after)} (takes back ${takenBack})`;
+}
+
+/** The refusal of a change that would take back money, naming what it would take back. */
+export function wouldReversePaid(reversals: readonly Reversal[]): DomainError {
+  const listed = reversals.map(describeReversal);
+  return new DomainError(
+    "WOULD_REVERSE_PAID",
+    "input.confirmReversal",
+    `input.confirmReversal: 此变更将重新结算并收回已支付或已分配的款项；确需变更请传 confirmReversal: true / this change would settle claims again and take back money already paid: ${listed.join("; ")}; send confirmReversal: true to proceed`,
+    listed,
+  );
+}
