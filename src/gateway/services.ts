@@ -15,6 +15,7 @@ import { PremiumService } from "../premium/premium.service";
 import { WebhookService } from "../webhooks/webhook.service";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
+import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
 
 export interface Services {
   dataSource: DataSource;
@@ -37,12 +38,14 @@ export interface ServiceOptions {
   webhookRetryBaseMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;
+  /** How long a verified API key is trusted without the database (default: DEFAULT_API_KEY_CACHE_SECONDS). */
+  apiKeyCacheSeconds?: number;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
   const transactions = new TransactionRunner(dataSource);
   const audit = new AuditService();
-  const apiKeys = new ApiKeyService(dataSource, audit);
+  const apiKeys = new ApiKeyService(dataSource, audit, (options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS) * 1000);
   const packs = new RulePackService(dataSource, audit);
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
   const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);

@@ -8,6 +8,17 @@ export interface DatabaseConfig {
   location: string;
 }
 
+/** Requests allowed per minute, per instance (0: no limit). */
+export interface RateLimits {
+  perKeyPerMinute: number;
+  perAddressPerMinute: number;
+  /** Requests without a valid key, per client address: brute force is stopped sooner than load. */
+  authFailuresPerAddressPerMinute: number;
+}
+
+/** How long an instance trusts a verified API key without asking the database, by default. */
+export const DEFAULT_API_KEY_CACHE_SECONDS = 2;
+
 export interface GatewayConfig {
   database: DatabaseConfig;
   port: number;
@@ -21,6 +32,11 @@ export interface GatewayConfig {
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
   scenariosDir: string | null;
+  /** At most 5 s: a key revoked by another instance or the CLI is refused here within that time. */
+  apiKeyCacheSeconds: number;
+  rateLimits: RateLimits;
+  /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client address (0: none). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +93,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
+    apiKeyCacheSeconds: integer(env, "API_KEY_CACHE_SECONDS", DEFAULT_API_KEY_CACHE_SECONDS, 0, 5, problems),
+    rateLimits: {
+      perKeyPerMinute: integer(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", 6_000, 0, 10_000_000, problems),
+      perAddressPerMinute: integer(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", 12_000, 0, 10_000_000, problems),
+      authFailuresPerAddressPerMinute: integer(env, "AUTH_FAILURES_PER_ADDRESS_PER_MINUTE", 30, 0, 10_000_000, problems),
+    },
+    trustProxyHops: integer(env, "TRUST_PROXY_HOPS", 0, 0, 10, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

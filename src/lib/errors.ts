@@ -18,7 +18,8 @@ export type ErrorCode =
   | "CONFLICT"
   | "NOT_FOUND"
   | "UNAUTHENTICATED"
-  | "FORBIDDEN";
+  | "FORBIDDEN"
+  | "RATE_LIMITED";
 
 /** The base of every error the product raises on purpose. */
 export class DomainError extends Error {

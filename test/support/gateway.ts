@@ -7,6 +7,10 @@ import { startGateway, type RunningGateway } from "../../src/gateway/server";
 import { createLogger } from "../../src/lib/logger";
 import type { Services } from "../../src/gateway/services";
 import type { TestDatabase } from "./databases";
+import type { RateLimits } from "../../src/lib/config";
+
+/** Tests drive the gateway harder than a partner would; the rate-limit tests set their own limits. */
+const NO_RATE_LIMITS: RateLimits = { perKeyPerMinute: 0, perAddressPerMinute: 0, authFailuresPerAddressPerMinute: 0 };
 
 export interface TestGateway {
   url: string;
@@ -20,13 +24,13 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean } = {},
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean; rateLimits?: RateLimits; trustProxyHops?: number } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
   const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100 });
   if (options.webhooks) services.webhooks.start(logger, 50);
-  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
+  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000, rateLimits: options.rateLimits ?? NO_RATE_LIMITS, trustProxyHops: options.trustProxyHops ?? 0 }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
   const keys = {
