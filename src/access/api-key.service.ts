@@ -164,7 +164,7 @@ export class ApiKeyService {
   private async findForRevocation(manager: EntityManager, ref: { id: string } | { key: string }): Promise<ApiKeyEntity> {
     if ("id" in ref) {
       const entity = await manager.findOneBy(ApiKeyEntity, { id: ref.id });
-      if (!entity) throw notFound("API 密钥 / API key", ref.id);
+      if (!entity) throw notFound("API key", ref.id);
       return entity;
     }
     const parts = KEY_PATTERN.exec(ref.key.trim());
