@@ -11,6 +11,7 @@ import { nowIso } from "../lib/db";
 import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import { ApiKeyEntity } from "../access/access.entity";
+import { isKeyActive } from "../access/api-key.service";
 import type { AuditService } from "../access/audit.service";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "./webhook.entity";
 
@@ -71,7 +72,7 @@ export class WebhookService {
     const now = nowIso();
     for (const subscription of active) {
       const key = keys.get(subscription.keyId);
-      if (!key || key.revokedAt !== null) continue;
+      if (!key || !isKeyActive(key)) continue;
       if (key.role === "PARTNER" && !key.jurisdictions.split(",").includes(jurisdiction)) continue;
       const payload = JSON.stringify({ event, occurredAt: now, jurisdiction, data });
       await manager.insert(WebhookDeliveryEntity, { subscriptionId: subscription.id, event, payload, status: "PENDING", attempts: 0, nextAttemptAt: now, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null });
