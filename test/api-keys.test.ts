@@ -7,7 +7,7 @@
  */
 import * as http from "node:http";
 import { testDatabases } from "./support/databases";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 import { distScript, runToEnd } from "./support/processes";
 import { ApiKeyEntity, AuditEntryEntity } from "../src/access/access.entity";
 import { ConfigError, readConfig } from "../src/lib/config";
@@ -147,6 +147,25 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
     expect(past.code).toBe(2);
     expect(past.stderr).toContain("expires");
     expect(await t.services.dataSource.getRepository(ApiKeyEntity).count()).toBe(before);
+  });
+
+  it("lets ADMIN keys, and only them, list, create and revoke keys over GraphQL", async () => {
+    const create = `mutation { createApiKey(role: "PARTNER", name: "via graphql", jurisdictions: ["weihai"], expires: "2099-01-01") { key apiKey { id role jurisdictions expiresAt revokedAt } } }`;
+    const denied = await gql(t.url, t.keys.partner, create);
+    expect(denied.errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });
+    expect((await gql(t.url, t.keys.charity, "{ apiKeys { id } }")).errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });
+
+    const created = await gql(t.url, t.keys.admin, create);
+    expect(created.errors).toBeUndefined();
+    const { key, apiKey } = created.data!.createApiKey;
+    expect(apiKey).toEqual({ id: keyId(key), role: "PARTNER", jurisdictions: ["weihai"], expiresAt: "2098-12-31T16:00:00.000Z", revokedAt: null });
+    expect((await graphql(t.url, key)).status).toBe(200);
+    const listed = await gql(t.url, t.keys.admin, "{ apiKeys { id name } }");
+    expect(listed.data!.apiKeys).toContainEqual({ id: apiKey.id, name: "via graphql" });
+
+    const revoked = await gql(t.url, t.keys.admin, `mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id: apiKey.id });
+    expect(revoked.data!.revokeApiKey.revokedAt).not.toBeNull();
+    expect((await graphql(t.url, key)).status).toBe(401);
   });
 
   it("a key revoked by the command against the same database is refused by the running gateway within 5 s", async () => {
