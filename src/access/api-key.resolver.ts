@@ -49,6 +49,7 @@ export class ApiKeyResolver {
 
   @Query(() => [ApiKey], { description: "Every API key, revoked and expired ones included (ADMIN)." })
   apiKeys(@Ctx() { principal }: GatewayContext): Promise<ApiKeyListing[]> {
+    principal.requireRole("ADMIN");
     return this.services.apiKeys.list();
   }
 
