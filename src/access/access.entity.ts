@@ -31,6 +31,14 @@ export class ApiKeyEntity {
 
   @Column({ name: "revoked_at", type: "varchar", length: 30, nullable: true })
   revokedAt!: string | null;
+
+  /** When the key stops working (ISO time); null: never. */
+  @Column({ name: "expires_at", type: "varchar", length: 30, nullable: true })
+  expiresAt!: string | null;
+
+  /** The last request it authenticated, to the minute (per instance); null: never used. */
+  @Column({ name: "last_used_at", type: "varchar", length: 30, nullable: true })
+  lastUsedAt!: string | null;
 }
 
 @Entity("audit_log")

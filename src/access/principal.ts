@@ -48,9 +48,10 @@ export class Principal {
   }
 }
 
-/** The error for a request without a valid key. */
-export function unauthenticated(): DomainError {
-  return new DomainError("UNAUTHENTICATED", "Authorization", "需要有效的 API 密钥 / a valid API key is required: Authorization: Bearer <key>");
+/** The error for a request without a valid key; `reason` says why a genuine key no longer works. */
+export function unauthenticated(reason?: string): DomainError {
+  const required = "需要有效的 API 密钥 / a valid API key is required: Authorization: Bearer <key>";
+  return new DomainError("UNAUTHENTICATED", "Authorization", reason ? `${reason}; ${required}` : required);
 }
 
 /** Masks a national ID number for callers who may not see it: keeps the first 3 and last 2 characters. */

@@ -7,10 +7,11 @@ import express, { type Request, type Response } from "express";
 import { DomainError } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
-import { maskNationalId, unauthenticated, type Principal } from "../access/principal";
+import { maskNationalId, type Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
+import { callerOf } from "./keyed-access";
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, WOULD_REVERSE_PAID: 409 };
 
@@ -44,9 +45,9 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
 
   const handle = (work: (principal: Principal, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
     try {
-      const principal = await services.apiKeys.authenticate(req.headers.authorization);
-      if (!principal) throw unauthenticated();
-      res.json(await work(principal, req));
+      const caller = callerOf(res);
+      if (!caller.principal) throw caller.refusal;
+      res.json(await work(caller.principal, req));
     } catch (error) {
       if (error instanceof DomainError) {
         res.status(STATUS[error.code] ?? 400).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });

@@ -12,6 +12,7 @@ import { CharityLedger1731100000000 } from "../../migrations/1731100000000-chari
 import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule-governance";
 import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-alerts-webhooks";
 import { WebhookOutbox1731500000000 } from "../../migrations/1731500000000-webhook-outbox";
+import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api-key-lifecycle";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -38,4 +39,11 @@ export const ENTITIES: Function[] = [
   OutboxEventEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000, WebhookOutbox1731500000000];
+export const MIGRATIONS: Function[] = [
+  InitialSchema1731000000000,
+  CharityLedger1731100000000,
+  RuleGovernance1731200000000,
+  AlertsWebhooks1731300000000,
+  WebhookOutbox1731500000000,
+  ApiKeyLifecycle1731650000000,
+];

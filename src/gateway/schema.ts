@@ -12,9 +12,10 @@ import { RulePackResolver } from "../rules/rule-pack.resolver";
 import { CharityResolver } from "../charity/charity.resolver";
 import { PremiumResolver } from "../premium/premium.resolver";
 import { RiskAlertResolver } from "../warning/risk-alert.resolver";
+import { ApiKeyResolver } from "../access/api-key.resolver";
 import type { Services } from "./services";
 
-export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, RulePackResolver, CharityResolver, PremiumResolver, RiskAlertResolver] as const;
+export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, RulePackResolver, CharityResolver, PremiumResolver, RiskAlertResolver, ApiKeyResolver] as const;
 
 /** Builds the schema; resolvers get the process's services through a minimal container. */
 export async function buildGatewaySchema(services: Services, emitTo?: string): Promise<GraphQLSchema> {

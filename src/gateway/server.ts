@@ -12,7 +12,6 @@ import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "../lib/logger";
 import { formatGraphQLError } from "../lib/graphql";
 import type { GatewayConfig } from "../lib/config";
-import { unauthenticated } from "../access/principal";
 import type { GatewayContext } from "./context";
 import { createLoaders } from "./loaders";
 import type { Services } from "./services";
@@ -20,6 +19,7 @@ import { buildGatewaySchema } from "./schema";
 import { costLimit, depthLimit } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter } from "./http-adapter";
+import { callerOf, keyedAccess } from "./keyed-access";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
@@ -34,7 +34,7 @@ export interface RunningGateway {
 }
 
 /** Starts the HTTP server on the configured port (0: any free port) and resolves once it listens. */
-export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "maxQueryDepth" | "maxQueryCost">, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "maxQueryDepth" | "maxQueryCost" | "rateLimits" | "trustProxyHops">, logger: Logger): Promise<RunningGateway> {
   const schema = await buildGatewaySchema(services);
   const app = express();
   const httpServer = http.createServer(app);
@@ -50,6 +50,8 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
   await apollo.start();
 
   app.disable("x-powered-by");
+  // Behind a balancer the client address is in X-Forwarded-For; the rate limits per address need it.
+  if (config.trustProxyHops > 0) app.set("trust proxy", config.trustProxyHops);
   // One structured log line per request: enough to trace a partner's call without logging its data.
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -72,14 +74,16 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
       res.status(503).json({ status: "database unreachable", database: "error", packs });
     }
   });
+  app.use(["/graphql", "/api", "/statements", "/reports"], keyedAccess(services.apiKeys, config.rateLimits));
   app.use("/api", httpAdapter(services, logger));
   // The premium-subsidy report as CSV for the finance office, behind the same keys.
   app.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
-    const principal = await services.apiKeys.authenticate(req.headers.authorization);
-    if (!principal) {
-      res.status(401).type("text/plain; charset=utf-8").send(unauthenticated().message);
+    const caller = callerOf(res);
+    if (!caller.principal) {
+      res.status(401).type("text/plain; charset=utf-8").send(caller.refusal.message);
       return;
     }
+    const principal = caller.principal;
     try {
       const report = await services.premium.report(principal, req.params.jurisdiction, Number(req.params.year));
       res.type("text/csv; charset=utf-8").attachment(`premium-subsidy-${report.jurisdiction}-${report.year}.csv`).send(subsidyReportCsv(report));
@@ -94,11 +98,12 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
   });
   // The printable 化解清单: the same keys and access rules as GraphQL.
   app.get("/statements/:beneficiaryId/:year", async (req, res) => {
-    const principal = await services.apiKeys.authenticate(req.headers.authorization);
-    if (!principal) {
-      res.status(401).type("text/plain; charset=utf-8").send(unauthenticated().message);
+    const caller = callerOf(res);
+    if (!caller.principal) {
+      res.status(401).type("text/plain; charset=utf-8").send(caller.refusal.message);
       return;
     }
+    const principal = caller.principal;
     const year = Number(req.params.year);
     if (!/^\d{4}$/.test(req.params.year)) {
       res.status(400).type("text/plain; charset=utf-8").send("year: YYYY");
@@ -121,13 +126,13 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
     "/graphql",
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const principal = await services.apiKeys.authenticate(req.headers.authorization);
-        if (!principal) {
-          const error = unauthenticated();
+      context: async ({ res }) => {
+        const caller = callerOf(res);
+        if (!caller.principal) {
+          const error = caller.refusal;
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
-        return { principal, loaders: createLoaders(services.dataSource, services) };
+        return { principal: caller.principal, loaders: createLoaders(services.dataSource, services) };
       },
     }),
   );

@@ -17,6 +17,7 @@ import { WebhookTargets, type AllowedTarget } from "../webhooks/webhook-targets"
 import { Outbox } from "../outbox/outbox";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
+import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
 
 export interface Services {
   dataSource: DataSource;
@@ -45,12 +46,14 @@ export interface ServiceOptions {
   webhookTimeoutMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;
+  /** How long a verified API key is trusted without the database (default: DEFAULT_API_KEY_CACHE_SECONDS). */
+  apiKeyCacheSeconds?: number;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
   const transactions = new TransactionRunner(dataSource);
   const audit = new AuditService();
-  const apiKeys = new ApiKeyService(dataSource, audit);
+  const apiKeys = new ApiKeyService(dataSource, audit, (options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS) * 1000);
   const packs = new RulePackService(dataSource, audit);
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
   const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);

@@ -10,6 +10,17 @@ export interface DatabaseConfig {
   location: string;
 }
 
+/** Requests allowed per minute, per instance (0: no limit). */
+export interface RateLimits {
+  perKeyPerMinute: number;
+  perAddressPerMinute: number;
+  /** Requests without a valid key, per client address: brute force is stopped sooner than load. */
+  authFailuresPerAddressPerMinute: number;
+}
+
+/** How long an instance trusts a verified API key without asking the database, by default. */
+export const DEFAULT_API_KEY_CACHE_SECONDS = 2;
+
 export interface GatewayConfig {
   database: DatabaseConfig;
   port: number;
@@ -27,6 +38,11 @@ export interface GatewayConfig {
   webhookAllowedTargets: AllowedTarget[];
   /** Active webhook subscriptions one key may have. */
   webhookMaxPerKey: number;
+  /** At most 5 s: a key revoked by another instance or the CLI is refused here within that time. */
+  apiKeyCacheSeconds: number;
+  rateLimits: RateLimits;
+  /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client address (0: none). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +103,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     scenariosDir: env.SCENARIOS_DIR || null,
     webhookAllowedTargets: webhookTargets.targets,
     webhookMaxPerKey: integer(env, "WEBHOOK_MAX_PER_KEY", 20, 1, 10_000, problems),
+    apiKeyCacheSeconds: integer(env, "API_KEY_CACHE_SECONDS", DEFAULT_API_KEY_CACHE_SECONDS, 0, 5, problems),
+    rateLimits: {
+      perKeyPerMinute: integer(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", 6_000, 0, 10_000_000, problems),
+      perAddressPerMinute: integer(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", 12_000, 0, 10_000_000, problems),
+      authFailuresPerAddressPerMinute: integer(env, "AUTH_FAILURES_PER_ADDRESS_PER_MINUTE", 30, 0, 10_000_000, problems),
+    },
+    trustProxyHops: integer(env, "TRUST_PROXY_HOPS", 0, 0, 10, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

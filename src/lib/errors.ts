@@ -22,7 +22,8 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "WEBHOOK_TARGET_REFUSED"
-  | "WEBHOOK_LIMIT_REACHED";
+  | "WEBHOOK_LIMIT_REACHED"
+  | "RATE_LIMITED";
 
 /** The base of every error the product raises on purpose. */
 export class DomainError extends Error {

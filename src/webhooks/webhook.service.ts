@@ -12,6 +12,7 @@ import { nowIso, type TransactionRunner } from "../lib/db";
 import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import { ApiKeyEntity } from "../access/access.entity";
+import { isKeyActive } from "../access/api-key.service";
 import type { AuditService } from "../access/audit.service";
 import type { Outbox } from "../outbox/outbox";
 import type { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -123,7 +124,7 @@ export class WebhookService {
     const rows = subscriptions
       .filter((subscription) => {
         const key = keys.get(subscription.keyId);
-        return key !== undefined && key.revokedAt === null && (key.role !== "PARTNER" || key.jurisdictions.split(",").includes(event.jurisdiction));
+        return key !== undefined && isKeyActive(key) && (key.role !== "PARTNER" || key.jurisdictions.split(",").includes(event.jurisdiction));
       })
       .map((subscription) => ({ subscriptionId: subscription.id, event: event.topic, payload: body, status: "PENDING" as const, attempts: 0, nextAttemptAt: now, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null }));
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await manager.insert(WebhookDeliveryEntity, rows.slice(i, i + ROWS_PER_INSERT));

@@ -8,6 +8,10 @@ import { createLogger } from "../../src/lib/logger";
 import type { Services } from "../../src/gateway/services";
 import { parseAllowedTargets } from "../../src/webhooks/webhook-targets";
 import type { TestDatabase } from "./databases";
+import type { RateLimits } from "../../src/lib/config";
+
+/** Tests drive the gateway harder than a partner would; the rate-limit tests set their own limits. */
+const NO_RATE_LIMITS: RateLimits = { perKeyPerMinute: 0, perAddressPerMinute: 0, authFailuresPerAddressPerMinute: 0 };
 
 export interface TestGateway {
   url: string;
@@ -31,6 +35,8 @@ export async function startTestGateway(
     webhookAllowedTargets?: string;
     webhookMaxPerKey?: number;
     webhookTimeoutMillis?: number;
+    rateLimits?: RateLimits;
+    trustProxyHops?: number;
   } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
@@ -43,7 +49,7 @@ export async function startTestGateway(
     webhookTimeoutMillis: options.webhookTimeoutMillis,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
-  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
+  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000, rateLimits: options.rateLimits ?? NO_RATE_LIMITS, trustProxyHops: options.trustProxyHops ?? 0 }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
   const keys = {
