@@ -8,6 +8,7 @@ import { readBeneficiary } from "../engine/input";
 import type { Beneficiary } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { candidateKeys, onlyOne, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import { ApplicationEntity, BeneficiaryEntity, CategoryPeriodEntity } from "./beneficiary.entity";
 import { BeneficiaryRepository, type BeneficiaryPageQuery } from "./beneficiary.repository";
@@ -68,21 +69,19 @@ export class BeneficiaryService {
     const township = input.township?.trim() || null;
     if (township !== null && township.length > 60) throw new DomainError("INVALID_INPUT", "input.township", "input.township: 最多 60 个字符 / at most 60 characters");
 
+    // The id is the partner's own within the jurisdiction: another jurisdiction's same id is another person.
+    const key = scopedKey(input.jurisdiction, checked.id);
     return this.transactions.run(async (manager) => {
       const now = nowIso();
-      const exists = await this.repository.lock(manager, checked.id);
-      const existing = exists ? await this.repository.findById(manager, checked.id) : null;
+      const exists = await this.repository.lock(manager, key);
+      const existing = exists ? await this.repository.findById(manager, key) : null;
       if (existing) {
-        principal.requireJurisdiction(existing.jurisdiction, "input.id");
-        if (existing.jurisdiction !== input.jurisdiction) {
-          throw new DomainError("CONFLICT", "input.jurisdiction", `input.jurisdiction: ${checked.id} 属于 ${existing.jurisdiction}，不能改为 ${input.jurisdiction} / a beneficiary's jurisdiction cannot change`);
-        }
-        await manager.update(BeneficiaryEntity, { id: checked.id }, { name, nationalId, township, updatedAt: now });
+        await manager.update(BeneficiaryEntity, { id: key }, { name, nationalId, township, updatedAt: now });
       } else {
-        await manager.insert(BeneficiaryEntity, { id: checked.id, jurisdiction: input.jurisdiction, name, nationalId, township, settleLock: 0, createdAt: now, updatedAt: now });
+        await manager.insert(BeneficiaryEntity, { id: key, jurisdiction: input.jurisdiction, name, nationalId, township, settleLock: 0, createdAt: now, updatedAt: now });
       }
 
-      const periods = await this.repository.periodsOf(manager, [checked.id]);
+      const periods = await this.repository.periodsOf(manager, [key]);
       const wantedPeriods = new Map(checked.identities.map((p) => [`${p.category}|${p.from}|${p.to ?? ""}`, p]));
       const retractedPeriods: number[] = [];
       for (const period of periods) {
@@ -92,10 +91,10 @@ export class BeneficiaryService {
       }
       for (const id of retractedPeriods) await manager.update(CategoryPeriodEntity, { id }, { retractedAt: now });
       for (const p of wantedPeriods.values()) {
-        await manager.insert(CategoryPeriodEntity, { beneficiaryId: checked.id, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
+        await manager.insert(CategoryPeriodEntity, { beneficiaryId: key, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
       }
 
-      const applications = await this.repository.applicationsOf(manager, [checked.id]);
+      const applications = await this.repository.applicationsOf(manager, [key]);
       const wantedApplications = new Map(checked.applications.map((a) => [`${a.program}|${a.date}`, a]));
       const retractedApplications: number[] = [];
       for (const application of applications) {
@@ -105,7 +104,7 @@ export class BeneficiaryService {
       }
       for (const id of retractedApplications) await manager.update(ApplicationEntity, { id }, { retractedAt: now });
       for (const a of wantedApplications.values()) {
-        await manager.insert(ApplicationEntity, { beneficiaryId: checked.id, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
+        await manager.insert(ApplicationEntity, { beneficiaryId: key, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
       }
 
       // The earliest date the change can reach: retracted and added periods, applications' years.
@@ -115,24 +114,33 @@ export class BeneficiaryService {
         ...applications.filter((a) => retractedApplications.includes(a.id)).map((a) => `${a.date.slice(0, 4)}-01-01`),
         ...[...wantedApplications.values()].map((a) => `${a.date.slice(0, 4)}-01-01`),
       ].sort();
-      if (existing && changedDates.length > 0) for (const hook of this.afterRecordChange) await hook(manager, checked.id, changedDates[0], principal.keyId);
+      if (existing && changedDates.length > 0) for (const hook of this.afterRecordChange) await hook(manager, key, changedDates[0], principal.keyId);
 
-      await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", checked.id, {
+      await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", key, {
         addedPeriods: [...wantedPeriods.keys()],
         retractedPeriods,
         addedApplications: [...wantedApplications.keys()],
         retractedApplications,
         nameChanged: existing ? existing.name !== name : undefined,
       });
-      return (await this.repository.findById(manager, checked.id))!;
+      return (await this.repository.findById(manager, key))!;
     });
   }
 
-  /** A beneficiary the caller may see, or NOT_FOUND (a partner does not learn of others' people). */
-  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<BeneficiaryEntity> {
-    const entity = await this.repository.findById(manager, id);
-    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("beneficiary", id);
+  /**
+   * The beneficiary a caller means by its id (in `jurisdiction` when given, else in the key's
+   * jurisdictions), or NOT_FOUND: another jurisdiction's same id answers as a missing one.
+   */
+  async get(principal: Principal, id: string, jurisdiction?: string | null, field = "id", jurisdictionField = "jurisdiction"): Promise<BeneficiaryEntity> {
+    const found = await this.repository.findByIds(this.dataSource.manager, this.keysFor(principal, id, jurisdiction));
+    const entity = onlyOne(found, "beneficiary", id, jurisdictionField);
+    if (!entity) throw notFound("beneficiary", id, field);
     return entity;
+  }
+
+  /** The stored keys a caller's id can stand for (see tenant-ids). */
+  keysFor(principal: Principal, id: string, jurisdiction?: string | null): string[] {
+    return candidateKeys(principal, id, this.packs.jurisdictions(), jurisdiction);
   }
 
   /** The engine's view of a stored beneficiary. */

@@ -9,6 +9,7 @@ import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
 import { maskNationalId, unauthenticated, type Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
+import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
@@ -21,7 +22,7 @@ function money(value: Money | null | undefined): string | null {
 function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
   return {
     id: s.id,
-    claimId: s.claimId,
+    claimId: partnerId(s.claimId),
     packId: s.packId,
     packVersion: s.packVersion,
     category: s.category,
@@ -34,6 +35,11 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
 
 function engineSettlementJson(s: EngineSettlement) {
   return settlementJson({ ...s, id: null }, s.lines.map((l) => ({ ...l, clause: l.citation ? `${l.citation.document} ${l.citation.clause}` : null, figures: l.figures })));
+}
+
+/** The optional `?jurisdiction=` beside a partner-chosen id in a path (tenant-ids). */
+export function jurisdictionQuery(req: Request): string | null {
+  return typeof req.query.jurisdiction === "string" && req.query.jurisdiction ? req.query.jurisdiction : null;
 }
 
 /** The adapter's routes under /api. */
@@ -87,8 +93,10 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const input = body(req);
       if (input.beneficiary) await services.beneficiaries.upsert(principal, input.beneficiary as never);
       const claim = (input.claim ?? {}) as Record<string, unknown>;
-      await services.claims.submit(principal, claim);
-      const settled = await services.settlements.settleClaim(principal, String(claim.id));
+      // The claim's beneficiary is the one just recorded when given (its jurisdiction names it).
+      const jurisdiction = claim.jurisdiction ?? (input.beneficiary as { jurisdiction?: unknown } | undefined)?.jurisdiction;
+      const submitted = await services.claims.submit(principal, { ...claim, jurisdiction });
+      const settled = await services.settlements.settleClaim(principal, String(claim.id), submitted.jurisdiction);
       const lines = await services.settlements.repository.linesOf(services.dataSource.manager, [settled.id]);
       return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
     }),
@@ -101,7 +109,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const beneficiaryId = String(req.params.beneficiaryId);
       const yearText = String(req.params.year);
       if (!/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: YYYY");
-      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText));
+      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText), jurisdictionQuery(req));
       return {
         beneficiary: { ...s.beneficiary, nationalId: principal.seesNationalIds ? s.beneficiary.nationalId : maskNationalId(s.beneficiary.nationalId) },
         year: s.year,

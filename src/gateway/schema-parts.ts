@@ -11,6 +11,7 @@ import { InitialSchema1731000000000 } from "../../migrations/1731000000000-initi
 import { CharityLedger1731100000000 } from "../../migrations/1731100000000-charity-ledger";
 import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule-governance";
 import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-alerts-webhooks";
+import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 
@@ -35,4 +36,4 @@ export const ENTITIES: Function[] = [
   WebhookDeliveryEntity,
 ];
 
-export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000];
+export const MIGRATIONS: Function[] = [InitialSchema1731000000000, CharityLedger1731100000000, RuleGovernance1731200000000, AlertsWebhooks1731300000000, TenantIds1731550000000];

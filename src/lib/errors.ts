@@ -17,6 +17,7 @@ export type ErrorCode =
   | "INVALID_PACK"
   | "CONFLICT"
   | "NOT_FOUND"
+  | "AMBIGUOUS_ID"
   | "UNAUTHENTICATED"
   | "FORBIDDEN";
 
