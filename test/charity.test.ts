@@ -29,7 +29,7 @@ async function householdWithEntitlement(t: TestGateway, id: string, township: st
     reported: { basic: "150000.00", critical: "0.00", commercial: "30000.00" },
   });
   await t.services.settlements.settleClaim(system, `${id}-1`);
-  return `${id}/2023`;
+  return `yueqing:${id}/2023`;
 }
 
 async function fund(t: TestGateway, id: string, kind: string, township: string | null, income: string) {
@@ -78,7 +78,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
   });
 
   it("allocates township fund first, then the city fund, recording the rule; a repeat changes nothing", async () => {
-    const result = await gql(t.url, t.keys.charity, ALLOCATE, { id: "YQ-H1/2023", requestId: "alloc-H1-0001" });
+    const result = await gql(t.url, t.keys.charity, ALLOCATE, { id: "yueqing:YQ-H1/2023", requestId: "alloc-H1-0001" });
     expect(result.errors).toBeUndefined();
     const allocation = result.data!.allocateCharity;
     expect(allocation.parts.map((p: { fundId: string; amount: string }) => [p.fundId, p.amount])).toEqual([
@@ -87,9 +87,9 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
     ]);
     expect(allocation).toMatchObject({ allocated: "70000.00", shortfall: "0.00", fundOrderRule: "yq-fund-order-township-first", fundOrderClause: "乐政办发〔2022〕41号 三(三)11" });
     expect(allocation.entitlement).toEqual({ status: "RESOLVED", allocated: "70000.00", outstanding: "0.00" });
-    const again = await gql(t.url, t.keys.charity, ALLOCATE, { id: "YQ-H1/2023", requestId: "alloc-H1-0001" });
+    const again = await gql(t.url, t.keys.charity, ALLOCATE, { id: "yueqing:YQ-H1/2023", requestId: "alloc-H1-0001" });
     expect(again.data!.allocateCharity.parts).toEqual(allocation.parts);
-    const other = await gql(t.url, t.keys.charity, ALLOCATE, { id: "YQ-H1/2023", requestId: "alloc-H1-0001", plan: [{ fundId: "YQ-CITY", amount: "1.00" }] });
+    const other = await gql(t.url, t.keys.charity, ALLOCATE, { id: "yueqing:YQ-H1/2023", requestId: "alloc-H1-0001", plan: [{ fundId: "YQ-CITY", amount: "1.00" }] });
     expect(other.errors?.[0].extensions?.code).toBe("CONFLICT");
     const balances = await checkLedgers(t);
     expect(balances.get("YQ-LIUSHI")!.toFixed(2)).toBe("0.00");
@@ -99,16 +99,16 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
   it("refuses partner and admin keys", async () => {
     await householdWithEntitlement(t, "YQ-H2", null);
     for (const key of [t.keys.partner, t.keys.admin]) {
-      const refused = await gql(t.url, key, ALLOCATE, { id: "YQ-H2/2023", requestId: "alloc-H2-refused" });
+      const refused = await gql(t.url, key, ALLOCATE, { id: "yueqing:YQ-H2/2023", requestId: "alloc-H2-refused" });
       expect(refused.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
   });
 
   it("follows an explicit plan and reports what the funds cannot cover as a shortfall", async () => {
-    const planned = await gql(t.url, t.keys.charity, ALLOCATE, { id: "YQ-H2/2023", requestId: "alloc-H2-0001", plan: [{ fundId: "YQ-CITY", amount: "20000.00" }] });
+    const planned = await gql(t.url, t.keys.charity, ALLOCATE, { id: "yueqing:YQ-H2/2023", requestId: "alloc-H2-0001", plan: [{ fundId: "YQ-CITY", amount: "20000.00" }] });
     expect(planned.data!.allocateCharity).toMatchObject({ allocated: "20000.00", shortfall: "50000.00", fundOrderRule: null, entitlement: { status: "PARTIAL", outstanding: "50000.00" } });
     // The household has no township fund: the rule sends it to the city fund, which holds 40,000.
-    const rest = await gql(t.url, t.keys.charity, ALLOCATE, { id: "YQ-H2/2023", requestId: "alloc-H2-0002" });
+    const rest = await gql(t.url, t.keys.charity, ALLOCATE, { id: "yueqing:YQ-H2/2023", requestId: "alloc-H2-0002" });
     expect(rest.data!.allocateCharity).toMatchObject({ allocated: "40000.00", shortfall: "10000.00", fundOrderRule: "yq-fund-order-city", entitlement: { status: "PARTIAL", outstanding: "10000.00" } });
     await checkLedgers(t);
   });
@@ -120,7 +120,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
     expect(reversal.errors).toBeUndefined();
     const twice = await gql(t.url, t.keys.charity, `mutation ($input: ReversalInput!) { reverseLedgerEntry(input: $input) { entryIds } }`, { input: { requestId: `reverse-${entryId}-2`, entryId, reason: "again" } });
     expect(twice.errors?.[0].extensions?.code).toBe("CONFLICT");
-    const entitlement = await t.services.dataSource.manager.findOneByOrFail(EntitlementEntity, { id: "YQ-H2/2023" });
+    const entitlement = await t.services.dataSource.manager.findOneByOrFail(EntitlementEntity, { id: "yueqing:YQ-H2/2023" });
     expect(entitlement.allocated.toFixed(2)).toBe("40000.00");
     expect(entitlement.status).toBe("PARTIAL");
     const balances = await checkLedgers(t);

@@ -41,7 +41,8 @@ export class BeneficiaryRepository {
     const builder = manager.createQueryBuilder(BeneficiaryEntity, "b").orderBy("b.id", "ASC").take(query.limit + 1);
     if (query.jurisdictions) builder.andWhere("b.jurisdiction IN (:...visible)", { visible: query.jurisdictions.length ? query.jurisdictions : ["-"] });
     if (query.jurisdiction) builder.andWhere("b.jurisdiction = :jurisdiction", { jurisdiction: query.jurisdiction });
-    if (query.idPrefix) builder.andWhere("b.id LIKE :prefix", { prefix: `${query.idPrefix.replace(/[\\%_]/g, "\\$&")}%` });
+    // The partner's own id follows `<jurisdiction>:` in the key (tenant-ids).
+    if (query.idPrefix) builder.andWhere("SUBSTR(b.id, LENGTH(b.jurisdiction) + 2) LIKE :prefix", { prefix: `${query.idPrefix.replace(/[\\%_]/g, "\\$&")}%` });
     if (query.afterId) builder.andWhere("b.id > :afterId", { afterId: query.afterId });
     if (query.category) {
       builder.andWhere("EXISTS (SELECT 1 FROM category_periods p WHERE p.beneficiary_id = b.id AND p.category = :category AND p.retracted_at IS NULL)", { category: query.category });

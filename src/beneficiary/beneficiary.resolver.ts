@@ -5,6 +5,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { decodeCursor } from "../lib/graphql";
 import { maskNationalId } from "../access/principal";
+import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { Claim } from "../claim/claim.types";
@@ -18,9 +19,13 @@ export class BeneficiaryResolver {
   constructor(private readonly services: Services) {}
 
   @Query(() => Beneficiary, { nullable: true, description: "A beneficiary, or null when there is none the key may see." })
-  async beneficiary(@Arg("id", () => ID) id: string, @Ctx() { principal, loaders }: GatewayContext): Promise<BeneficiaryEntity | null> {
-    const entity = await loaders.beneficiary.load(id);
-    return entity && principal.canSee(entity.jurisdiction) ? entity : null;
+  async beneficiary(
+    @Arg("id", () => ID) id: string,
+    @Ctx() { principal, loaders }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<BeneficiaryEntity | null> {
+    const found = await loaders.beneficiary.loadMany(this.services.beneficiaries.keysFor(principal, id, jurisdiction));
+    return onlyOne(found.filter((b): b is BeneficiaryEntity => b !== null && !(b instanceof Error)), "beneficiary", id, "jurisdiction");
   }
 
   @Query(() => BeneficiaryConnection, { description: "Beneficiaries in id order, a page at a time (Relay cursors)." })
@@ -65,6 +70,11 @@ export class BeneficiaryResolver {
   async removeApplication(@Arg("input", () => RemoveApplicationInput) input: RemoveApplicationInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
     principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.removeApplication(principal, input);
+  }
+
+  @FieldResolver(() => ID, { description: "The partner's own id, unique within the jurisdiction." })
+  id(@Root() beneficiary: BeneficiaryEntity): string {
+    return partnerId(beneficiary.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "The resident ID number; masked except for ADMIN keys." })

@@ -9,6 +9,7 @@ import { isCategory } from "../engine/vocabulary";
 import type { Beneficiary } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { candidateKeys, onlyOne, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import { ApplicationEntity, BeneficiaryEntity, CategoryPeriodEntity } from "./beneficiary.entity";
 import { BeneficiaryRepository, type BeneficiaryPageQuery } from "./beneficiary.repository";
@@ -17,6 +18,8 @@ import { mergePeriods, newApplications, readBeneficiaryChanges, type Beneficiary
 /** Ending (`to` a date) or removing (`to` null) a standing category period, with the reason. */
 export interface CategoryPeriodEnd {
   beneficiaryId: string;
+  /** Needed only when the id exists in several jurisdictions the key covers. */
+  jurisdiction?: string | null;
   category: string;
   from: string;
   to: string | null;
@@ -27,6 +30,8 @@ export interface CategoryPeriodEnd {
 /** Removing an application recorded in error, with the reason. */
 export interface ApplicationRemoval {
   beneficiaryId: string;
+  /** Needed only when the id exists in several jurisdictions the key covers. */
+  jurisdiction?: string | null;
   program: string;
   date: string;
   reason: string;
@@ -81,45 +86,42 @@ export class BeneficiaryService {
   private async record(manager: EntityManager, principal: Principal, input: BeneficiaryInput): Promise<BeneficiaryEntity> {
     const wanted = readBeneficiaryChanges(input, this.packs.jurisdictions());
     principal.requireJurisdiction(wanted.jurisdiction, "input.jurisdiction");
+    // The id is the partner's own within the jurisdiction: another jurisdiction's same id is another person.
+    const key = scopedKey(wanted.jurisdiction, wanted.id);
     const now = nowIso();
-    const existing = (await this.repository.lock(manager, wanted.id)) ? await this.repository.findById(manager, wanted.id) : null;
-    const changedFields = existing ? await this.updateFields(manager, principal, existing, wanted, now) : await this.insert(manager, wanted, now);
+    const existing = (await this.repository.lock(manager, key)) ? await this.repository.findById(manager, key) : null;
+    const changedFields = existing ? await this.updateFields(manager, existing, wanted, now) : await this.insert(manager, key, wanted, now);
 
-    const periods = mergePeriods(await this.repository.periodsOf(manager, [wanted.id]), wanted.identities);
+    const periods = mergePeriods(await this.repository.periodsOf(manager, [key]), wanted.identities);
     for (const period of periods.retracted) await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
-    for (const p of periods.added) await manager.insert(CategoryPeriodEntity, { beneficiaryId: wanted.id, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
-    const applications = newApplications(await this.repository.applicationsOf(manager, [wanted.id]), wanted.applications);
-    for (const a of applications) await manager.insert(ApplicationEntity, { beneficiaryId: wanted.id, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
+    for (const p of periods.added) await manager.insert(CategoryPeriodEntity, { beneficiaryId: key, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
+    const applications = newApplications(await this.repository.applicationsOf(manager, [key]), wanted.applications);
+    for (const a of applications) await manager.insert(ApplicationEntity, { beneficiaryId: key, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
 
     // The earliest date the change can reach: added periods, applications' years.
     const changedDates = [...periods.added.map((p) => p.from), ...applications.map((a) => `${a.date.slice(0, 4)}-01-01`)].sort();
-    if (existing && changedDates.length > 0) await this.recordChanged(manager, wanted.id, changedDates[0], principal.keyId, wanted.confirmReversal);
+    if (existing && changedDates.length > 0) await this.recordChanged(manager, key, changedDates[0], principal.keyId, wanted.confirmReversal);
 
-    await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", wanted.id, {
+    await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", key, {
       changedFields,
       addedPeriods: periods.added.map((p) => `${p.category}|${p.from}|${p.to ?? ""}`),
       extendedPeriods: periods.retracted.map((p) => p.id),
       addedApplications: applications.map((a) => `${a.program}|${a.date}`),
     });
-    return (await this.repository.findById(manager, wanted.id))!;
+    return (await this.repository.findById(manager, key))!;
   }
 
-  private async insert(manager: EntityManager, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
+  private async insert(manager: EntityManager, key: string, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
     if (wanted.name === undefined) throw new DomainError("INVALID_INPUT", "input.name", "input.name: 新登记的受助人须有姓名 / a new beneficiary needs a name");
-    const { id, jurisdiction, name } = wanted;
-    await manager.insert(BeneficiaryEntity, { id, jurisdiction, name, nationalId: wanted.nationalId ?? null, township: wanted.township ?? null, settleLock: 0, createdAt: now, updatedAt: now });
+    await manager.insert(BeneficiaryEntity, { id: key, jurisdiction: wanted.jurisdiction, name: wanted.name, nationalId: wanted.nationalId ?? null, township: wanted.township ?? null, settleLock: 0, createdAt: now, updatedAt: now });
     return [];
   }
 
   /** Writes the fields the input gives that differ from the stored ones; returns their names (never the values). */
-  private async updateFields(manager: EntityManager, principal: Principal, existing: BeneficiaryEntity, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
-    principal.requireJurisdiction(existing.jurisdiction, "input.id");
-    if (existing.jurisdiction !== wanted.jurisdiction) {
-      throw new DomainError("CONFLICT", "input.jurisdiction", `input.jurisdiction: ${wanted.id} 属于 ${existing.jurisdiction}，不能改为 ${wanted.jurisdiction} / a beneficiary's jurisdiction cannot change`);
-    }
+  private async updateFields(manager: EntityManager, existing: BeneficiaryEntity, wanted: BeneficiaryChanges, now: string): Promise<string[]> {
     const given = { name: wanted.name, nationalId: wanted.nationalId, township: wanted.township };
     const changes = Object.fromEntries(Object.entries(given).filter(([field, value]) => value !== undefined && value !== existing[field as keyof typeof given]));
-    if (Object.keys(changes).length > 0) await manager.update(BeneficiaryEntity, { id: wanted.id }, { ...changes, updatedAt: now });
+    if (Object.keys(changes).length > 0) await manager.update(BeneficiaryEntity, { id: existing.id }, { ...changes, updatedAt: now });
     return Object.keys(changes);
   }
 
@@ -135,7 +137,7 @@ export class BeneficiaryService {
     if (to !== null && to < from) throw new DomainError("INVALID_DATE", "input.to", "input.to: 结束日期早于开始日期 / ends before it starts");
     const reason = readReason(input.reason);
     return this.transactions.run(async (manager) => {
-      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId, input.jurisdiction);
       const period = (await this.repository.periodsOf(manager, [beneficiary.id])).find((p) => p.category === input.category && p.fromDate === from);
       if (!period) throw notFound("category period", `${input.category} ${from}`, "input.from");
       if (to !== null && period.toDate !== null && to >= period.toDate) {
@@ -165,7 +167,7 @@ export class BeneficiaryService {
     const date = dateField(input.date, "input.date");
     const reason = readReason(input.reason);
     return this.transactions.run(async (manager) => {
-      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId);
+      const beneficiary = await this.lockVisible(manager, principal, input.beneficiaryId, input.jurisdiction);
       const application = (await this.repository.applicationsOf(manager, [beneficiary.id])).find((a) => a.program === input.program && a.date === date);
       if (!application) throw notFound("application", `${input.program} ${date}`, "input.date");
       await manager.update(ApplicationEntity, { id: application.id }, { retractedAt: nowIso() });
@@ -175,11 +177,10 @@ export class BeneficiaryService {
     });
   }
 
-  /** A beneficiary the caller may see, under its lock for the rest of the transaction; or NOT_FOUND. */
-  private async lockVisible(manager: EntityManager, principal: Principal, id: string): Promise<BeneficiaryEntity> {
-    const beneficiary = await this.repository.findById(manager, id);
-    if (!beneficiary || !principal.canSee(beneficiary.jurisdiction)) throw notFound("beneficiary", id, "input.beneficiaryId");
-    await this.repository.lock(manager, id);
+  /** A beneficiary the caller means and may see, under its lock for the rest of the transaction; or NOT_FOUND. */
+  private async lockVisible(manager: EntityManager, principal: Principal, id: string, jurisdiction?: string | null): Promise<BeneficiaryEntity> {
+    const beneficiary = await this.get(principal, id, jurisdiction, "input.beneficiaryId", "input.jurisdiction", manager);
+    await this.repository.lock(manager, beneficiary.id);
     return beneficiary;
   }
 
@@ -187,11 +188,20 @@ export class BeneficiaryService {
     for (const hook of this.afterRecordChange) await hook(manager, beneficiaryId, earliestChange, actor, confirmReversal);
   }
 
-  /** A beneficiary the caller may see, or NOT_FOUND (a partner does not learn of others' people). */
-  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<BeneficiaryEntity> {
-    const entity = await this.repository.findById(manager, id);
-    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("beneficiary", id);
+  /**
+   * The beneficiary a caller means by its id (in `jurisdiction` when given, else in the key's
+   * jurisdictions), or NOT_FOUND: another jurisdiction's same id answers as a missing one.
+   */
+  async get(principal: Principal, id: string, jurisdiction?: string | null, field = "id", jurisdictionField = "jurisdiction", manager: EntityManager = this.dataSource.manager): Promise<BeneficiaryEntity> {
+    const found = await this.repository.findByIds(manager, this.keysFor(principal, id, jurisdiction));
+    const entity = onlyOne(found, "beneficiary", id, jurisdictionField);
+    if (!entity) throw notFound("beneficiary", id, field);
     return entity;
+  }
+
+  /** The stored keys a caller's id can stand for (see tenant-ids). */
+  keysFor(principal: Principal, id: string, jurisdiction?: string | null): string[] {
+    return candidateKeys(principal, id, this.packs.jurisdictions(), jurisdiction);
   }
 
   /** The engine's view of a stored beneficiary. */

@@ -97,6 +97,9 @@ export class RemoveCategoryPeriodInput {
   @Field(() => ID)
   beneficiaryId!: string;
 
+  @Field(() => String, { nullable: true, description: "The id's jurisdiction: needed only when the id exists in several jurisdictions the key covers." })
+  jurisdiction?: string | null;
+
   @Field()
   category!: string;
 
@@ -120,6 +123,9 @@ export class EndCategoryPeriodInput extends RemoveCategoryPeriodInput {
 export class RemoveApplicationInput {
   @Field(() => ID)
   beneficiaryId!: string;
+
+  @Field(() => String, { nullable: true, description: "The id's jurisdiction: needed only when the id exists in several jurisdictions the key covers." })
+  jurisdiction?: string | null;
 
   @Field()
   program!: string;

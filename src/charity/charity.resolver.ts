@@ -9,7 +9,8 @@ import { Money } from "../lib/money";
 import { maskNationalId } from "../access/principal";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import type { CharityFundEntity } from "./charity.entity";
+import { JURISDICTION_ARG, partnerId, partnerIdOrNull } from "../access/tenant-ids";
+import type { CharityFundEntity, EntitlementEntity, LedgerEntryEntity } from "./charity.entity";
 import {
   AllocationPlanPart,
   AllocationResult,
@@ -27,6 +28,15 @@ import {
 } from "./charity.types";
 
 const STATUSES = ["OPEN", "PARTIAL", "RESOLVED", "OVER_ALLOCATED"];
+
+/** Rows as partners see them: beneficiary and claim by their own ids (tenant-ids). */
+function entitlementView(row: EntitlementEntity): CharityEntitlement {
+  return { ...row, beneficiaryId: partnerId(row.beneficiaryId), claimId: partnerIdOrNull(row.claimId) };
+}
+
+function ledgerEntryView(row: LedgerEntryEntity): LedgerEntryEntity {
+  return { ...row, beneficiaryId: partnerIdOrNull(row.beneficiaryId), claimId: partnerIdOrNull(row.claimId) };
+}
 
 @Resolver(() => CharityFund)
 export class CharityResolver {
@@ -46,7 +56,7 @@ export class CharityResolver {
     const limit = pageSize(first);
     const beforeId = after ? Number(decodeCursor(after)) : undefined;
     const rows = await this.services.charity.repository.ledgerPage(this.services.dataSource.manager, fund.id, limit, beforeId);
-    return pageOf(rows, limit, (row) => String(row.id));
+    return pageOf(rows.map(ledgerEntryView), limit, (row) => String(row.id));
   }
 
   @Query(() => EntitlementConnection, { description: "Households waiting for a top-up, largest outstanding first." })
@@ -68,7 +78,7 @@ export class CharityResolver {
       cursor = { outstanding, id: id.join("|") };
     }
     const rows = await this.services.charity.repository.entitlementPage(this.services.dataSource.manager, { statuses, jurisdictions, limit, after: cursor });
-    return pageOf(rows as CharityEntitlement[], limit, (e) => `${e.outstanding.toFixed(2)}|${e.id}`);
+    return pageOf(rows.map(entitlementView), limit, (e) => `${e.outstanding.toFixed(2)}|${e.id}`);
   }
 
   @Query(() => FundReport, { description: "A fund's income, allocations and households served between two dates." })
@@ -82,8 +92,13 @@ export class CharityResolver {
   }
 
   @Query(() => ResolutionStatement, { description: "化解清单 of a household's year." })
-  async resolutionStatement(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<ResolutionStatement> {
-    const statement = await this.services.charity.statement(principal, beneficiaryId, year);
+  async resolutionStatement(
+    @Arg("beneficiaryId") beneficiaryId: string,
+    @Arg("year", () => Int) year: number,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<ResolutionStatement> {
+    const statement = await this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
     return { ...statement, beneficiary: { ...statement.beneficiary, nationalId: principal.seesNationalIds ? statement.beneficiary.nationalId : maskNationalId(statement.beneficiary.nationalId) } };
   }
 
@@ -117,7 +132,7 @@ export class CharityResolver {
       parts: result.parts.map((p) => ({ ...p, amount: new Money(p.amount) })),
       allocated: new Money(result.allocated),
       shortfall: new Money(result.shortfall),
-      entitlement: entitlement as CharityEntitlement,
+      entitlement: entitlementView(entitlement),
     };
   }
 

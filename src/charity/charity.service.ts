@@ -12,6 +12,7 @@ import { amountField } from "../engine/input";
 import { categoriesOn, chooseCategory } from "../engine/settle";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
@@ -276,7 +277,7 @@ export class CharityService {
       await this.saveEntitlement(manager, entitlement, entitlement.amount, entitlement.allocated.plus(allocatedNow), entitlement.claimId);
       await this.audit.record(manager, principal.keyId, "charity.allocate", "entitlement", entitlement.id, { parts, shortfall: formatAmount(need), fundOrderRule: order.ruleId });
       if (this.afterAllocation && parts.length > 0) {
-        await this.afterAllocation(manager, entitlement.jurisdiction, { entitlementId: entitlement.id, beneficiaryId: entitlement.beneficiaryId, parts, allocated: formatAmount(allocatedNow), shortfall: formatAmount(need) });
+        await this.afterAllocation(manager, entitlement.jurisdiction, { entitlementId: entitlement.id, beneficiaryId: partnerId(entitlement.beneficiaryId), parts, allocated: formatAmount(allocatedNow), shortfall: formatAmount(need) });
       }
       return {
         requestId: input.requestId,
@@ -419,9 +420,10 @@ export class CharityService {
    * paid under which rule and clause, the charity allocations with their funds, and what the
    * household still pays.
    */
-  async statement(principal: Principal, beneficiaryId: string, year: number): Promise<ResolutionStatement> {
+  async statement(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<ResolutionStatement> {
     const manager = this.dataSource.manager;
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId);
+    const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = beneficiary.id;
     const settlements = (await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } })).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
     const lines = settlements.length ? await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })), order: { position: "ASC" } }) : [];
     const claims = settlements.map((s) => {
@@ -440,7 +442,10 @@ export class CharityService {
       };
     });
     const kinds = new Map((await this.claims.findByIds(manager, claims.map((c) => c.claimId))).map((c) => [c.id, c.kind]));
-    for (const claim of claims) claim.kind = kinds.get(claim.claimId) ?? "";
+    for (const claim of claims) {
+      claim.kind = kinds.get(claim.claimId) ?? "";
+      claim.claimId = partnerId(claim.claimId);
+    }
     const tiers = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"];
     const tierTotals = tiers.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
     const entries = await this.repository.entriesOfEntitlements(manager, [`${beneficiaryId}/${year}`]);
@@ -455,7 +460,7 @@ export class CharityService {
     const pack = this.packs.packForYear(beneficiary.jurisdiction, year);
     return {
       beneficiary: {
-        id: beneficiary.id,
+        id: partnerId(beneficiary.id),
         name: beneficiary.name,
         nationalId: beneficiary.nationalId,
         jurisdiction: beneficiary.jurisdiction,

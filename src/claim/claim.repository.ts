@@ -2,6 +2,7 @@
  * Queries on claims. List queries take many ids at once for DataLoaders.
  */
 import { In, type EntityManager } from "typeorm";
+import { onlyOne } from "../access/tenant-ids";
 import { ClaimEntity } from "./claim.entity";
 
 export class ClaimRepository {
@@ -11,6 +12,11 @@ export class ClaimRepository {
 
   findByIds(manager: EntityManager, ids: readonly string[]): Promise<ClaimEntity[]> {
     return ids.length === 0 ? Promise.resolve([]) : manager.findBy(ClaimEntity, { id: In([...ids]) });
+  }
+
+  /** The claim a caller means by `id`, among the keys it can stand for (tenant-ids); null when none. */
+  async findByCallerId(manager: EntityManager, keys: readonly string[], id: string, jurisdictionField = "jurisdiction"): Promise<ClaimEntity | null> {
+    return onlyOne(await this.findByIds(manager, keys), "claim", id, jurisdictionField);
   }
 
   /** Claims of these beneficiaries in the order they are settled: date, then order of arrival. */

@@ -9,6 +9,7 @@ import type { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 import { Adjustment, Settlement } from "../settlement/settlement.types";
 import { storedSettlementView } from "../settlement/settlement.views";
 import type { AdjustmentEntity } from "../settlement/settlement.entity";
+import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { ClaimEntity } from "./claim.entity";
 import { Claim, ClaimInput, Fees, ReportedTiers, claimInputToRaw } from "./claim.types";
 
@@ -17,15 +18,29 @@ export class ClaimResolver {
   constructor(private readonly services: Services) {}
 
   @Query(() => Claim, { nullable: true, description: "A claim, or null when there is none the key may see." })
-  async claim(@Arg("id", () => ID) id: string, @Ctx() { principal, loaders }: GatewayContext): Promise<ClaimEntity | null> {
-    const entity = await loaders.claim.load(id);
-    return entity && principal.canSee(entity.jurisdiction) ? entity : null;
+  async claim(
+    @Arg("id", () => ID) id: string,
+    @Ctx() { principal, loaders }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<ClaimEntity | null> {
+    const found = await loaders.claim.loadMany(this.services.beneficiaries.keysFor(principal, id, jurisdiction));
+    return onlyOne(found.filter((c): c is ClaimEntity => c !== null && !(c instanceof Error)), "claim", id, "jurisdiction");
   }
 
   @Mutation(() => Claim, { description: "Submits a bill, idempotently by its id (PARTNER for its jurisdictions, ADMIN)." })
   async submitClaim(@Arg("input", () => ClaimInput) input: ClaimInput, @Ctx() { principal }: GatewayContext): Promise<ClaimEntity> {
     principal.requireRole("PARTNER", "ADMIN");
     return this.services.claims.submit(principal, claimInputToRaw(input));
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() claim: ClaimEntity): string {
+    return partnerId(claim.id);
+  }
+
+  @FieldResolver(() => String)
+  beneficiaryId(@Root() claim: ClaimEntity): string {
+    return partnerId(claim.beneficiaryId);
   }
 
   @FieldResolver(() => Fees)

@@ -12,6 +12,7 @@ import type { Claim, Tier } from "../engine/types";
 import type { Money } from "../lib/money";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import type { SettlementService } from "../settlement/settlement.service";
 import { ClaimEntity } from "./claim.entity";
@@ -51,21 +52,23 @@ export class ClaimService {
 
   /**
    * Records a claim, idempotently by its id: the same claim again returns the stored one; another
-   * bill under a used id is refused with CONFLICT. Given a `transaction`, it runs inside it.
+   * bill under a used id is refused with CONFLICT. The id is the partner's own within the
+   * beneficiary's jurisdiction (tenant-ids). Given a `transaction`, it runs inside it.
    */
   async submit(principal: Principal, raw: Record<string, unknown>, transaction?: EntityManager): Promise<ClaimEntity> {
-    const beneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
-    const claim = readClaim(raw, beneficiaryId, "input");
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, transaction).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === "NOT_FOUND") throw notFound("beneficiary", beneficiaryId, "input.beneficiaryId");
-      throw error;
-    });
-    const fingerprint = claimFingerprint(claim);
+    const callerBeneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
+    const jurisdiction = typeof raw.jurisdiction === "string" ? raw.jurisdiction : null;
+    const asSent = readClaim(raw, callerBeneficiaryId, "input");
+    // The fingerprint is over the partner's own ids, as it was before ids had namespaces.
+    const fingerprint = claimFingerprint(asSent);
+    const beneficiary = await this.beneficiaries.get(principal, callerBeneficiaryId, jurisdiction, "input.beneficiaryId", "input.jurisdiction", transaction);
+    const beneficiaryId = beneficiary.id;
+    const claim: Claim = { ...asSent, id: scopedKey(beneficiary.jurisdiction, asSent.id), beneficiaryId };
 
     return this.transactions.joinOrRun(transaction, async (manager) => {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
       const existing = await this.repository.findById(manager, claim.id);
-      if (existing) return this.sameOrConflict(principal, existing, fingerprint);
+      if (existing) return this.sameOrConflict(existing, fingerprint);
       // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
       await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
       const entity: ClaimEntity = {
@@ -99,18 +102,18 @@ export class ClaimService {
     });
   }
 
-  private sameOrConflict(principal: Principal, existing: ClaimEntity, fingerprint: string): ClaimEntity {
-    principal.requireJurisdiction(existing.jurisdiction, "input.id");
+  private sameOrConflict(existing: ClaimEntity, fingerprint: string): ClaimEntity {
+    const id = partnerId(existing.id);
     if (existing.fingerprint !== fingerprint) {
-      throw new DomainError("CONFLICT", "input.id", `input.id: 编号 ${existing.id} 已用于另一笔费用 / claim id ${existing.id} was already submitted with different content; use a new id for a new bill`);
+      throw new DomainError("CONFLICT", "input.id", `input.id: 编号 ${id} 已用于另一笔费用 / claim id ${id} was already submitted with different content; use a new id for a new bill`);
     }
     return existing;
   }
 
-  /** A claim the caller may see, or NOT_FOUND. */
-  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<ClaimEntity> {
-    const entity = await this.repository.findById(manager, id);
-    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("claim", id);
+  /** The claim a caller means by its id, or NOT_FOUND: another jurisdiction's same id answers as a missing one. */
+  async get(principal: Principal, id: string, jurisdiction?: string | null, manager: EntityManager = this.dataSource.manager): Promise<ClaimEntity> {
+    const entity = await this.repository.findByCallerId(manager, this.beneficiaries.keysFor(principal, id, jurisdiction), id);
+    if (!entity) throw notFound("claim", id);
     return entity;
   }
 }

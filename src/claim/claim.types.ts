@@ -115,6 +115,9 @@ export class ClaimInput {
   @Field()
   beneficiaryId!: string;
 
+  @Field(() => String, { nullable: true, description: "The beneficiary's jurisdiction: needed only when the key covers several that hold this beneficiary id." })
+  jurisdiction?: string | null;
+
   @Field(() => DateScalar)
   date!: string;
 
@@ -145,6 +148,7 @@ export function claimInputToRaw(input: ClaimInput): Record<string, unknown> {
   return {
     id: input.id,
     beneficiaryId: input.beneficiaryId,
+    jurisdiction: input.jurisdiction ?? undefined,
     date: input.date,
     kind: input.kind,
     referred: input.referred ?? true,

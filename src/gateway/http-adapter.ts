@@ -9,6 +9,7 @@ import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
 import { maskNationalId, type Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
+import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
 import { callerOf } from "./keyed-access";
@@ -23,7 +24,7 @@ function money(value: Money | null | undefined): string | null {
 function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
   return {
     id: s.id,
-    claimId: s.claimId,
+    claimId: partnerId(s.claimId),
     packId: s.packId,
     packVersion: s.packVersion,
     category: s.category,
@@ -36,6 +37,11 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
 
 function engineSettlementJson(s: EngineSettlement) {
   return settlementJson({ ...s, id: null }, s.lines.map((l) => ({ ...l, clause: l.citation ? `${l.citation.document} ${l.citation.clause}` : null, figures: l.figures })));
+}
+
+/** The optional `?jurisdiction=` beside a partner-chosen id in a path (tenant-ids). */
+export function jurisdictionQuery(req: Request): string | null {
+  return typeof req.query.jurisdiction === "string" && req.query.jurisdiction ? req.query.jurisdiction : null;
 }
 
 /** The adapter's routes under /api. */
@@ -99,7 +105,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const beneficiaryId = String(req.params.beneficiaryId);
       const yearText = String(req.params.year);
       if (!/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: YYYY");
-      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText));
+      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText), jurisdictionQuery(req));
       return {
         beneficiary: { ...s.beneficiary, nationalId: principal.seesNationalIds ? s.beneficiary.nationalId : maskNationalId(s.beneficiary.nationalId) },
         year: s.year,

@@ -13,6 +13,7 @@ import { RuleGovernance1731200000000 } from "../../migrations/1731200000000-rule
 import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-alerts-webhooks";
 import { WebhookOutbox1731500000000 } from "../../migrations/1731500000000-webhook-outbox";
 import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api-key-lifecycle";
+import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -45,5 +46,6 @@ export const MIGRATIONS: Function[] = [
   RuleGovernance1731200000000,
   AlertsWebhooks1731300000000,
   WebhookOutbox1731500000000,
+  TenantIds1731550000000,
   ApiKeyLifecycle1731650000000,
 ];

@@ -18,7 +18,7 @@ import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, depthLimit } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
-import { httpAdapter } from "./http-adapter";
+import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
@@ -110,7 +110,7 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
       return;
     }
     try {
-      const statement = await services.charity.statement(principal, req.params.beneficiaryId, year);
+      const statement = await services.charity.statement(principal, req.params.beneficiaryId, year, jurisdictionQuery(req));
       if (!principal.seesNationalIds) statement.beneficiary.nationalId = maskNationalId(statement.beneficiary.nationalId);
       res.type("html").send(renderStatementPage(statement, new Date().toISOString().slice(0, 16).replace("T", " ")));
     } catch (error) {

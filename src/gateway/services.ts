@@ -4,6 +4,7 @@
 import type { DataSource } from "typeorm";
 import { TransactionRunner } from "../lib/db";
 import { AuditService } from "../access/audit.service";
+import { partnerId } from "../access/tenant-ids";
 import { ApiKeyService } from "../access/api-key.service";
 import { RulePackService } from "../rules/rule-pack.service";
 import { BeneficiaryService } from "../beneficiary/beneficiary.service";
@@ -79,7 +80,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   // Partners that follow their cases hear of each settlement: its outbox event is written in its transaction.
   settlements.afterSettlement.push(async (manager, claim) => {
     const [current] = await settlements.repository.currentOfClaims(manager, [claim.id]);
-    if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: claim.id, beneficiaryId: claim.beneficiaryId, settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
+    if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
   return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts };

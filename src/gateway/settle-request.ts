@@ -16,8 +16,10 @@ export interface SettleRequest {
 export function recordAndSettle(services: Services, principal: Principal, request: SettleRequest): Promise<{ settlement: SettlementEntity; lines: SettlementLineEntity[] }> {
   return services.transactions.run(async (manager) => {
     if (request.beneficiary) await services.beneficiaries.upsert(principal, request.beneficiary as BeneficiaryInput, manager);
-    await services.claims.submit(principal, request.claim, manager);
-    const settlement = await services.settlements.settleClaim(principal, String(request.claim.id), manager);
+    // The claim's beneficiary is the one just recorded when given: its jurisdiction names it (tenant-ids).
+    const jurisdiction = request.claim.jurisdiction ?? (request.beneficiary as { jurisdiction?: unknown } | undefined)?.jurisdiction;
+    const submitted = await services.claims.submit(principal, { ...request.claim, jurisdiction }, manager);
+    const settlement = await services.settlements.settleClaim(principal, String(request.claim.id), submitted.jurisdiction, manager);
     return { settlement, lines: await services.settlements.repository.linesOf(manager, [settlement.id]) };
   });
 }

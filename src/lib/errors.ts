@@ -19,6 +19,7 @@ export type ErrorCode =
   /** A change would settle claims again so that money already paid or allocated is taken back. */
   | "WOULD_REVERSE_PAID"
   | "NOT_FOUND"
+  | "AMBIGUOUS_ID"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "WEBHOOK_TARGET_REFUSED"

@@ -5,14 +5,20 @@ import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { PremiumSubsidy, PremiumSubsidyReport } from "./premium.types";
+import { JURISDICTION_ARG } from "../access/tenant-ids";
 
 @Resolver(() => PremiumSubsidy)
 export class PremiumResolver {
   constructor(private readonly services: Services) {}
 
   @Query(() => PremiumSubsidy, { description: "资助参保 of a beneficiary for a year, with the rule and clause." })
-  async premiumSubsidy(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<PremiumSubsidy> {
-    const result = await this.services.premium.forPerson(principal, beneficiaryId, year);
+  async premiumSubsidy(
+    @Arg("beneficiaryId") beneficiaryId: string,
+    @Arg("year", () => Int) year: number,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<PremiumSubsidy> {
+    const result = await this.services.premium.forPerson(principal, beneficiaryId, year, jurisdiction);
     return { ...result, clause: result.clause ? `${result.document} ${result.clause}` : null, share: result.share?.toString() ?? null, missingParameters: result.missing };
   }
 

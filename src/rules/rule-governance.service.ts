@@ -15,6 +15,7 @@ import { projectPath } from "../lib/project";
 import { AuditEntryEntity } from "../access/access.entity";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { partnerId } from "../access/tenant-ids";
 import { SettlementEntity } from "../settlement/settlement.entity";
 import type { SettlementService } from "../settlement/settlement.service";
 import { RulePackVersionEntity } from "./rule-pack-version.entity";
@@ -151,10 +152,10 @@ export class RuleGovernanceService {
             if (changed) result.settlementsChanged++;
           }
           const changes = toChanges(householdTotals);
-          if (changes.length) households.push({ beneficiaryId: group.beneficiaryId, year, selfPayChange: householdTotals.get("selfPay")!.after.minus(householdTotals.get("selfPay")!.before), tierChanges: changes });
+          if (changes.length) households.push({ beneficiaryId: partnerId(group.beneficiaryId), year, selfPayChange: householdTotals.get("selfPay")!.after.minus(householdTotals.get("selfPay")!.before), tierChanges: changes });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          result.refusals.push({ claimId: `${group.beneficiaryId}/${year}`, code: error.code, message: error.message });
+          result.refusals.push({ claimId: `${partnerId(group.beneficiaryId)}/${year}`, code: error.code, message: error.message });
         }
       }
       result.tierChanges = toChanges(totals);

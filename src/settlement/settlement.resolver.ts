@@ -7,15 +7,16 @@ import type { Services } from "../gateway/services";
 import { AnnualSummary, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
 import { simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
 import { claimInputToRaw } from "../claim/claim.types";
+import { JURISDICTION_ARG } from "../access/tenant-ids";
 
 @Resolver(() => Settlement)
 export class SettlementResolver {
   constructor(private readonly services: Services) {}
 
   @Mutation(() => Settlement, { description: "Settles a submitted claim; settling it again returns the stored settlement (PARTNER, ADMIN)." })
-  async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Settlement> {
+  async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext, @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string): Promise<Settlement> {
     principal.requireRole("PARTNER", "ADMIN");
-    return storedSettlementView(await this.services.settlements.settleClaim(principal, id));
+    return storedSettlementView(await this.services.settlements.settleClaim(principal, id, jurisdiction));
   }
 
   @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: settles the claims in order, stores nothing." })
@@ -36,13 +37,23 @@ export class SettlementResolver {
   }
 
   @Mutation(() => [Settlement], { description: "Re-settles a beneficiary's year under the versions in force now, recording differences as adjustments (ADMIN)." })
-  async resettle(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<Settlement[]> {
-    return (await this.services.settlements.resettle(principal, beneficiaryId, year)).map(storedSettlementView);
+  async resettle(
+    @Arg("beneficiaryId") beneficiaryId: string,
+    @Arg("year", () => Int) year: number,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<Settlement[]> {
+    return (await this.services.settlements.resettle(principal, beneficiaryId, year, jurisdiction)).map(storedSettlementView);
   }
 
   @Query(() => AnnualSummary, { description: "Per tier: paid this year, the cap left and the deductible left." })
-  async annualSummary(@Arg("beneficiaryId") beneficiaryId: string, @Arg("year", () => Int) year: number, @Ctx() { principal }: GatewayContext): Promise<AnnualSummary> {
-    const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year);
+  async annualSummary(
+    @Arg("beneficiaryId") beneficiaryId: string,
+    @Arg("year", () => Int) year: number,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<AnnualSummary> {
+    const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year, jurisdiction);
     return { beneficiaryId, year, tiers };
   }
 

@@ -21,6 +21,7 @@ import type { CompiledPack } from "../engine/compiled-pack";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { ClaimEntity } from "../claim/claim.entity";
@@ -76,9 +77,10 @@ export class SettlementService {
    * Settles a submitted claim, or returns its settlement when it is already settled. Given a
    * `transaction`, it runs inside it.
    */
-  async settleClaim(principal: Principal, claimId: string, transaction?: EntityManager): Promise<SettlementEntity> {
-    const visible = await this.claims.findById(transaction ?? this.dataSource.manager, claimId);
-    if (!visible || !principal.canSee(visible.jurisdiction)) throw notFound("claim", claimId);
+  async settleClaim(principal: Principal, callerId: string, jurisdiction?: string | null, transaction?: EntityManager): Promise<SettlementEntity> {
+    const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    if (!visible) throw notFound("claim", callerId);
+    const claimId = visible.id;
     return this.transactions.joinOrRun(transaction, async (manager) => {
       await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [claimId]);
@@ -116,7 +118,7 @@ export class SettlementService {
     // An earlier bill arrived after later ones: settle the whole year again in date order. Each
     // settled claim keeps the pack version it was settled under; the new one takes today's.
     const replay = await this.replayYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const created = await this.writeReplay(manager, replay, "OUT_OF_ORDER", `earlier claim ${claim.id} (${claim.date}) arrived after it`, actor, now);
+    const created = await this.writeReplay(manager, replay, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor, now);
     await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
     return created!;
   }
@@ -222,9 +224,10 @@ export class SettlementService {
    * Re-settles a beneficiary's year under the pack versions in force now (ADMIN), recording every
    * difference as an adjustment. Returns the year's current settlements.
    */
-  async resettle(principal: Principal, beneficiaryId: string, year: number): Promise<SettlementEntity[]> {
+  async resettle(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<SettlementEntity[]> {
     principal.requireRole("ADMIN");
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId);
+    const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = beneficiary.id;
     return this.transactions.run(async (manager) => {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
       const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "current" });
@@ -315,11 +318,11 @@ export class SettlementService {
     let beneficiary: Beneficiary;
     const manager = this.dataSource.manager;
     if (input.beneficiaryId) {
-      const stored = await this.beneficiaries.get(principal, input.beneficiaryId);
-      if (stored.jurisdiction !== input.jurisdiction) throw new DomainError("CONFLICT", "input.jurisdiction", "input.jurisdiction: 与受助人所属辖区不符 / differs from the beneficiary's jurisdiction");
+      const stored = await this.beneficiaries.get(principal, input.beneficiaryId, input.jurisdiction, "input.beneficiaryId");
       beneficiary = await this.beneficiaries.engineBeneficiary(manager, stored.id);
     } else {
-      beneficiary = readBeneficiary(input.beneficiary, "input.beneficiary");
+      const described = readBeneficiary(input.beneficiary, "input.beneficiary");
+      beneficiary = { ...described, id: scopedKey(input.jurisdiction, described.id) };
     }
     // Per year: the account so far, and the bills counted in it — the stored beneficiary's settled
     // claims, then the simulated ones — for a bill dated before some of them (see below).
@@ -338,7 +341,9 @@ export class SettlementService {
     for (const [index, raw] of input.claims.entries()) {
       const claimId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `claims[${index}]`;
       try {
-        const claim = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
+        const read = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
+        // Keys like stored claims' (tenant-ids), so that a what-if id never meets a stored key.
+        const claim = { ...read, id: scopedKey(input.jurisdiction, read.id) };
         const year = Number(claim.date.slice(0, 4));
         let account = years.get(year);
         if (!account) {
@@ -376,8 +381,9 @@ export class SettlementService {
   }
 
   /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
-  async annualSummary(principal: Principal, beneficiaryId: string, year: number): Promise<TierPosition[]> {
-    const stored = await this.beneficiaries.get(principal, beneficiaryId);
+  async annualSummary(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<TierPosition[]> {
+    const stored = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = stored.id;
     const manager = this.dataSource.manager;
     const ytd = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);

@@ -4,6 +4,7 @@
 import type { Settlement as EngineSettlement, SettlementLine as EngineLine } from "../engine/types";
 import type { SettlementEntity, SettlementLineEntity } from "./settlement.entity";
 import type { Settlement, SettlementLine } from "./settlement.types";
+import { partnerId } from "../access/tenant-ids";
 
 function clauseText(document: string | null, clause: string | null): string | null {
   return document && clause ? `${document} ${clause}` : null;
@@ -44,8 +45,8 @@ export function engineLineView(line: EngineLine): SettlementLine {
 export function storedSettlementView(entity: SettlementEntity): Settlement {
   return {
     id: entity.id,
-    claimId: entity.claimId,
-    beneficiaryId: entity.beneficiaryId,
+    claimId: partnerId(entity.claimId),
+    beneficiaryId: partnerId(entity.beneficiaryId),
     year: entity.year,
     date: entity.date,
     packId: entity.packId,
@@ -64,8 +65,8 @@ export function storedSettlementView(entity: SettlementEntity): Settlement {
 export function simulatedSettlementView(settlement: EngineSettlement): Settlement {
   return {
     id: null,
-    claimId: settlement.claimId,
-    beneficiaryId: settlement.beneficiaryId,
+    claimId: partnerId(settlement.claimId),
+    beneficiaryId: partnerId(settlement.beneficiaryId),
     year: settlement.year,
     date: settlement.date,
     packId: settlement.packId,

@@ -7,8 +7,14 @@ import { decodeCursor } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
+import { partnerId } from "../access/tenant-ids";
 import type { RiskAlertEntity } from "./risk-alert.entity";
 import { RiskAlert, RiskAlertConnection, WebhookDelivery, WebhookSubscription } from "./risk-alert.types";
+
+/** An alert as partners see it: beneficiary and claim by their own ids (tenant-ids). */
+function alertView(row: RiskAlertEntity): RiskAlertEntity {
+  return { ...row, beneficiaryId: partnerId(row.beneficiaryId), claimId: partnerId(row.claimId) };
+}
 
 @Resolver(() => RiskAlert)
 export class RiskAlertResolver {
@@ -25,12 +31,12 @@ export class RiskAlertResolver {
     const limit = pageSize(first);
     if (status && status !== "OPEN" && status !== "ACKNOWLEDGED") throw new DomainError("INVALID_INPUT", "status", "status: OPEN or ACKNOWLEDGED");
     const rows = await this.services.alerts.list(principal, { jurisdiction, status, limit, beforeId: after ? Number(decodeCursor(after)) : undefined });
-    return pageOf(rows, limit, (row) => String(row.id));
+    return pageOf(rows.map(alertView), limit, (row) => String(row.id));
   }
 
   @Mutation(() => RiskAlert, { description: "A case worker acknowledges an alert (PARTNER for its jurisdictions, ADMIN)." })
-  acknowledgeRiskAlert(@Arg("id", () => Int) id: number, @Arg("note") note: string, @Ctx() { principal }: GatewayContext): Promise<RiskAlertEntity> {
-    return this.services.alerts.acknowledge(principal, id, note);
+  async acknowledgeRiskAlert(@Arg("id", () => Int) id: number, @Arg("note") note: string, @Ctx() { principal }: GatewayContext): Promise<RiskAlertEntity> {
+    return alertView(await this.services.alerts.acknowledge(principal, id, note));
   }
 
   @Mutation(() => WebhookSubscription, { description: "Subscribes the key to events (risk_alert.raised, settlement.created, charity.allocated) at a public http(s) URL (internal addresses only when WEBHOOK_ALLOWED_TARGETS names them)." })

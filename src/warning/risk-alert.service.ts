@@ -11,6 +11,7 @@ import { raisedAlerts } from "../engine/early-warning";
 import type { Settlement, Tier } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
+import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { WebhookService } from "../webhooks/webhook.service";
 import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
@@ -57,13 +58,13 @@ export class RiskAlertService {
       });
       await this.webhooks.enqueue(manager, "risk_alert.raised", claim.jurisdiction, {
         alertId: entity.id,
-        beneficiaryId: entity.beneficiaryId,
+        beneficiaryId: partnerId(entity.beneficiaryId),
         year: entity.year,
         ruleId: entity.ruleId,
         clause: entity.clause,
         threshold: formatAmount(entity.threshold),
         burden: formatAmount(entity.burden),
-        claimId: entity.claimId,
+        claimId: partnerId(entity.claimId),
       });
     }
   }

@@ -13,6 +13,7 @@ import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import { ApiKeyEntity } from "../access/access.entity";
 import { isKeyActive } from "../access/api-key.service";
+import { scopedKey } from "../access/tenant-ids";
 import type { AuditService } from "../access/audit.service";
 import type { Outbox } from "../outbox/outbox";
 import type { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -82,9 +83,12 @@ export class WebhookService {
     });
   }
 
-  /** Records an event for the subscribers, in the caller's transaction: one outbox row. */
+  /**
+   * Records an event for the subscribers, in the caller's transaction: one outbox row. `data` shows
+   * the partner's own ids; the household is the stored key (ids are per jurisdiction).
+   */
   async enqueue(manager: EntityManager, event: WebhookEvent, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }): Promise<void> {
-    await this.outbox.append(manager, { topic: event, jurisdiction, aggregateId: data.beneficiaryId, data });
+    await this.outbox.append(manager, { topic: event, jurisdiction, aggregateId: scopedKey(jurisdiction, data.beneficiaryId), data });
   }
 
   /** Starts fanning out and sending every `intervalMillis`. */
