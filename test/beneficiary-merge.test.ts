@@ -40,7 +40,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
     expect((await gql(t.url, t.keys.partner, `mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`, { input: bill(id) })).errors).toBeUndefined();
     expect((await gql(t.url, t.keys.partner, `mutation ($id: ID!) { settleClaim(id: $id) { id } }`, { id: `${id}-1` })).errors).toBeUndefined();
     const allocated = await gql(t.url, t.keys.charity, `mutation ($id: ID!, $requestId: String!) { allocateCharity(entitlementId: $id, requestId: $requestId, reason: "化解") { allocated } }`, {
-      id: `${id}/2023`,
+      id: `yueqing:${id}/2023`,
       requestId: `allocate-${id}`,
     });
     expect(allocated.data!.allocateCharity.allocated).toBe("70000.00");
@@ -49,12 +49,12 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
   /** What the household looks like: its record, settlements and charity entitlement. */
   async function household(id: string) {
     const read = await gql(t.url, t.keys.admin, HOUSEHOLD, { id });
-    const entitlement = await t.services.dataSource.manager.findOneBy(EntitlementEntity, { id: `${id}/2023` });
+    const entitlement = await t.services.dataSource.manager.findOneBy(EntitlementEntity, { id: `yueqing:${id}/2023` });
     return { ...read.data!.beneficiary, entitlement: entitlement && { amount: entitlement.amount.toFixed(2), allocated: entitlement.allocated.toFixed(2), status: entitlement.status } };
   }
 
   const amountOf = (h: { claims: Array<{ settlement: { lines: Array<{ tier: string; amount: string }> } }> }, tier: string) => h.claims[0].settlement.lines.find((l) => l.tier === tier)?.amount;
-  const auditOf = (id: string) => t.services.dataSource.manager.find(AuditEntryEntity, { where: { subjectId: id }, order: { id: "ASC" } });
+  const auditOf = (id: string, jurisdiction = "yueqing") => t.services.dataSource.manager.find(AuditEntryEntity, { where: { subjectId: `${jurisdiction}:${id}` }, order: { id: "ASC" } });
 
   beforeAll(async () => {
     t = await startTestGateway(database);
@@ -116,7 +116,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
     expect(amountOf(after, "assistance")).toBe("0.00");
     expect(after.entitlement).toEqual({ amount: "0.00", allocated: "70000.00", status: "OVER_ALLOCATED" });
     // The period is kept as a record, retracted; the act and what it took back are in the audit log.
-    const rows = await t.services.dataSource.manager.find(CategoryPeriodEntity, { where: { beneficiaryId: "MG-3" } });
+    const rows = await t.services.dataSource.manager.find(CategoryPeriodEntity, { where: { beneficiaryId: "yueqing:MG-3" } });
     expect(rows.map((r) => [r.category, r.retractedAt !== null])).toEqual([["DIBAO", true]]);
     const audit = await auditOf("MG-3");
     expect(JSON.parse(audit.find((e) => e.action === "beneficiary.period.remove")!.detail)).toMatchObject({ category: "DIBAO", from: "2022-01-01", reason: "认定有误" });
@@ -133,7 +133,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
     const ended = await gql(t.url, t.keys.partner, END, { input: { beneficiaryId: "MG-4", category: "DIBAO", from: "2022-01-01", to: "2023-12-31", reason: "退出低保" } });
     expect(ended.errors).toBeUndefined();
     expect(await household("MG-4")).toEqual({ ...before, identities: [{ category: "DIBAO", from: "2022-01-01", to: "2023-12-31" }] });
-    const rows = await t.services.dataSource.manager.find(CategoryPeriodEntity, { where: { beneficiaryId: "MG-4" }, order: { id: "ASC" } });
+    const rows = await t.services.dataSource.manager.find(CategoryPeriodEntity, { where: { beneficiaryId: "yueqing:MG-4" }, order: { id: "ASC" } });
     expect(rows.map((r) => [r.toDate, r.retractedAt !== null])).toEqual([[null, true], ["2023-12-31", false]]);
     expect((await auditOf("MG-4")).map((e) => e.action)).toContain("beneficiary.period.end");
 
@@ -192,8 +192,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
     const confirmed = await gql(t.url, t.keys.admin, REMOVE_APPLICATION, { input: { ...removal, confirmReversal: true } });
     expect(confirmed.data?.removeApplication.applications).toEqual([]);
     expect(amountOf(await household("MG-6"), "reassistance")).toBe("0.00");
-    const rows = await t.services.dataSource.manager.find(ApplicationEntity, { where: { beneficiaryId: "MG-6" } });
+    const rows = await t.services.dataSource.manager.find(ApplicationEntity, { where: { beneficiaryId: "yichun:MG-6" } });
     expect(rows.map((r) => r.retractedAt !== null)).toEqual([true]);
-    expect(JSON.parse((await auditOf("MG-6")).find((e) => e.action === "beneficiary.application.remove")!.detail)).toMatchObject({ program: "TILT_ASSISTANCE", reason: "申请未获批准" });
+    expect(JSON.parse((await auditOf("MG-6", "yichun")).find((e) => e.action === "beneficiary.application.remove")!.detail)).toMatchObject({ program: "TILT_ASSISTANCE", reason: "申请未获批准" });
   });
 });

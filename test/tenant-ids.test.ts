@@ -5,6 +5,7 @@
  * which it means. And the migration moves stored keys into the namespaces and back.
  */
 import { testDatabases } from "./support/databases";
+import { MIGRATIONS } from "../src/gateway/schema-parts";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 
 const BILL = "YQ-BILL-2023-0001";
@@ -164,6 +165,12 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("the ids-per-
     await t?.stop();
   });
   const rows = (sql: string) => t.services.dataSource.query(sql) as Promise<Array<Record<string, string>>>;
+  /** Undoes the migrations that came after the ids-per-jurisdiction one, newest first. */
+  async function undoMigrationsAfterTenantIds(): Promise<void> {
+    const later = MIGRATIONS.length - 1 - MIGRATIONS.findIndex((migration) => migration.name === "TenantIds1731550000000");
+    for (let i = 0; i < later; i++) await t.services.dataSource.undoLastMigration({ transaction: "each" });
+  }
+
   const keys = async () => ({
     beneficiaries: (await rows("SELECT id FROM beneficiaries ORDER BY id")).map((r) => r.id),
     claims: (await rows("SELECT id, beneficiary_id FROM claims ORDER BY id")).map((r) => `${r.id} ${r.beneficiary_id}`),
@@ -199,6 +206,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("the ids-per-
     });
 
     // Down gives the single namespace of before; up moves that data in again.
+    await undoMigrationsAfterTenantIds();
     await t.services.dataSource.undoLastMigration({ transaction: "each" });
     expect(await keys()).toEqual({
       beneficiaries: ["LC-M-1", "YQ-M-1"],
@@ -227,8 +235,10 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("the ids-per-
   it("refuses to go down when two jurisdictions hold the same id, changing nothing", async () => {
     await gql(t.url, t.keys.partner, UPSERT, { input: { ...yueqingPerson, id: "LC-M-1" } });
     const before = await keys();
+    await undoMigrationsAfterTenantIds();
     await expect(t.services.dataSource.undoLastMigration({ transaction: "each" })).rejects.toThrow();
     expect(await keys()).toEqual(before);
+    await t.services.dataSource.runMigrations({ transaction: "each" });
     // Foreign key checks are on again for the connection that ran it.
     await expect(t.services.dataSource.query("INSERT INTO category_periods (beneficiary_id, category, from_date, recorded_at) VALUES ('nobody', 'DIBAO', '2023-01-01', 'x')")).rejects.toThrow();
   });

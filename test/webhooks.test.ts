@@ -170,7 +170,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
     watched = null;
     expect(statements.filter((sql) => /webhook_/i.test(sql))).toEqual([]);
     expect(statements.filter((sql) => /^INSERT INTO .outbox_events/i.test(sql))).toHaveLength(1);
-    const event = await t.services.dataSource.getRepository(OutboxEventEntity).findOneByOrFail({ aggregateId: "WH-OUTBOX", payload: Like(`%"${id}"%`) });
+    const event = await t.services.dataSource.getRepository(OutboxEventEntity).findOneByOrFail({ aggregateId: "liaocheng:WH-OUTBOX", payload: Like(`%"${id}"%`) });
     expect(event).toMatchObject({ topic: "settlement.created", jurisdiction: "liaocheng", dispatchedAt: null });
 
     await t.services.webhooks.runRound(logger);
