@@ -6,7 +6,9 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { readClaim } from "../engine/input";
+import { todayInChina, yearOf } from "../lib/dates";
+import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
+import { readClaim, type ClaimLimits } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
 import type { Claim, Tier } from "../engine/types";
 import type { Money } from "../lib/money";
@@ -38,6 +40,11 @@ export function toEngineClaim(entity: ClaimEntity): Claim {
   };
 }
 
+/** The engine's plausibility limits for a bill read now. */
+export function claimLimits(limits: BillLimits): ClaimLimits {
+  return { latestDate: todayInChina(), maxAmount: limits.maxBillTotal };
+}
+
 export class ClaimService {
   readonly repository = new ClaimRepository();
 
@@ -47,6 +54,7 @@ export class ClaimService {
     private readonly beneficiaries: BeneficiaryService,
     private readonly settlements: SettlementService,
     private readonly audit: AuditService,
+    private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
 
   /**
@@ -55,7 +63,7 @@ export class ClaimService {
    */
   async submit(principal: Principal, raw: Record<string, unknown>): Promise<ClaimEntity> {
     const beneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
-    const claim = readClaim(raw, beneficiaryId, "input");
+    const claim = readClaim(raw, beneficiaryId, "input", claimLimits(this.billLimits));
     const beneficiary = await this.beneficiaries.get(principal, beneficiaryId).catch((error: unknown) => {
       if (error instanceof DomainError && error.code === "NOT_FOUND") throw notFound("beneficiary", beneficiaryId, "input.beneficiaryId");
       throw error;
@@ -66,6 +74,7 @@ export class ClaimService {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
       const existing = await this.repository.findById(manager, claim.id);
       if (existing) return this.sameOrConflict(principal, existing, fingerprint);
+      await this.refuseFullYear(manager, beneficiaryId, yearOf(claim.date));
       // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
       await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
       const entity: ClaimEntity = {
@@ -97,6 +106,17 @@ export class ClaimService {
       await this.audit.record(manager, principal.keyId, "claim.submit", "claim", claim.id, { beneficiaryId, date: claim.date, total: claim.fees.total.toFixed(2) });
       return entity;
     });
+  }
+
+  /** Refuses a bill beyond the per-year cap, which bounds a year's replay and its sums. */
+  private async refuseFullYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<void> {
+    const count = await this.repository.countOfYear(manager, beneficiaryId, year);
+    if (count < this.billLimits.maxBillsPerYear) return;
+    throw new DomainError(
+      "TOO_MANY_BILLS",
+      "input.date",
+      `input.date: ${beneficiaryId} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${beneficiaryId} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`,
+    );
   }
 
   private sameOrConflict(principal: Principal, existing: ClaimEntity, fingerprint: string): ClaimEntity {

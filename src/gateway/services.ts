@@ -15,6 +15,7 @@ import { PremiumService } from "../premium/premium.service";
 import { WebhookService } from "../webhooks/webhook.service";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
+import type { BillLimits } from "../lib/config";
 
 export interface Services {
   dataSource: DataSource;
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   webhookRetryBaseMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
   scenariosDir?: string | null;
+  /** Bill sizes and counts (default DEFAULT_BILL_LIMITS). */
+  billLimits?: BillLimits;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -45,8 +48,8 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const apiKeys = new ApiKeyService(dataSource, audit);
   const packs = new RulePackService(dataSource, audit);
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
-  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
-  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
+  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit, options.billLimits);
+  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit, options.billLimits);
   // A category or application recorded with an earlier date re-settles the years it reaches.
   beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor));
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "INVALID_DATE"
   | "INVALID_INPUT"
   | "INVALID_PACK"
+  | "TOO_MANY_BILLS"
   | "CONFLICT"
   | "NOT_FOUND"
   | "UNAUTHENTICATED"

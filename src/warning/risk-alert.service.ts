@@ -3,7 +3,8 @@
  * burden cross a threshold of the pack's early-warning rules; listed and acknowledged by case
  * workers; sent to subscribed partners.
  */
-import type { DataSource, EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
+import { groupBy } from "../lib/collections";
 import { DomainError, notFound } from "../lib/errors";
 import { formatAmount } from "../lib/money";
 import { nowIso } from "../lib/db";
@@ -32,9 +33,10 @@ export class RiskAlertService {
     if (!current) return;
     const pack = await this.packs.version(current.packId, current.packVersion);
     if (!pack.warnings) return;
-    const lines = await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })) });
+    // One IN list and lines grouped by settlement: a year of n bills costs O(n), not O(n²).
+    const lines = groupBy(await manager.find(SettlementLineEntity, { where: { settlementId: In(settlements.map((s) => s.id)) } }), (l) => l.settlementId);
     const view = (s: SettlementEntity): Settlement =>
-      ({ total: s.total, date: s.date, category: s.category, lines: lines.filter((l) => l.settlementId === s.id).map((l) => ({ tier: l.tier as Tier, amount: l.amount })) }) as unknown as Settlement;
+      ({ total: s.total, date: s.date, category: s.category, lines: (lines.get(s.id) ?? []).map((l) => ({ tier: l.tier as Tier, amount: l.amount })) }) as unknown as Settlement;
     const { raised } = raisedAlerts(pack.warnings, pack.parameters, settlements.filter((s) => s !== current).map(view), view(current));
     for (const alert of raised) {
       if (await manager.findOneBy(RiskAlertEntity, { beneficiaryId: claim.beneficiaryId, year: claim.year, ruleId: alert.ruleId })) continue;

@@ -7,6 +7,7 @@ import { startGateway, type RunningGateway } from "../../src/gateway/server";
 import { createLogger } from "../../src/lib/logger";
 import type { Services } from "../../src/gateway/services";
 import type { TestDatabase } from "./databases";
+import type { BillLimits } from "../../src/lib/config";
 
 export interface TestGateway {
   url: string;
@@ -20,11 +21,11 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean } = {},
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean; billLimits?: BillLimits } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
   const logger = createLogger("silent");
-  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100 });
+  const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100, billLimits: options.billLimits });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
   const known = services.packs.jurisdictions();
