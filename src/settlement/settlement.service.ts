@@ -137,7 +137,7 @@ export class SettlementService {
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
     const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
     const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
-    const lines = await this.repository.linesOf(manager, currents.map((s) => s.id));
+    const lines = await this.repository.tierAmountsOf(manager, currents.map((s) => s.id));
     const ordered = [...settledClaims, ...(options.add ? [options.add] : [])].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
     // Looked up by key, not searched per bill: a year of n bills costs O(n), not O(n²).
     const currentOfClaim = new Map(currents.map((s) => [s.claimId, s]));

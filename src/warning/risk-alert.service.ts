@@ -3,7 +3,7 @@
  * burden cross a threshold of the pack's early-warning rules; listed and acknowledged by case
  * workers; sent to subscribed partners.
  */
-import { In, type DataSource, type EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { groupBy } from "../lib/collections";
 import { DomainError, notFound } from "../lib/errors";
 import { formatAmount } from "../lib/money";
@@ -14,11 +14,14 @@ import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { WebhookService } from "../webhooks/webhook.service";
-import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
+import { SettlementEntity } from "../settlement/settlement.entity";
+import { SettlementRepository } from "../settlement/settlement.repository";
 import type { ClaimEntity } from "../claim/claim.entity";
 import { RiskAlertEntity } from "./risk-alert.entity";
 
 export class RiskAlertService {
+  private readonly settlements = new SettlementRepository();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly packs: RulePackService,
@@ -33,10 +36,8 @@ export class RiskAlertService {
     if (!current) return;
     const pack = await this.packs.version(current.packId, current.packVersion);
     if (!pack.warnings) return;
-    // One IN list, only the columns the burden needs (not the figures and notes), lines grouped by
-    // settlement: a year of n bills costs O(n), not O(n²).
-    const yearLines = await manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true }, where: { settlementId: In(settlements.map((s) => s.id)) } });
-    const lines = groupBy(yearLines, (l) => l.settlementId);
+    // Only the columns the burden needs, grouped by settlement: a year of n bills costs O(n), not O(n²).
+    const lines = groupBy(await this.settlements.tierAmountsOf(manager, settlements.map((s) => s.id)), (l) => l.settlementId);
     const view = (s: SettlementEntity): Settlement =>
       ({ total: s.total, date: s.date, category: s.category, lines: (lines.get(s.id) ?? []).map((l) => ({ tier: l.tier as Tier, amount: l.amount })) }) as unknown as Settlement;
     const { raised } = raisedAlerts(pack.warnings, pack.parameters, settlements.filter((s) => s !== current).map(view), view(current));
