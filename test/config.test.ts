@@ -28,3 +28,28 @@ describe("configuration", () => {
     for (const name of ["DATABASE_URL", "PORT", "LOG_LEVEL", "MAX_QUERY_DEPTH"]) expect(problems.some((p) => p.startsWith(name))).toBe(true);
   });
 });
+
+describe("bill limits", () => {
+  it("defaults to 10 million yuan a bill, 1,000 bills a year and 500 a request", () => {
+    const { billLimits } = readConfig({});
+    expect([billLimits.maxBillTotal.toFixed(2), billLimits.maxBillsPerYear, billLimits.maxBillsPerRequest]).toEqual(["10000000.00", 1000, 500]);
+  });
+
+  it("reads them from the environment", () => {
+    const { billLimits } = readConfig({ MAX_BILL_TOTAL: "500000.00", MAX_BILLS_PER_YEAR: "200", MAX_BILLS_PER_REQUEST: "20" });
+    expect([billLimits.maxBillTotal.toFixed(2), billLimits.maxBillsPerYear, billLimits.maxBillsPerRequest]).toEqual(["500000.00", 200, 20]);
+  });
+
+  it("refuses limits under which a year's sums could overflow DECIMAL(18,2), and amounts that are not amounts", () => {
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        readConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ MAX_BILL_TOTAL: "9999999999999999.99", MAX_BILLS_PER_YEAR: "2" })).toEqual([expect.stringMatching(/^MAX_BILL_TOTAL × MAX_BILLS_PER_YEAR/)]);
+    expect(problems({ MAX_BILL_TOTAL: "1e7" })).toEqual([expect.stringMatching(/^MAX_BILL_TOTAL:/)]);
+  });
+});

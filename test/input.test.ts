@@ -3,6 +3,7 @@
  */
 import { readBeneficiary, readClaim } from "../src/engine/input";
 import { DomainError } from "../src/lib/errors";
+import { Money } from "../src/lib/money";
 
 const goodClaim = {
   id: "C-1",
@@ -75,5 +76,27 @@ describe("reading a beneficiary", () => {
   ])("refuses %s", (_name, change, code, field) => {
     const result = refusal(() => readBeneficiary({ ...good, ...change }));
     expect(result).toMatchObject({ code, field });
+  });
+});
+
+describe("a claim's plausibility, with the limits the gateway passes in", () => {
+  const limits = { latestDate: "2024-06-30", maxAmount: new Money("10000000.00") };
+
+  it.each([
+    ["a date after the latest", { date: "2024-07-01" }, "INVALID_DATE", "claim.date"],
+    ["an absurd date", { date: "9999-12-31" }, "INVALID_DATE", "claim.date"],
+    ["a date before 1990", { date: "1989-12-31" }, "INVALID_DATE", "claim.date"],
+    ["a total above the maximum", { fees: { ...goodClaim.fees, total: "10000000.01" } }, "INVALID_AMOUNT", "claim.fees.total"],
+    ["a fee part above the maximum", { fees: { ...goodClaim.fees, classBSelfPay: "9999999999999999.99" } }, "INVALID_AMOUNT", "claim.fees.classBSelfPay"],
+    ["a reported tier above the maximum", { reported: { critical: "10000000.01" } }, "INVALID_AMOUNT", "claim.reported.critical"],
+  ])("refuses %s", (_name, change, code, field) => {
+    const result = refusal(() => readClaim({ ...goodClaim, ...change }, "B-1", "claim", limits));
+    expect(result).toMatchObject({ code, field });
+    expect(result.message).toContain(field);
+  });
+
+  it("takes a bill dated on the latest date with the maximum total", () => {
+    const claim = readClaim({ ...goodClaim, date: "2024-06-30", fees: { ...goodClaim.fees, total: "10000000.00" } }, "B-1", "claim", limits);
+    expect(claim.fees.total.toFixed(2)).toBe("10000000.00");
   });
 });

@@ -358,7 +358,7 @@ export class CharityService {
    */
   async syncEntitlement(manager: EntityManager, beneficiaryId: string, jurisdiction: string, year: number, claimId: string): Promise<void> {
     const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
-    const lines = settlements.length ? await manager.createQueryBuilder(SettlementLineEntity, "l").where("l.settlement_id IN (:...ids)", { ids: settlements.map((s) => s.id) }).andWhere("l.tier = 'charity'").getMany() : [];
+    const lines = settlements.length ? await manager.createQueryBuilder(SettlementLineEntity, "l").select(["l.id", "l.amount"]).where("l.settlement_id IN (:...ids)", { ids: settlements.map((s) => s.id) }).andWhere("l.tier = 'charity'").getMany() : [];
     const amount = lines.reduce((sum, line) => sum.plus(line.amount), ZERO);
     const id = entitlementIdOf(beneficiaryId, year);
     if (await this.repository.lockEntitlement(manager, id)) {

@@ -25,6 +25,11 @@ export class ClaimRepository {
     return manager.find(ClaimEntity, { where: { beneficiaryId: In([...beneficiaryIds]) }, order: { date: "ASC", sequence: "ASC" } });
   }
 
+  /** How many bills a beneficiary has in a year, settled or not (the per-year cap counts them all). */
+  countOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<number> {
+    return manager.countBy(ClaimEntity, { beneficiaryId, year });
+  }
+
   /** The next arrival number of a beneficiary's claims (called under the beneficiary's lock). */
   async nextSequence(manager: EntityManager, beneficiaryId: string): Promise<number> {
     const row = await manager.createQueryBuilder(ClaimEntity, "c").select("MAX(c.sequence)", "last").where("c.beneficiary_id = :beneficiaryId", { beneficiaryId }).getRawOne<{ last: number | string | null }>();

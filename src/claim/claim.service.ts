@@ -6,7 +6,9 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { readClaim } from "../engine/input";
+import { todayInChina, yearOf } from "../lib/dates";
+import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
+import { readClaim, type ClaimLimits } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
 import type { Claim, Tier } from "../engine/types";
 import type { Money } from "../lib/money";
@@ -39,6 +41,11 @@ export function toEngineClaim(entity: ClaimEntity): Claim {
   };
 }
 
+/** The engine's plausibility limits for a bill read now. */
+export function claimLimits(limits: BillLimits): ClaimLimits {
+  return { latestDate: todayInChina(), maxAmount: limits.maxBillTotal };
+}
+
 export class ClaimService {
   readonly repository = new ClaimRepository();
 
@@ -48,6 +55,7 @@ export class ClaimService {
     private readonly beneficiaries: BeneficiaryService,
     private readonly settlements: SettlementService,
     private readonly audit: AuditService,
+    private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
 
   /**
@@ -58,7 +66,7 @@ export class ClaimService {
   async submit(principal: Principal, raw: Record<string, unknown>, transaction?: EntityManager): Promise<ClaimEntity> {
     const callerBeneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
     const jurisdiction = typeof raw.jurisdiction === "string" ? raw.jurisdiction : null;
-    const asSent = readClaim(raw, callerBeneficiaryId, "input");
+    const asSent = readClaim(raw, callerBeneficiaryId, "input", claimLimits(this.billLimits));
     // The fingerprint is over the partner's own ids, as it was before ids had namespaces.
     const fingerprint = claimFingerprint(asSent);
     const beneficiary = await this.beneficiaries.get(principal, callerBeneficiaryId, jurisdiction, "input.beneficiaryId", "input.jurisdiction", transaction);
@@ -69,6 +77,7 @@ export class ClaimService {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
       const existing = await this.repository.findById(manager, claim.id);
       if (existing) return this.sameOrConflict(existing, fingerprint);
+      await this.refuseFullYear(manager, beneficiaryId, yearOf(claim.date));
       // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
       await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
       const entity: ClaimEntity = {
@@ -100,6 +109,17 @@ export class ClaimService {
       await this.audit.record(manager, principal.keyId, "claim.submit", "claim", claim.id, { beneficiaryId, date: claim.date, total: claim.fees.total.toFixed(2) });
       return entity;
     });
+  }
+
+  /** Refuses a bill beyond the per-year cap, which bounds a year's replay and its sums. */
+  private async refuseFullYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<void> {
+    const count = await this.repository.countOfYear(manager, beneficiaryId, year);
+    if (count < this.billLimits.maxBillsPerYear) return;
+    throw new DomainError(
+      "TOO_MANY_BILLS",
+      "input.date",
+      `input.date: ${partnerId(beneficiaryId)} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${partnerId(beneficiaryId)} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`,
+    );
   }
 
   private sameOrConflict(existing: ClaimEntity, fingerprint: string): ClaimEntity {

@@ -13,7 +13,7 @@ import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 async function main(argv: string[]): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const services = await openServices(config.database, logger, undefined, { scenariosDir: config.scenariosDir, webhookAllowedTargets: config.webhookAllowedTargets, webhookMaxPerKey: config.webhookMaxPerKey, apiKeyCacheSeconds: config.apiKeyCacheSeconds });
+  const services = await openServices(config.database, logger, undefined, { scenariosDir: config.scenariosDir, webhookAllowedTargets: config.webhookAllowedTargets, webhookMaxPerKey: config.webhookMaxPerKey, apiKeyCacheSeconds: config.apiKeyCacheSeconds, billLimits: config.billLimits });
   const empty = (await services.dataSource.getRepository(BeneficiaryEntity).count()) === 0;
   let demoKey: string | null = null;
   if (argv.includes("--demo") || empty) {

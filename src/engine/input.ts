@@ -4,7 +4,7 @@
  * Nothing is changed by a refused input: checking happens before any state is touched.
  */
 import { DomainError } from "../lib/errors";
-import { Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
+import { formatAmount, Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
 import { isValidDate } from "../lib/dates";
 import { isCategory, isClaimKind, isProgram, REPORTABLE_TIERS, TIERS, type Tier } from "./vocabulary";
 import type { Application, Beneficiary, CategoryPeriod, Claim, Fees } from "./types";
@@ -31,6 +31,37 @@ export function dateField(raw: unknown, field: string): string {
     throw new DomainError("INVALID_DATE", field, `${field}: 日期无效 / not a calendar date YYYY-MM-DD (got ${JSON.stringify(raw)})`);
   }
   return raw;
+}
+
+/**
+ * What a plausible bill looks like, given by the caller (the gateway's configuration and clock; the
+ * engine reads no environment). Without limits only the fixed earliest date applies.
+ */
+export interface ClaimLimits {
+  /** The latest date a bill may carry: today in China. */
+  latestDate: string;
+  /** The largest amount one bill (its total, any part of it, any reported tier) may carry. */
+  maxAmount: Money;
+}
+
+/** No medical-assistance scheme of the packs is older: an earlier date is a typing error. */
+export const EARLIEST_CLAIM_DATE = "1990-01-01";
+
+/** Reads a claim's date: a calendar date from 1990 up to `latestDate`, or INVALID_DATE. */
+function claimDateField(raw: unknown, field: string, latestDate: string | undefined): string {
+  const date = dateField(raw, field);
+  if (date < EARLIEST_CLAIM_DATE) throw new DomainError("INVALID_DATE", field, `${field}: 日期早于 ${EARLIEST_CLAIM_DATE} / a bill cannot be dated before ${EARLIEST_CLAIM_DATE} (got ${date})`);
+  if (latestDate !== undefined && date > latestDate) throw new DomainError("INVALID_DATE", field, `${field}: 日期晚于今天 ${latestDate} / a bill cannot be dated after today, ${latestDate} in China (got ${date})`);
+  return date;
+}
+
+/** Reads an amount of a claim, refusing one above `maxAmount` with INVALID_AMOUNT. */
+function claimAmountField(raw: unknown, field: string, maxAmount: Money | undefined): Money {
+  const amount = amountField(raw, field);
+  if (maxAmount !== undefined && amount.greaterThan(maxAmount)) {
+    throw new DomainError("INVALID_AMOUNT", field, `${field}: 单笔金额不能超过 ${formatAmount(maxAmount)} / one bill's amounts cannot exceed ${formatAmount(maxAmount)} (got ${formatAmount(amount)})`);
+  }
+  return amount;
 }
 
 function objectField(raw: unknown, field: string): Record<string, unknown> {
@@ -87,15 +118,15 @@ export function readBeneficiary(raw: unknown, field = "beneficiary"): Beneficiar
  * Reads a claim and checks that its fees are consistent: the excluded parts cannot exceed the total.
  * Whether reported tiers fit in what is left is checked when settling, tier by tier.
  */
-export function readClaim(raw: unknown, beneficiaryId: string, field = "claim"): Claim {
+export function readClaim(raw: unknown, beneficiaryId: string, field = "claim", limits?: ClaimLimits): Claim {
   const input = objectField(raw, field);
   const id = idField(input.id, `${field}.id`);
-  const date = dateField(input.date, `${field}.date`);
+  const date = claimDateField(input.date, `${field}.date`, limits?.latestDate);
   if (!isClaimKind(input.kind)) {
     throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL or HIGH_VALUE_DRUG`);
   }
   const feesRaw = objectField(input.fees, `${field}.fees`);
-  const part = (name: keyof Fees) => (feesRaw[name] === undefined && name !== "total" ? ZERO : amountField(feesRaw[name], `${field}.fees.${name}`));
+  const part = (name: keyof Fees) => (feesRaw[name] === undefined && name !== "total" ? ZERO : claimAmountField(feesRaw[name], `${field}.fees.${name}`, limits?.maxAmount));
   const fees: Fees = { total: part("total"), outOfCatalog: part("outOfCatalog"), classBSelfPay: part("classBSelfPay"), overStandard: part("overStandard") };
   const excluded = fees.outOfCatalog.plus(fees.classBSelfPay).plus(fees.overStandard);
   if (excluded.greaterThan(fees.total)) {
@@ -115,7 +146,7 @@ export function readClaim(raw: unknown, beneficiaryId: string, field = "claim"):
         `${field}.reported.${tier}: 只能报送 ${REPORTABLE_TIERS.join(", ")} / only these tiers can be reported; charity is computed here`,
       );
     }
-    reported[tier as Tier] = amountField(amount, `${field}.reported.${tier}`);
+    reported[tier as Tier] = claimAmountField(amount, `${field}.reported.${tier}`, limits?.maxAmount);
   }
   return {
     id,

@@ -19,6 +19,7 @@ import { Outbox } from "../outbox/outbox";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
 import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
+import type { BillLimits } from "../lib/config";
 
 export interface Services {
   dataSource: DataSource;
@@ -49,6 +50,8 @@ export interface ServiceOptions {
   scenariosDir?: string | null;
   /** How long a verified API key is trusted without the database (default: DEFAULT_API_KEY_CACHE_SECONDS). */
   apiKeyCacheSeconds?: number;
+  /** Bill sizes and counts (default DEFAULT_BILL_LIMITS). */
+  billLimits?: BillLimits;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -57,8 +60,8 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const apiKeys = new ApiKeyService(dataSource, audit, (options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS) * 1000);
   const packs = new RulePackService(dataSource, audit);
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
-  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit);
-  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit);
+  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit, options.billLimits);
+  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit, options.billLimits);
   // A category or application recorded with an earlier date re-settles the years it reaches.
   beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor, confirmReversal) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor, confirmReversal));
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);

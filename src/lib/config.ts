@@ -3,6 +3,7 @@
  * reported together, so that an operator fixes them in one go.
  */
 import { parseAllowedTargets, type AllowedTarget } from "../webhooks/webhook-targets";
+import { formatAmount, Money, readAmount } from "./money";
 
 export interface DatabaseConfig {
   kind: "sqlite" | "mysql";
@@ -43,7 +44,31 @@ export interface GatewayConfig {
   rateLimits: RateLimits;
   /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client address (0: none). */
   trustProxyHops: number;
+  billLimits: BillLimits;
 }
+
+/**
+ * How large and how many bills the gateway takes. Together they keep every sum of a year (at most
+ * maxBillsPerYear bills of at most maxBillTotal) inside DECIMAL(18,2), and bound the time of a
+ * year's replay and of a what-if.
+ */
+export interface BillLimits {
+  /** The largest total (and part, and reported tier) of one bill. */
+  maxBillTotal: Money;
+  /** The most bills one beneficiary may have in one natural year. */
+  maxBillsPerYear: number;
+  /** The most bills one what-if may quote. */
+  maxBillsPerRequest: number;
+}
+
+/**
+ * 10 million yuan: several times the costliest single treatments billed in China (CAR-T about
+ * 1.2 million, months of intensive care a few million); 1,000 bills a year is about three a day.
+ */
+export const DEFAULT_BILL_LIMITS: BillLimits = { maxBillTotal: new Money("10000000.00"), maxBillsPerYear: 1000, maxBillsPerRequest: 500 };
+
+/** The largest amount a DECIMAL(18,2) column holds. */
+const LARGEST_STORED_AMOUNT = new Money("9999999999999999.99");
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -81,6 +106,24 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function billLimits(env: NodeJS.ProcessEnv, problems: string[]): BillLimits {
+  let maxBillTotal = DEFAULT_BILL_LIMITS.maxBillTotal;
+  if (env.MAX_BILL_TOTAL) {
+    const amount = readAmount(env.MAX_BILL_TOTAL);
+    if (typeof amount === "string" || amount.lessThanOrEqualTo(0)) problems.push(`MAX_BILL_TOTAL: must be a positive amount in yuan, e.g. 10000000.00 (got "${env.MAX_BILL_TOTAL}")`);
+    else maxBillTotal = amount;
+  }
+  const limits: BillLimits = {
+    maxBillTotal,
+    maxBillsPerYear: integer(env, "MAX_BILLS_PER_YEAR", DEFAULT_BILL_LIMITS.maxBillsPerYear, 1, 100_000, problems),
+    maxBillsPerRequest: integer(env, "MAX_BILLS_PER_REQUEST", DEFAULT_BILL_LIMITS.maxBillsPerRequest, 1, 10_000, problems),
+  };
+  if (limits.maxBillTotal.times(limits.maxBillsPerYear).greaterThan(LARGEST_STORED_AMOUNT)) {
+    problems.push(`MAX_BILL_TOTAL × MAX_BILLS_PER_YEAR: must stay within ${formatAmount(LARGEST_STORED_AMOUNT)}, the largest amount a year's sums can be stored as`);
+  }
+  return limits;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Reads the gateway's configuration; throws ConfigError listing every bad variable. */
@@ -110,6 +153,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       authFailuresPerAddressPerMinute: integer(env, "AUTH_FAILURES_PER_ADDRESS_PER_MINUTE", 30, 0, 10_000_000, problems),
     },
     trustProxyHops: integer(env, "TRUST_PROXY_HOPS", 0, 0, 10, problems),
+    billLimits: billLimits(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -29,3 +29,8 @@ export function monthsBefore(date: string, months: number): string {
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(Math.min(day, last)).padStart(2, "0")}`;
 }
+
+/** Today's date in China (UTC+8, no daylight saving): a bill's date cannot be later than this. */
+export function todayInChina(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "INVALID_DATE"
   | "INVALID_INPUT"
   | "INVALID_PACK"
+  | "TOO_MANY_BILLS"
   | "CONFLICT"
   /** A change would settle claims again so that money already paid or allocated is taken back. */
   | "WOULD_REVERSE_PAID"

@@ -2,6 +2,7 @@
  * Queries on settlements, their lines, adjustments and year-to-date rows.
  */
 import { In, type EntityManager } from "typeorm";
+import { ClaimEntity } from "../claim/claim.entity";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 
 export class SettlementRepository {
@@ -22,9 +23,34 @@ export class SettlementRepository {
     return manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
   }
 
+  /**
+   * True when a current settlement of the year belongs to a bill settled after one of this date and
+   * arrival number: settling that bill then replays the year. One indexed query, however long the year.
+   */
+  async anyAfter(manager: EntityManager, beneficiaryId: string, year: number, date: string, sequence: number): Promise<boolean> {
+    const row = await manager
+      .createQueryBuilder(SettlementEntity, "s")
+      .innerJoin(ClaimEntity, "c", "c.id = s.claim_id")
+      .select("s.id", "id")
+      .where("s.beneficiary_id = :beneficiaryId AND s.year = :year AND s.status = 'CURRENT'", { beneficiaryId, year })
+      .andWhere("(s.date > :date OR (s.date = :date AND c.sequence > :sequence))", { date, sequence })
+      .limit(1)
+      .getRawOne();
+    return row !== undefined;
+  }
+
   linesOf(manager: EntityManager, settlementIds: readonly string[]): Promise<SettlementLineEntity[]> {
     if (settlementIds.length === 0) return Promise.resolve([]);
     return manager.find(SettlementLineEntity, { where: { settlementId: In([...settlementIds]) }, order: { settlementId: "ASC", position: "ASC" } });
+  }
+
+  /**
+   * The tier and amount of these settlements' lines, without the figures and notes: what comparing
+   * or summing a year's settlements needs, at a fraction of the rows' size.
+   */
+  tierAmountsOf(manager: EntityManager, settlementIds: readonly string[]): Promise<Array<Pick<SettlementLineEntity, "settlementId" | "tier" | "amount">>> {
+    if (settlementIds.length === 0) return Promise.resolve([]);
+    return manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true }, where: { settlementId: In([...settlementIds]) } });
   }
 
   adjustmentsOf(manager: EntityManager, claimIds: readonly string[]): Promise<AdjustmentEntity[]> {

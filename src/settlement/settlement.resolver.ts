@@ -19,7 +19,7 @@ export class SettlementResolver {
     return storedSettlementView(await this.services.settlements.settleClaim(principal, id, jurisdiction));
   }
 
-  @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: settles the claims in order, stores nothing." })
+  @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: each claim as it stands once all are settled (a claim dated before others settles its year again in date order); at most MAX_BILLS_PER_REQUEST claims; stores nothing." })
   async simulateSettlement(@Arg("input", () => SimulationInput) input: SimulationInput, @Ctx() { principal }: GatewayContext): Promise<SimulatedClaim[]> {
     const parameters = input.parameters ? Object.fromEntries(input.parameters.map((p) => [p.id, p.value])) : null;
     const results = await this.services.settlements.simulate(principal, {

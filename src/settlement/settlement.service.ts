@@ -10,7 +10,10 @@ import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { monthsBefore } from "../lib/dates";
+import { monthsBefore, yearOf } from "../lib/dates";
+import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
+import { yieldToEventLoop } from "../lib/event-loop";
+import { groupBy } from "../lib/collections";
 import { settle } from "../engine/settle";
 import { emptyYearToDate } from "../engine/year-to-date";
 import { settleInDateOrder } from "../engine/year-replay";
@@ -26,7 +29,7 @@ import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
-import { toEngineClaim } from "../claim/claim.service";
+import { claimLimits, toEngineClaim } from "../claim/claim.service";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
@@ -45,6 +48,12 @@ export interface YearReplay {
     changed: boolean;
   }>;
   yearToDate: YearToDate;
+}
+
+/** A claim of a what-if, read, with its place in the request. */
+interface QuotedClaim {
+  index: number;
+  claim: Claim;
 }
 
 /** One claim of a what-if: its settlement or the refusal. */
@@ -71,6 +80,7 @@ export class SettlementService {
     private readonly packs: RulePackService,
     private readonly beneficiaries: BeneficiaryService,
     private readonly audit: AuditService,
+    private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
 
   /**
@@ -99,13 +109,9 @@ export class SettlementService {
    * replayed in date order.
    */
   private async settleYear(manager: EntityManager, claim: ClaimEntity, actor: string): Promise<SettlementEntity> {
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
-    const currents = await this.repository.currentOfYear(manager, claim.beneficiaryId, claim.year);
-    const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
-    const isLater = (other: ClaimEntity) => other.date < claim.date || (other.date === claim.date && other.sequence < claim.sequence);
     const now = nowIso();
-
-    if (settledClaims.every(isLater)) {
+    if (!(await this.repository.anyAfter(manager, claim.beneficiaryId, claim.year, claim.date, claim.sequence))) {
+      const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
       const before = toYearToDate(claim.beneficiaryId, claim.year, await this.repository.yearToDate(manager, claim.beneficiaryId, claim.year));
       const pack = this.packs.packFor(claim.jurisdiction, claim.date);
       const result = settle(pack, beneficiary, toEngineClaim(claim), before);
@@ -137,19 +143,22 @@ export class SettlementService {
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
     const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
     const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
-    const lines = await this.repository.linesOf(manager, currents.map((s) => s.id));
+    const lines = await this.repository.tierAmountsOf(manager, currents.map((s) => s.id));
     const ordered = [...settledClaims, ...(options.add ? [options.add] : [])].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
+    // Looked up by key, not searched per bill: a year of n bills costs O(n), not O(n²).
+    const currentOfClaim = new Map(currents.map((s) => [s.claimId, s]));
+    const linesOfSettlement = groupBy(lines, (l) => l.settlementId);
     let ytd = emptyYearToDate(beneficiaryId, year);
     const steps: YearReplay["steps"] = [];
     for (const next of ordered) {
-      const current = currents.find((s) => s.claimId === next.id) ?? null;
+      const current = currentOfClaim.get(next.id) ?? null;
       let pack: CompiledPack;
       if (options.draft && options.draft.covers(next.date)) pack = options.draft;
       else if (current && options.packs === "recorded") pack = await this.packs.version(current.packId, current.packVersion);
       else pack = this.packs.packFor(next.jurisdiction, next.date);
       const result = settle(pack, beneficiary, toEngineClaim(next), ytd);
       ytd = result.yearToDate;
-      const before = current ? amountsOf(lines.filter((l) => l.settlementId === current.id), current.selfPay) : null;
+      const before = current ? amountsOf(linesOfSettlement.get(current.id) ?? [], current.selfPay) : null;
       const after = amountsOf(result.settlement.lines, result.settlement.selfPay);
       steps.push({ claim: next, current, settlement: result.settlement, before, after, changed: before === null || !sameAmounts(before, after) || current!.packVersion !== pack.version });
     }
@@ -303,9 +312,10 @@ export class SettlementService {
   }
 
   /**
-   * A what-if: settles a sequence of claims for a beneficiary (stored, or described inline) with
-   * optional parameter overrides, starting from the stored year when the beneficiary is stored.
-   * Nothing is written.
+   * A what-if: settles claims for a beneficiary (stored, or described inline) with optional
+   * parameter overrides, starting from the stored year when the beneficiary is stored. Each claim is
+   * quoted as it stands once all of them are settled: a claim dated before bills already counted
+   * settles its year again in date order, as settling will. Nothing is written.
    */
   async simulate(
     principal: Principal,
@@ -314,6 +324,10 @@ export class SettlementService {
     principal.requireJurisdiction(input.jurisdiction, "input.jurisdiction");
     if (!this.packs.jurisdictions().includes(input.jurisdiction)) {
       throw new DomainError("UNKNOWN_PACK", "input.jurisdiction", `input.jurisdiction: 未知辖区 ${input.jurisdiction} / unknown jurisdiction`);
+    }
+    if (input.claims.length > this.billLimits.maxBillsPerRequest) {
+      const most = this.billLimits.maxBillsPerRequest;
+      throw new DomainError("TOO_MANY_BILLS", "input.claims", `input.claims: 一次最多试算 ${most} 笔费用 / at most ${most} bills per request (MAX_BILLS_PER_REQUEST); got ${input.claims.length}`);
     }
     let beneficiary: Beneficiary;
     const manager = this.dataSource.manager;
@@ -324,9 +338,6 @@ export class SettlementService {
       const described = readBeneficiary(input.beneficiary, "input.beneficiary");
       beneficiary = { ...described, id: scopedKey(input.jurisdiction, described.id) };
     }
-    // Per year: the account so far, and the bills counted in it — the stored beneficiary's settled
-    // claims, then the simulated ones — for a bill dated before some of them (see below).
-    const years = new Map<number, { yearToDate: YearToDate; counted: Claim[] }>();
     const overridden = new Map<CompiledPack, CompiledPack>();
     const packFor = (date: string) => {
       const base = this.packs.packFor(input.jurisdiction, date);
@@ -337,40 +348,85 @@ export class SettlementService {
       }
       return pack;
     };
-    const results: SimulatedClaim[] = [];
+    const claimIdOf = (raw: unknown, index: number) => (typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `claims[${index}]`);
+    const results: SimulatedClaim[] = input.claims.map((raw, index) => ({ claimId: claimIdOf(raw, index), settlement: null, error: null }));
+    const quotedByYear = new Map<number, QuotedClaim[]>();
+    const limits = claimLimits(this.billLimits);
     for (const [index, raw] of input.claims.entries()) {
-      const claimId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `claims[${index}]`;
       try {
-        const read = readClaim(raw, beneficiary.id, `input.claims[${index}]`);
+        const read = readClaim(raw, beneficiary.id, `input.claims[${index}]`, limits);
         // Keys like stored claims' (tenant-ids), so that a what-if id never meets a stored key.
         const claim = { ...read, id: scopedKey(input.jurisdiction, read.id) };
-        const year = Number(claim.date.slice(0, 4));
-        let account = years.get(year);
-        if (!account) {
-          account = input.beneficiaryId
-            ? { yearToDate: toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)), counted: await this.settledClaimsOfYear(manager, beneficiary.id, year) }
-            : { yearToDate: emptyYearToDate(beneficiary.id, year), counted: [] };
-          years.set(year, account);
-        }
-        let result: { settlement: Settlement; yearToDate: YearToDate };
-        if (account.counted.every((bill) => bill.date <= claim.date)) {
-          result = settle(packFor(claim.date), beneficiary, claim, account.yearToDate);
-        } else {
-          // Dated before bills already counted: settling would settle the year again in date order
-          // (settleYear), so the what-if does the same, under the versions in force and the
-          // parameters given.
-          const replayed = settleInDateOrder([...account.counted, claim].map((bill) => ({ claim: bill })), beneficiary, year, (bill) => packFor(bill.claim.date));
-          result = { settlement: replayed.find((step) => step.bill.claim === claim)!.settlement, yearToDate: replayed[replayed.length - 1].yearToDate };
-        }
-        account.yearToDate = result.yearToDate;
-        account.counted.push(claim);
-        results.push({ claimId, settlement: result.settlement, error: null });
+        const year = yearOf(claim.date);
+        const ofYear = quotedByYear.get(year);
+        if (ofYear) ofYear.push({ index, claim });
+        else quotedByYear.set(year, [{ index, claim }]);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        results.push({ claimId, settlement: null, error });
+        results[index].error = error;
+      }
+    }
+    for (const [year, quoted] of quotedByYear) {
+      // A year is quoted in one pass, so a request costs time linear in its year's bills.
+      await yieldToEventLoop();
+      const counted = input.beneficiaryId ? await this.settledClaimsOfYear(manager, beneficiary.id, year) : [];
+      const stored = input.beneficiaryId ? await this.claims.countOfYear(manager, beneficiary.id, year) : 0;
+      const within = this.refuseBeyondYearCap(quoted, stored, results);
+      const yearToDate = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
+      try {
+        this.quoteYear(beneficiary, year, counted, yearToDate, within, packFor, results);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        for (const { index } of within) results[index].error = error;
       }
     }
     return results;
+  }
+
+  /** The quoted claims a year can still take (MAX_BILLS_PER_YEAR); the others are refused. */
+  private refuseBeyondYearCap(quoted: QuotedClaim[], stored: number, results: SimulatedClaim[]): QuotedClaim[] {
+    const room = Math.max(0, this.billLimits.maxBillsPerYear - stored);
+    for (const { index, claim } of quoted.slice(room)) {
+      const field = `input.claims[${index}].date`;
+      results[index].error = new DomainError("TOO_MANY_BILLS", field, `${field}: ${claim.date.slice(0, 4)} 年的费用已达上限 / the year already has the most bills one year may have (MAX_BILLS_PER_YEAR)`);
+    }
+    return quoted.slice(0, room);
+  }
+
+  /**
+   * Quotes a year's claims after its counted (settled) bills. Claims in date order after every
+   * counted bill are settled one after the other from the stored account; otherwise the year is
+   * settled again in date order once, and each claim quoted where it falls.
+   */
+  private quoteYear(beneficiary: Beneficiary, year: number, counted: Claim[], stored: YearToDate, quoted: QuotedClaim[], packFor: (date: string) => CompiledPack, results: SimulatedClaim[]): void {
+    let latest = counted.reduce((last, bill) => (bill.date > last ? bill.date : last), "");
+    const inDateOrder = quoted.every(({ claim }) => {
+      const later = claim.date >= latest;
+      latest = claim.date;
+      return later;
+    });
+    if (inDateOrder) {
+      let yearToDate = stored;
+      for (const { index, claim } of quoted) {
+        try {
+          const result = settle(packFor(claim.date), beneficiary, claim, yearToDate);
+          yearToDate = result.yearToDate;
+          results[index].settlement = result.settlement;
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          results[index].error = error;
+        }
+      }
+      return;
+    }
+    // A refused counted bill makes the year unquotable (it propagates); a refused quoted claim is
+    // left out of the year, as submitting would have refused it.
+    const bills: Array<{ claim: Claim; index: number | null }> = [...counted.map((claim) => ({ claim, index: null })), ...quoted];
+    const replayed = settleInDateOrder(bills, beneficiary, year, (bill) => packFor(bill.claim.date), (bill, error) => {
+      if (bill.index === null) throw error;
+      results[bill.index].error = error;
+    });
+    for (const step of replayed) if (step.bill.index !== null) results[step.bill.index].settlement = step.settlement;
   }
 
   /** A beneficiary's settled claims of a year, as the engine reads them, in the order they were submitted. */

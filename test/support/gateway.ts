@@ -12,6 +12,7 @@ import type { RateLimits } from "../../src/lib/config";
 
 /** Tests drive the gateway harder than a partner would; the rate-limit tests set their own limits. */
 const NO_RATE_LIMITS: RateLimits = { perKeyPerMinute: 0, perAddressPerMinute: 0, authFailuresPerAddressPerMinute: 0 };
+import type { BillLimits } from "../../src/lib/config";
 
 export interface TestGateway {
   url: string;
@@ -37,6 +38,7 @@ export async function startTestGateway(
     webhookTimeoutMillis?: number;
     rateLimits?: RateLimits;
     trustProxyHops?: number;
+    billLimits?: BillLimits;
   } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
@@ -47,6 +49,7 @@ export async function startTestGateway(
     webhookAllowedTargets: parseAllowedTargets(options.webhookAllowedTargets ?? "").targets,
     webhookMaxPerKey: options.webhookMaxPerKey,
     webhookTimeoutMillis: options.webhookTimeoutMillis,
+    billLimits: options.billLimits,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000, rateLimits: options.rateLimits ?? NO_RATE_LIMITS, trustProxyHops: options.trustProxyHops ?? 0 }, logger);
