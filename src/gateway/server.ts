@@ -17,7 +17,7 @@ import type { GatewayContext } from "./context";
 import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
-import { costLimit, depthLimit } from "./query-limits";
+import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter } from "./http-adapter";
 import { renderStatementPage } from "../charity/statement.page";
@@ -34,14 +34,15 @@ export interface RunningGateway {
 }
 
 /** Starts the HTTP server on the configured port (0: any free port) and resolves once it listens. */
-export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "maxQueryDepth" | "maxQueryCost">, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host"> & QueryLimits, logger: Logger): Promise<RunningGateway> {
   const schema = await buildGatewaySchema(services);
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.maxQueryDepth)],
+    parseOptions: parseLimits(config),
+    validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
     // costs a hook per resolved field.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost)],
@@ -125,7 +126,7 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
         const principal = await services.apiKeys.authenticate(req.headers.authorization);
         if (!principal) {
           const error = unauthenticated();
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          throw new GraphQLError(error.message, { extensions: { code: error.code, field: error.field, http: { status: 401 } } });
         }
         return { principal, loaders: createLoaders(services.dataSource, services) };
       },
