@@ -129,9 +129,9 @@ export class BeneficiaryService {
   }
 
   /** A beneficiary the caller may see, or NOT_FOUND (a partner does not learn of others' people). */
-  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<BeneficiaryEntity> {
+  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager, field = "beneficiaryId"): Promise<BeneficiaryEntity> {
     const entity = await this.repository.findById(manager, id);
-    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("beneficiary", id);
+    if (!entity || !principal.canSee(entity.jurisdiction)) throw notFound("beneficiary", id, field);
     return entity;
   }
 

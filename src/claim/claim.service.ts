@@ -4,7 +4,7 @@
  * settled is refused at the door and nothing of it is stored.
  */
 import type { DataSource, EntityManager } from "typeorm";
-import { DomainError, notFound } from "../lib/errors";
+import { DomainError, notFound, withFieldsRenamed } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { readClaim } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
@@ -56,10 +56,7 @@ export class ClaimService {
   async submit(principal: Principal, raw: Record<string, unknown>): Promise<ClaimEntity> {
     const beneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
     const claim = readClaim(raw, beneficiaryId, "input");
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === "NOT_FOUND") throw notFound("beneficiary", beneficiaryId, "input.beneficiaryId");
-      throw error;
-    });
+    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, undefined, "input.beneficiaryId");
     const fingerprint = claimFingerprint(claim);
 
     return this.transactions.run(async (manager) => {
@@ -67,7 +64,14 @@ export class ClaimService {
       const existing = await this.repository.findById(manager, claim.id);
       if (existing) return this.sameOrConflict(principal, existing, fingerprint);
       // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
-      await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
+      // The engine names the claim's fields from `claim`; a partner passes a missing parameter by reporting the tier.
+      await withFieldsRenamed(
+        [
+          ["claim", "input"],
+          ["parameters", "input.reported", "whole"],
+        ],
+        () => this.settlements.dryRun(manager, beneficiary.jurisdiction, claim),
+      );
       const entity: ClaimEntity = {
         id: claim.id,
         beneficiaryId,

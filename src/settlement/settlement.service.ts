@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { DomainError, notFound } from "../lib/errors";
+import { DomainError, notFound, renameField } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { monthsBefore } from "../lib/dates";
@@ -298,7 +298,7 @@ export class SettlementService {
     let beneficiary: Beneficiary;
     const manager = this.dataSource.manager;
     if (input.beneficiaryId) {
-      const stored = await this.beneficiaries.get(principal, input.beneficiaryId);
+      const stored = await this.beneficiaries.get(principal, input.beneficiaryId, manager, "input.beneficiaryId");
       if (stored.jurisdiction !== input.jurisdiction) throw new DomainError("CONFLICT", "input.jurisdiction", "input.jurisdiction: 与受助人所属辖区不符 / differs from the beneficiary's jurisdiction");
       beneficiary = await this.beneficiaries.engineBeneficiary(manager, stored.id);
     } else {
@@ -345,7 +345,8 @@ export class SettlementService {
         results.push({ claimId, settlement: result.settlement, error: null });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        results.push({ claimId, settlement: null, error });
+        const at = `input.claims[${index}]`;
+        results.push({ claimId, settlement: null, error: renameField(error, [["claim", at], ["parameters", "input.parameters"]]) });
       }
     }
     return results;
