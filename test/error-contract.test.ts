@@ -49,6 +49,8 @@ const GRAPHQL_REFUSALS: Array<[string, Key, string, Record<string, unknown>, str
   ["simulateSettlement: a jurisdiction not on the key", "otherPartner", SIMULATE, { input: { jurisdiction: "liaocheng", beneficiaryId: "EC-1", claims: [bill("S-1")] } }, "FORBIDDEN", "input.jurisdiction"],
   ["simulateSettlement: an unknown jurisdiction", "admin", SIMULATE, { input: { jurisdiction: "atlantis", beneficiaryId: "EC-1", claims: [bill("S-1")] } }, "UNKNOWN_PACK", "input.jurisdiction"],
   ["simulateSettlement: an unknown beneficiary", "partner", SIMULATE, { input: { jurisdiction: "liaocheng", beneficiaryId: "NOBODY", claims: [bill("S-1")] } }, "NOT_FOUND", "input.beneficiaryId"],
+  ["simulateSettlement: no pack in force", "partner", SIMULATE, { input: { jurisdiction: "liaocheng", beneficiaryId: "EC-1", claims: [bill("S-1", { date: "2019-03-01" })] } }, "NO_PACK_IN_FORCE", "input.claims[0].date"],
+  ["simulateSettlement: a tier whose parameter is not set", "partner", SIMULATE, { input: { jurisdiction: "liaocheng", beneficiaryId: "EC-1", claims: [bill("S-1", { reported: {} })] } }, "PARAMETER_NOT_SET", "input.parameters.basicDeductible"],
   ["resettle: a PARTNER key", "partner", `mutation { resettle(beneficiaryId: "EC-1", year: 2023) { id } }`, {}, "FORBIDDEN", "Authorization"],
   ["resettle: an unknown beneficiary", "admin", `mutation { resettle(beneficiaryId: "NOBODY", year: 2023) { id } }`, {}, "NOT_FOUND", "beneficiaryId"],
   ["annualSummary: an unknown beneficiary", "partner", `{ annualSummary(beneficiaryId: "NOBODY", year: 2023) { year } }`, {}, "NOT_FOUND", "beneficiaryId"],
@@ -82,6 +84,7 @@ const API_REFUSALS: Array<[string, Key, "GET" | "POST", string, unknown, number,
   ["quote: no claims", "partner", "POST", "/api/settlement/quote", { jurisdiction: "liaocheng", beneficiary: { id: "Q" } }, 400, "INVALID_INPUT", "claims"],
   ["quote: a jurisdiction not on the key", "otherPartner", "POST", "/api/settlement/quote", { jurisdiction: "liaocheng", beneficiary: { id: "Q" }, claim: bill("Q-1") }, 403, "FORBIDDEN", "jurisdiction"],
   ["quote: an unknown beneficiary", "partner", "POST", "/api/settlement/quote", { jurisdiction: "liaocheng", beneficiaryId: "NOBODY", claim: bill("Q-1") }, 404, "NOT_FOUND", "beneficiaryId"],
+  ["quote: no pack in force", "partner", "POST", "/api/settlement/quote", { jurisdiction: "liaocheng", beneficiaryId: "EC-1", claim: bill("Q-1", { date: "2019-03-01" }) }, 200, "NO_PACK_IN_FORCE", "claim.date"],
   ["settle: a CHARITY key", "charity", "POST", "/api/settlement/settle", { claim: bill("A-1") }, 403, "FORBIDDEN", "Authorization"],
   ["settle: a negative amount", "partner", "POST", "/api/settlement/settle", { claim: bill("A-1", { fees: { total: "-1.00" } }) }, 400, "INVALID_AMOUNT", "claim.fees.total"],
   ["settle: inconsistent fees", "partner", "POST", "/api/settlement/settle", { claim: bill("A-1", { fees: inconsistentFees }) }, 400, "INCONSISTENT_FEES", "claim.fees"],
@@ -119,8 +122,10 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("the error co
     const bearer = keyOf(key);
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     const response = await fetch(`${t.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const answer = (await response.json()) as { error: { code: string; field: string } };
-    expect({ status: response.status, code: answer.error.code, field: answer.error.field }).toEqual({ status, code, field });
+    const answer = (await response.json()) as { error?: { code: string; field: string }; results?: Array<{ error: { code: string; field: string } }> };
+    // A quote answers 200 with each claim's refusal in its result.
+    const error = answer.error ?? answer.results?.[0].error;
+    expect({ status: response.status, code: error?.code, field: error?.field }).toEqual({ status, code, field });
   });
 
   it("names a fee error of one claim the same way in submitClaim, simulateSettlement and both /api routes", async () => {
