@@ -20,6 +20,7 @@ import { buildGatewaySchema } from "./schema";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter } from "./http-adapter";
+import { errorHandler, unknownRoute } from "./error-handler";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
@@ -132,6 +133,9 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
       },
     }),
   );
+  // Last: whatever no route answered or failed inside Express gets JSON, never Express's HTML page.
+  app.use(unknownRoute());
+  app.use(errorHandler(logger));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
