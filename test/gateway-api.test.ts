@@ -88,7 +88,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("gateway on %
     const before = await gql(t.url, t.keys.partner, SUBMIT, { input: bill("GW-3-5", "GW-3", "2022-06-01", "100.00", "0.00") });
     expect(before.errors?.[0].extensions?.code).toBe("NO_PACK_IN_FORCE");
     const unset = await gql(t.url, t.keys.partner, SUBMIT, { input: { ...bill("GW-3-6", "GW-3", "2023-03-10", "100.00", "0.00"), reported: { basic: "10.00" } } });
-    expect(unset.errors?.[0].extensions).toMatchObject({ code: "PARAMETER_NOT_SET", field: "parameters.criticalOrdinarySchedule" });
+    expect(unset.errors?.[0].extensions).toMatchObject({ code: "PARAMETER_NOT_SET", field: "input.reported", details: ["criticalOrdinarySchedule"] });
     const category = await gql(t.url, t.keys.partner, UPSERT, { input: dibao("GW-3X", { identities: [{ category: "VIP", from: "2023-01-01" }] }) });
     expect(category.errors?.[0].extensions).toMatchObject({ code: "UNKNOWN_CATEGORY", field: "input.identities[0].category" });
     const unknownField = await gql(t.url, t.keys.partner, SUBMIT, { input: { ...bill("GW-3-7", "GW-3", "2023-03-10", "100.00", "0.00"), colour: "red" } });

@@ -54,7 +54,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("plain HTTP a
     expect(((await none.json()) as any).error.code).toBe("UNAUTHENTICATED");
     const bad = await post("/api/settlement/settle", t.keys.partner, { claim: { ...claim, id: "HA-1-2", fees: { total: "-1.00" } } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error).toMatchObject({ code: "INVALID_AMOUNT", field: "input.fees.total" });
+    expect(((await bad.json()) as any).error).toMatchObject({ code: "INVALID_AMOUNT", field: "claim.fees.total" });
     const conflict = await post("/api/settlement/settle", t.keys.partner, { claim: { ...claim, fees: { total: "26000.01" } } });
     expect(conflict.status).toBe(409);
     const charity = await post("/api/settlement/settle", t.keys.charity, { claim });

@@ -33,7 +33,7 @@ export class Principal {
   /** Refuses unless the caller has one of the roles. */
   requireRole(...roles: Role[]): void {
     if (!roles.includes(this.role)) {
-      throw forbidden(`此操作需要 ${roles.join(" 或 ")} 角色 / this needs a ${roles.join(" or ")} key (yours is ${this.role})`);
+      throw forbidden(`此操作需要 ${roles.join(" 或 ")} 角色 / this needs a ${roles.join(" or ")} key (yours is ${this.role})`, "Authorization");
     }
   }
 

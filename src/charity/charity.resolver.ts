@@ -2,7 +2,7 @@
  * GraphQL: the charity federation's funds, entitlements, allocations, reports and statements.
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { DomainError } from "../lib/errors";
+import { DomainError, withFieldsRenamed } from "../lib/errors";
 import { decodeCursor, DateScalar } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
 import { Money } from "../lib/money";
@@ -125,7 +125,10 @@ export class CharityResolver {
     @Ctx() { principal }: GatewayContext,
     @Arg("plan", () => [AllocationPlanPart], { nullable: true }) plan?: AllocationPlanPart[],
   ): Promise<AllocationResult> {
-    const result = await this.services.charity.allocate(principal, { requestId, entitlementId, reason, plan: plan?.map((p) => ({ fundId: p.fundId, amount: p.amount.toFixed(2) })) ?? null });
+    // The service names fields from its `input`; here they are the mutation's own arguments.
+    const result = await withFieldsRenamed([["input", ""]], () =>
+      this.services.charity.allocate(principal, { requestId, entitlementId, reason, plan: plan?.map((p) => ({ fundId: p.fundId, amount: p.amount.toFixed(2) })) ?? null }),
+    );
     const entitlement = (await this.services.charity.repository.entitlement(this.services.dataSource.manager, result.entitlementId))!;
     return {
       ...result,

@@ -103,7 +103,7 @@ function positiveAmount(raw: unknown, field: string): Money {
 
 function checkRequestId(requestId: string): void {
   if (!REQUEST_ID.test(requestId)) {
-    throw new DomainError("INVALID_INPUT", "requestId", "requestId: 8–80 个字母、数字或 ._:- / 8 to 80 letters, digits or ._:- chosen by the client, the same for a retry");
+    throw new DomainError("INVALID_INPUT", "input.requestId", "input.requestId: 8–80 个字母、数字或 ._:- / 8 to 80 letters, digits or ._:- chosen by the client, the same for a retry");
   }
 }
 
@@ -148,7 +148,7 @@ export class CharityService {
 
   private repeat<T>(previous: MoneyRequestEntity, kind: string, fingerprint: string): T {
     if (previous.kind !== kind || previous.fingerprint !== fingerprint) {
-      throw new DomainError("CONFLICT", "requestId", `requestId: ${previous.requestId} 已用于另一笔操作 / this request id was already used for a different request`);
+      throw new DomainError("CONFLICT", "input.requestId", `input.requestId: ${previous.requestId} 已用于另一笔操作 / this request id was already used for a different request`);
     }
     return JSON.parse(previous.result) as T;
   }
@@ -245,7 +245,7 @@ export class CharityService {
       const funds = new Map((await this.repository.fundsByIds(manager, order.fundIds)).map((f) => [f.id, f]));
       for (const [i, fundId] of order.fundIds.entries()) {
         const fund = funds.get(fundId);
-        if (!fund || fund.jurisdiction !== entitlement.jurisdiction) throw notFound("fund", fundId, plan ? `input.plan[${i}].fundId` : "fund");
+        if (!fund || fund.jurisdiction !== entitlement.jurisdiction) throw notFound("fund", fundId, plan ? `input.plan[${i}].fundId` : "input.plan");
       }
 
       const parts: AllocationPart[] = [];

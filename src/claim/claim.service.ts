@@ -4,7 +4,7 @@
  * settled is refused at the door and nothing of it is stored.
  */
 import type { DataSource, EntityManager } from "typeorm";
-import { DomainError, notFound } from "../lib/errors";
+import { DomainError, notFound, withFieldsRenamed } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { todayInChina, yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
@@ -79,7 +79,14 @@ export class ClaimService {
       if (existing) return this.sameOrConflict(existing, fingerprint);
       await this.refuseFullYear(manager, beneficiaryId, yearOf(claim.date));
       // Refuse now what settling would refuse (pack, parameters, reported tiers), storing nothing.
-      await this.settlements.dryRun(manager, beneficiary.jurisdiction, claim);
+      // The engine names the claim's fields from `claim`; a partner passes a missing parameter by reporting the tier.
+      await withFieldsRenamed(
+        [
+          ["claim", "input"],
+          ["parameters", "input.reported", "whole"],
+        ],
+        () => this.settlements.dryRun(manager, beneficiary.jurisdiction, claim),
+      );
       const entity: ClaimEntity = {
         id: claim.id,
         beneficiaryId,

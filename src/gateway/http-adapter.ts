@@ -4,7 +4,7 @@
  * schema/openapi.json.
  */
 import express, { type Request, type Response } from "express";
-import { DomainError } from "../lib/errors";
+import { DomainError, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
 import { maskNationalId, type Principal } from "../access/principal";
@@ -76,14 +76,21 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const input = body(req);
       const claims = Array.isArray(input.claims) ? input.claims : input.claim ? [input.claim] : [];
       if (claims.length === 0) throw new DomainError("INVALID_INPUT", "claims", "claims: 至少一笔费用 / at least one claim");
-      const results = await services.settlements.simulate(principal, {
+      // The body is the service's input; a single `claim` is its claims[0].
+      const renames: FieldRenames = Array.isArray(input.claims) ? [["input", ""]] : [["input.claims[0]", "claim"], ["input", ""]];
+      const results = await withFieldsRenamed(renames, () => services.settlements.simulate(principal, {
         jurisdiction: String(input.jurisdiction ?? ""),
         beneficiaryId: typeof input.beneficiaryId === "string" ? input.beneficiaryId : null,
         beneficiary: input.beneficiary,
         claims,
         parameters: (input.parameters as Record<string, unknown> | undefined) ?? null,
-      });
-      return { results: results.map((r) => ({ claimId: r.claimId, settlement: r.settlement ? engineSettlementJson(r.settlement) : null, error: r.error ? { code: r.error.code, field: r.error.field, message: r.error.message } : null })) };
+      }));
+      return {
+        results: results.map((r) => {
+          const error = r.error ? renameField(r.error, renames) : null;
+          return { claimId: r.claimId, settlement: r.settlement ? engineSettlementJson(r.settlement) : null, error: error ? { code: error.code, field: error.field, message: error.message } : null };
+        }),
+      };
     }),
   );
 

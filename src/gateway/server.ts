@@ -16,10 +16,11 @@ import type { GatewayContext } from "./context";
 import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
-import { costLimit, depthLimit } from "./query-limits";
+import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
+import { errorHandler, unknownRoute } from "./error-handler";
 import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
@@ -34,14 +35,15 @@ export interface RunningGateway {
 }
 
 /** Starts the HTTP server on the configured port (0: any free port) and resolves once it listens. */
-export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "maxQueryDepth" | "maxQueryCost" | "rateLimits" | "trustProxyHops">, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits, logger: Logger): Promise<RunningGateway> {
   const schema = await buildGatewaySchema(services);
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.maxQueryDepth)],
+    parseOptions: parseLimits(config),
+    validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
     // costs a hook per resolved field.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost)],
@@ -130,12 +132,15 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
         const caller = callerOf(res);
         if (!caller.principal) {
           const error = caller.refusal;
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          throw new GraphQLError(error.message, { extensions: { code: error.code, field: error.field || "Authorization", http: { status: 401 } } });
         }
         return { principal: caller.principal, loaders: createLoaders(services.dataSource, services) };
       },
     }),
   );
+  // Last: whatever no route answered or failed inside Express gets JSON, never Express's HTML page.
+  app.use(unknownRoute());
+  app.use(errorHandler(logger));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();

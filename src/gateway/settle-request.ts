@@ -4,6 +4,7 @@
  * beneficiary (nor its ID number) behind, and an existing beneficiary unchanged.
  */
 import type { Principal } from "../access/principal";
+import { withFieldsRenamed } from "../lib/errors";
 import type { BeneficiaryInput } from "../beneficiary/record-merge";
 import type { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
 import type { Services } from "./services";
@@ -15,11 +16,12 @@ export interface SettleRequest {
 
 export function recordAndSettle(services: Services, principal: Principal, request: SettleRequest): Promise<{ settlement: SettlementEntity; lines: SettlementLineEntity[] }> {
   return services.transactions.run(async (manager) => {
-    if (request.beneficiary) await services.beneficiaries.upsert(principal, request.beneficiary as BeneficiaryInput, manager);
+    // The services name fields from their `input` (settling: the `id`); here they are the body's.
+    if (request.beneficiary) await withFieldsRenamed([["input", "beneficiary"]], () => services.beneficiaries.upsert(principal, request.beneficiary as BeneficiaryInput, manager));
     // The claim's beneficiary is the one just recorded when given: its jurisdiction names it (tenant-ids).
     const jurisdiction = request.claim.jurisdiction ?? (request.beneficiary as { jurisdiction?: unknown } | undefined)?.jurisdiction;
-    const submitted = await services.claims.submit(principal, { ...request.claim, jurisdiction }, manager);
-    const settlement = await services.settlements.settleClaim(principal, String(request.claim.id), submitted.jurisdiction, manager);
+    const submitted = await withFieldsRenamed([["input", "claim"]], () => services.claims.submit(principal, { ...request.claim, jurisdiction }, manager));
+    const settlement = await withFieldsRenamed([["id", "claim.id"]], () => services.settlements.settleClaim(principal, String(request.claim.id), submitted.jurisdiction, manager));
     return { settlement, lines: await services.settlements.repository.linesOf(manager, [settlement.id]) };
   });
 }

@@ -31,6 +31,12 @@ export interface GatewayConfig {
   maxQueryDepth: number;
   /** The highest query cost accepted (one per field, times the page size for lists). */
   maxQueryCost: number;
+  /** The most tokens a query document may have (checked while parsing). */
+  maxQueryTokens: number;
+  /** The most aliases one operation may use. */
+  maxQueryAliases: number;
+  /** The most directives one operation may use. */
+  maxQueryDirectives: number;
   /** How often, in seconds, a gateway looks for rule pack versions activated by another instance. */
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
@@ -142,6 +148,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel,
     maxQueryDepth: integer(env, "MAX_QUERY_DEPTH", 8, 2, 50, problems),
     maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
+    maxQueryTokens: integer(env, "MAX_QUERY_TOKENS", 5_000, 100, 1_000_000, problems),
+    maxQueryAliases: integer(env, "MAX_QUERY_ALIASES", 30, 0, 10_000, problems),
+    maxQueryDirectives: integer(env, "MAX_QUERY_DIRECTIVES", 50, 0, 10_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
     webhookAllowedTargets: webhookTargets.targets,

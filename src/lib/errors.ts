@@ -55,7 +55,43 @@ export function notFound(what: string, id: string, field = "id"): DomainError {
   return new DomainError("NOT_FOUND", field, `${what} ${id} 不存在 / ${what} ${id} was not found`);
 }
 
-/** The caller's key may not do this. */
-export function forbidden(message: string, field = ""): DomainError {
+/** The caller's key may not do this; `field` names the argument that identifies the thing, or `Authorization` for the key's role. */
+export function forbidden(message: string, field: string): DomainError {
   return new DomainError("FORBIDDEN", field, message);
+}
+
+/**
+ * Pairs of a leading field path and what a transport calls it ("" drops it), e.g. ["input",
+ * "claim"]; with "whole", every path under `from` becomes `to` itself.
+ */
+export type FieldRenames = ReadonlyArray<readonly [from: string, to: string, whole?: "whole"]>;
+
+function renamePath(path: string, renames: FieldRenames): string {
+  for (const [from, to, whole] of renames) {
+    if (path === from || (whole && path.startsWith(`${from}.`))) return to;
+    if (path.startsWith(`${from}.`) || path.startsWith(`${from}[`)) return to === "" ? path.slice(from.length).replace(/^\./, "") : to + path.slice(from.length);
+  }
+  return path;
+}
+
+/** The refusal with its field (and the field its message starts with) renamed; any other value as it is. */
+export function renameField<T>(error: T, renames: FieldRenames): T {
+  if (!(error instanceof DomainError)) return error;
+  const field = renamePath(error.field, renames);
+  if (field === error.field) return error;
+  const message = error.message.startsWith(error.field) ? field + error.message.slice(error.field.length) : error.message;
+  return new DomainError(error.code, field, message, error.details) as T;
+}
+
+/**
+ * Runs `work` and names the field of its refusal as the caller's clients wrote it: services name
+ * paths from their own parameters (`input.fees.total`), the engine from the claim (`claim.date`);
+ * each transport renames the roots once.
+ */
+export async function withFieldsRenamed<T>(renames: FieldRenames, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw renameField(error, renames);
+  }
 }

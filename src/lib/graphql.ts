@@ -79,9 +79,32 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
+/** The field a refusal of the document itself names: the request's `query`. */
+export const QUERY_FIELD = "query";
+
 /**
- * The error a client sees: a message, `extensions.code`, and for our own errors the field. Stack
- * traces, SQL and validation internals (`target`) never leave the server; unexpected errors become
+ * The field graphql-js names in its own refusals: the variable path (`input.fees.total`), the
+ * argument, the variable or the field; the request's `query` when it names none.
+ */
+export function graphqlFieldOf(message: string): string {
+  const patterns = [/ at "([^"]+)"/, /argument "([^"]+)"/, /Variable "\$([^"]+)"/, /(?:Unknown argument|Cannot query field|Field) "(?:[^".]+\.)?([^"]+)"/];
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match) return match[1];
+  }
+  return QUERY_FIELD;
+}
+
+/** graphql-js's refusal of a document over the parser's token limit, as our QUERY_TOO_COMPLEX. */
+function tokenLimitMessage(message: string): string | null {
+  const match = /Document contains more th(?:an|at) (\d+) tokens/.exec(message);
+  return match ? `查询过长 / the query has more than ${match[1]} tokens; ask for fewer fields or fewer aliases` : null;
+}
+
+/**
+ * The error a client sees: a message, `extensions.code` and `extensions.field` (the argument path
+ * as the client wrote it, see README), for our own errors and GraphQL's. Stack traces, SQL and
+ * validation internals (`target`) never leave the server; unexpected errors become
  * INTERNAL_SERVER_ERROR and are logged by the caller.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, logUnexpected: (error: unknown) => void): GraphQLFormattedError {
@@ -91,18 +114,16 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: cause.message, extensions: { code: cause.code, field: cause.field, ...(cause.details.length ? { details: cause.details } : {}) } };
   }
   const code = (cause instanceof GraphQLError ? cause.extensions?.code : undefined) ?? formatted.extensions?.code;
+  const tooLong = code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage(formatted.message) : null;
+  if (tooLong) return { ...base, message: tooLong, extensions: { code: "QUERY_TOO_COMPLEX", field: QUERY_FIELD } };
+  const ownField = cause instanceof GraphQLError && typeof cause.extensions?.field === "string" ? cause.extensions.field : null;
+  const field = ownField || graphqlFieldOf(formatted.message);
   if (cause instanceof GraphQLError && (code === "INVALID_AMOUNT" || code === "INVALID_DATE")) {
     // A scalar refused a variable: graphql-js prefixes where it was; keep that text.
-    return { ...base, message: formatted.message, extensions: { code } };
+    return { ...base, message: formatted.message, extensions: { code, field } };
   }
   if (typeof code === "string" && GRAPHQL_CODES.has(code)) {
-    const validationErrors = (formatted.extensions as { validationErrors?: Array<{ property: string; constraints?: Record<string, string> }> } | undefined)?.validationErrors;
-    const extensions: Record<string, unknown> = { code };
-    if (validationErrors) {
-      extensions.code = "INVALID_INPUT";
-      extensions.problems = validationErrors.map((v) => ({ field: v.property, constraints: v.constraints ?? {} }));
-    }
-    return { ...base, message: formatted.message, extensions };
+    return { ...base, message: formatted.message, extensions: { code, field } };
   }
   logUnexpected(error);
   return { ...base, message: "服务器内部错误 / internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -51,7 +51,8 @@ export class RulePack {
   @Field(() => String, { nullable: true })
   retiredAt!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: "The pack document as published." })
+  // A pack document is 18–28 KB, about a thousand values: its cost counts them (see query-limits).
+  @Field(() => GraphQLJSONObject, { description: "The pack document as published.", complexity: 1000 })
   document!: Record<string, unknown>;
 }
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { DomainError, notFound } from "../lib/errors";
+import { DomainError, notFound, renameField } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { monthsBefore, yearOf } from "../lib/dates";
@@ -380,7 +380,8 @@ export class SettlementService {
         for (const { index } of within) results[index].error = error;
       }
     }
-    return results;
+    // The engine names a claim's fields from `claim` and parameters from `parameters`: here they are the input's.
+    return results.map((result, index) => ({ ...result, error: result.error && renameField(result.error, [["claim", `input.claims[${index}]`], ["parameters", "input.parameters"]]) }));
   }
 
   /** The quoted claims a year can still take (MAX_BILLS_PER_YEAR); the others are refused. */

@@ -5,6 +5,8 @@
 import { openServices } from "../../src/gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../../src/gateway/server";
 import { createLogger } from "../../src/lib/logger";
+import { readConfig } from "../../src/lib/config";
+import type { QueryLimits } from "../../src/gateway/query-limits";
 import type { Services } from "../../src/gateway/services";
 import { parseAllowedTargets } from "../../src/webhooks/webhook-targets";
 import type { TestDatabase } from "./databases";
@@ -29,6 +31,7 @@ export async function startTestGateway(
   options: {
     maxQueryDepth?: number;
     maxQueryCost?: number;
+    limits?: Partial<QueryLimits>;
     onQuery?: (sql: string) => void;
     scenariosDir?: string;
     webhooks?: boolean;
@@ -52,7 +55,21 @@ export async function startTestGateway(
     billLimits: options.billLimits,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
-  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000, rateLimits: options.rateLimits ?? NO_RATE_LIMITS, trustProxyHops: options.trustProxyHops ?? 0 }, logger);
+  const defaults = readConfig({});
+  const gateway = await startGateway(
+    services,
+    {
+      ...defaults,
+      port: 0,
+      host: "127.0.0.1",
+      maxQueryDepth: options.maxQueryDepth ?? defaults.maxQueryDepth,
+      maxQueryCost: options.maxQueryCost ?? defaults.maxQueryCost,
+      ...options.limits,
+      rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+      trustProxyHops: options.trustProxyHops ?? 0,
+    },
+    logger,
+  );
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
   const keys = {

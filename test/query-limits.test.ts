@@ -1,0 +1,101 @@
+/**
+ * Limits on one request, over HTTP as a PARTNER would send it: huge alias queries, JSON values,
+ * page sizes. Each is refused fast with 400 and nothing runs.
+ */
+import { testDatabases } from "./support/databases";
+import { gql, startTestGateway, type TestGateway } from "./support/gateway";
+
+function aliases(count: number, selection: string): string {
+  return `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(" ")} }`;
+}
+
+describe.each(testDatabases().map((db) => [db.name, db] as const))("query limits on %s", (_name, database) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(database);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  async function refused(query: string, variables: Record<string, unknown> = {}) {
+    const started = Date.now();
+    const result = await gql(t.url, t.keys.partner, query, variables);
+    return { ...result, ms: Date.now() - started };
+  }
+
+  it.each([
+    ["6,000 aliases of rulePacks { document }", aliases(6000, "rulePacks { document }")],
+    ["2,300 aliases of a JSON field", aliases(2300, "rulePacks { document }")],
+    ["12,000 aliases", aliases(12000, "rulePacks { id }")],
+  ])("refuses %s with a fast 400 QUERY_TOO_COMPLEX", async (_what, query) => {
+    const result = await refused(query);
+    expect(result.status).toBe(400);
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    expect(result.errors![0].message).toContain("tokens");
+    expect(result.ms).toBeLessThan(2000);
+  });
+
+  it("refuses more aliases than the limit even when the query is short and cheap", async () => {
+    const result = await refused(aliases(100, "rulePacks { id }"));
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    expect(result.errors![0].message).toContain("aliases");
+  });
+
+  it("refuses too many directives", async () => {
+    const result = await refused(`{ rulePacks { id ${Array.from({ length: 60 }, () => "@include(if: true)").join(" ")} } }`);
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    expect(result.errors![0].message).toContain("directives");
+  });
+
+  it("counts a JSON value by its size: a few pack documents are too costly, one is not", async () => {
+    const one = await gql(t.url, t.keys.partner, "{ rulePacks { id document } }");
+    expect(one.status).toBe(200);
+    expect(one.data!.rulePacks.length).toBeGreaterThan(0);
+    const ten = await refused(aliases(10, "rulePacks { document }"));
+    expect(ten.status).toBe(400);
+    expect(ten.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+  });
+
+  it.each([["-1000"], ["0"]])("refuses first: %s with INVALID_INPUT naming first, before anything runs", async (first) => {
+    const literal = await refused(`{ beneficiaries(first: ${first}) { edges { node { id claims { settlementHistory { lines { figures } } } } } } }`);
+    expect(literal.status).toBe(400);
+    expect(literal.data).toBeNull();
+    expect(literal.errors![0].extensions).toMatchObject({ code: "INVALID_INPUT", field: "first" });
+    const variable = await refused(`query ($first: Int!) { beneficiaries(first: $first) { edges { node { id } } } }`, { first: Number(first) });
+    expect(variable.status).toBe(400);
+    expect(variable.errors![0].extensions).toMatchObject({ code: "INVALID_INPUT", field: "first" });
+  });
+
+  it("counts an absurd first at its size: refused as too complex", async () => {
+    const result = await refused(`{ beneficiaries(first: 2000000000) { edges { node { id name } } } }`);
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+  });
+
+  it("still answers variables of the wrong type with a 400 that names the variable", async () => {
+    const result = await refused(`query ($first: Int!) { beneficiaries(first: $first) { edges { node { id } } } }`, { first: "many" });
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+  });
+
+  it("refuses an operation whose cost cannot be computed instead of running it", async () => {
+    // With the parse and alias limits raised, 12,000 cheap fields pass them but exceed the number of
+    // nodes the cost estimator walks: refused, not run uncounted.
+    const another = testDatabases().find((candidate) => candidate.name === database.name)!;
+    const lax = await startTestGateway(another, { limits: { maxQueryTokens: 1_000_000, maxQueryAliases: 1_000_000 } });
+    try {
+      const result = await gql(lax.url, lax.keys.partner, aliases(12000, "__typename"));
+      expect(result.status).toBe(400);
+      expect(result.data).toBeNull();
+      expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+      expect(result.errors![0].message).toContain("cannot be computed");
+    } finally {
+      await lax.stop();
+    }
+  });
+});
