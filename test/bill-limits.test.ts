@@ -56,7 +56,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("bill limits 
       const response = await post("/api/settlement/settle", { beneficiary, claim: { ...bill(id, "2023-03-10", "9999999999999999.99", { reported: { basic: "0.00", critical: "0.00" } }), beneficiaryId: "BL-HUGE" } });
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { code: string; field: string } };
-      expect(body.error).toMatchObject({ code: "INVALID_AMOUNT", field: "input.fees.total" });
+      expect(body.error).toMatchObject({ code: "INVALID_AMOUNT", field: "claim.fees.total" });
     }
     expect(await storedClaims("BL-HUGE")).toEqual([]);
     // The refusals stored nothing, the beneficiary neither (one transaction): it comes again.
