@@ -2,6 +2,8 @@
  * Configuration from the environment, read and checked once at start. Every bad variable is
  * reported together, so that an operator fixes them in one go.
  */
+import * as fs from "node:fs";
+
 export interface DatabaseConfig {
   kind: "sqlite" | "mysql";
   /** For SQLite, the file path (or ":memory:"); for MySQL, the connection URL. */
@@ -10,6 +12,8 @@ export interface DatabaseConfig {
 
 export interface GatewayConfig {
   database: DatabaseConfig;
+  /** No DATABASE_URL given: the embedded SQLite default, the only database that gets demo data unasked. */
+  embeddedDatabase: boolean;
   port: number;
   host: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -21,6 +25,10 @@ export interface GatewayConfig {
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
   scenariosDir: string | null;
+  /** Who may read /metrics: callers with this bearer token; null: loopback callers only. */
+  metricsToken: string | null;
+  /** After SIGTERM, how long /readyz fails while requests are still served, before the server closes. */
+  shutdownDrainSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -61,8 +69,17 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/**
+ * The process environment, with the variables of `./.env` (if there is one) added where the
+ * environment does not set them: the environment wins over the file.
+ */
+export function environment(file = ".env"): NodeJS.ProcessEnv {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}
+
 /** Reads the gateway's configuration; throws ConfigError listing every bad variable. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfig {
   const problems: string[] = [];
   const database = parseDatabaseUrl(env.DATABASE_URL || "sqlite:./data/gateway.sqlite");
   if (typeof database === "string") problems.push(database);
@@ -70,6 +87,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: one of ${LOG_LEVELS.join(", ")} (got "${env.LOG_LEVEL}")`);
   const config: GatewayConfig = {
     database: typeof database === "string" ? { kind: "sqlite", location: "" } : database,
+    embeddedDatabase: !env.DATABASE_URL,
     port: integer(env, "PORT", 4000, 0, 65535, problems),
     host: env.HOST || "127.0.0.1",
     logLevel,
@@ -77,7 +95,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
+    metricsToken: env.METRICS_TOKEN || null,
+    shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
   };
+  if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
