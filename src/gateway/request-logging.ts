@@ -75,6 +75,3 @@ export function requestLogging(logger: Logger, metrics: GatewayMetrics): Request
   };
   return [logging as unknown as RequestHandler, measuring];
 }
-
-/** Makes the rest of a request's chain run in its context again (body parsers lose it). */
-export const inRequestContext: RequestHandler = (req, _res, next) => requestContext.run({ requestId: String(req.id) }, next);

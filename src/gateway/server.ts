@@ -25,7 +25,7 @@ import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
 import { subsidyReportCsv } from "../premium/premium.service";
-import { inRequestContext, requestLogging } from "./request-logging";
+import { requestLogging } from "./request-logging";
 import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
 import { probeRoutes, type Readiness } from "./probes";
 
@@ -132,7 +132,6 @@ export async function startGateway(
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    inRequestContext,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const principal = await services.apiKeys.authenticate(req.headers.authorization);

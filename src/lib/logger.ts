@@ -5,8 +5,9 @@
 import pino, { type Logger } from "pino";
 import { requestContext } from "./request-context";
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** A logger writing to stdout, or to `destination` (tests read the lines). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: "medassist-gateway" },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -14,7 +15,8 @@ export function createLogger(level: string): Logger {
       const context = requestContext.getStore();
       return context ? { reqId: context.requestId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -4,7 +4,7 @@
  */
 import { openServices } from "../../src/gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../../src/gateway/server";
-import { createLogger } from "../../src/lib/logger";
+import { createLogger, type Logger } from "../../src/lib/logger";
 import type { Services } from "../../src/gateway/services";
 import type { TestDatabase } from "./databases";
 
@@ -20,13 +20,13 @@ export interface TestGateway {
 
 export async function startTestGateway(
   database: TestDatabase,
-  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean } = {},
+  options: { maxQueryDepth?: number; maxQueryCost?: number; onQuery?: (sql: string) => void; scenariosDir?: string; webhooks?: boolean; logger?: Logger; metricsToken?: string } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
-  const logger = createLogger("silent");
+  const logger = options.logger ?? createLogger("silent");
   const services = await openServices(config, logger, options.onQuery, { scenariosDir: options.scenariosDir, webhookRetryBaseMillis: 100 });
   if (options.webhooks) services.webhooks.start(logger, 50);
-  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000 }, logger);
+  const gateway = await startGateway(services, { port: 0, host: "127.0.0.1", maxQueryDepth: options.maxQueryDepth ?? 8, maxQueryCost: options.maxQueryCost ?? 50_000, metricsToken: options.metricsToken }, logger);
   const known = services.packs.jurisdictions();
   const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
   const keys = {
