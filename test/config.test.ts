@@ -14,6 +14,17 @@ describe("configuration", () => {
     expect(readConfig({ DATABASE_URL: "mysql://app:secret@db.internal:3306/medassist" }).database).toEqual({ kind: "mysql", location: "mysql://app:secret@db.internal:3306/medassist" });
   });
 
+  it("tells the embedded default database (demo data allowed) from a given one", () => {
+    expect(readConfig({}).embeddedDatabase).toBe(true);
+    expect(readConfig({ DATABASE_URL: "sqlite:./data/gateway.sqlite" }).embeddedDatabase).toBe(false);
+  });
+
+  it("reads the metrics token (16 characters or more) and the drain period", () => {
+    expect(readConfig({}).metricsToken).toBeNull();
+    expect(readConfig({ METRICS_TOKEN: "0123456789abcdef", SHUTDOWN_DRAIN_SECONDS: "12" })).toMatchObject({ metricsToken: "0123456789abcdef", shutdownDrainSeconds: 12 });
+    expect(() => readConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+  });
+
   it("lists every bad variable together", () => {
     let caught: unknown;
     try {

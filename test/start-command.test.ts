@@ -1,5 +1,5 @@
 /**
- * The README's first command as a new user meets it: `npm start` (here its built script) on an
+ * The README's first command as a new user meets it: `npm start -- --demo` (here its built script) on an
  * empty SQLite database migrates, loads the packs and the demo data, prints the URL and a demo key;
  * the landing page runs a query with that key in a real browser; `apikey create` prints a working
  * key alone on its last line.
@@ -22,7 +22,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "medassist-start-"));
   env = { DATABASE_URL: `sqlite:${path.join(dir, "gateway.sqlite")}`, PORT: "0", LOG_LEVEL: "warn" };
-  const started = await startUntil(distScript("start"), [], env, /Demo ADMIN key \(shown once\): (mak_\S+)/);
+  const started = await startUntil(distScript("start"), ["--demo"], env, /Demo ADMIN key \(shown once\): (mak_\S+)/);
   child = started.child;
   url = /Gateway: (http:\/\/\S+?)\/ /.exec(started.output())![1];
   demoKey = /Demo ADMIN key \(shown once\): (mak_\S+)/.exec(started.output())![1];

@@ -4,25 +4,49 @@
  */
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../lib/db";
+import { ensureUtf8mb4 } from "../lib/mysql-charset";
 import type { DatabaseConfig } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { ENTITIES, MIGRATIONS } from "./schema-parts";
 import { createServices, type ServiceOptions, type Services } from "./services";
 
+/** Opens the database without changing it (the migrate command's status). */
+export async function connectDatabase(config: DatabaseConfig, onQuery?: (sql: string) => void): Promise<DataSource> {
+  const dataSource = createDataSource(config, { entities: ENTITIES, migrations: MIGRATIONS, onQuery });
+  return dataSource.initialize();
+}
+
+/** Applies the pending migrations (utf8mb4 made sure of first on MySQL); returns their names. */
+export async function migrateUp(dataSource: DataSource): Promise<string[]> {
+  await ensureUtf8mb4(dataSource);
+  return (await dataSource.runMigrations({ transaction: "each" })).map((migration) => migration.name);
+}
+
+/** Runs `work` on an open database; if it fails the database is closed (no pool left open). */
+async function closedOnFailure<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Opens the database and brings its schema up to date with the reviewed migrations. */
 export async function openDatabase(config: DatabaseConfig, onQuery?: (sql: string) => void): Promise<DataSource> {
-  const dataSource = createDataSource(config, { entities: ENTITIES, migrations: MIGRATIONS, onQuery });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "each" });
+  const dataSource = await connectDatabase(config, onQuery);
+  await closedOnFailure(dataSource, () => migrateUp(dataSource));
   return dataSource;
 }
 
 /** Opens the database, builds the services and loads the rule packs. */
 export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void, options: ServiceOptions = {}): Promise<Services> {
   const dataSource = await openDatabase(config, onQuery);
-  const services = createServices(dataSource, options);
-  for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
-  await services.packs.refresh();
-  logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");
-  return services;
+  return closedOnFailure(dataSource, async () => {
+    const services = createServices(dataSource, options);
+    for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
+    await services.packs.refresh();
+    logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");
+    return services;
+  });
 }

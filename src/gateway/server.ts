@@ -1,6 +1,7 @@
 /**
- * The gateway: one Express app with GraphQL at /graphql (Apollo Server 5), /healthz for load
- * balancers, and the landing page at /. Stateless: any number of instances can share a database.
+ * The gateway: one Express app with GraphQL at /graphql (Apollo Server 5), /healthz, /livez and
+ * /readyz for load balancers, /metrics, and the landing page at /. Stateless: any number of
+ * instances can share a database.
  */
 import * as http from "node:http";
 import express from "express";
@@ -25,20 +26,36 @@ import { renderStatementPage } from "../charity/statement.page";
 import { maskNationalId } from "../access/principal";
 import { DomainError } from "../lib/errors";
 import { subsidyReportCsv } from "../premium/premium.service";
+import { requestLogging } from "./request-logging";
+import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
+import { probeRoutes, type Readiness } from "./probes";
 
 export interface RunningGateway {
   url: string;
   port: number;
   server: http.Server;
   schema: GraphQLSchema;
+  /** Fails /readyz from now on (shutting down); requests are still served. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP server on the configured port (0: any free port) and resolves once it listens. */
-export async function startGateway(services: Services, config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits, logger: Logger): Promise<RunningGateway> {
+/**
+ * Starts the HTTP server on the configured port (0: any free port) and resolves once it listens;
+ * or takes over `listening`, a server bound earlier (start-up binds the port before writing data).
+ */
+export async function startGateway(
+  services: Services,
+  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken">>,
+  logger: Logger,
+  listening?: http.Server,
+): Promise<RunningGateway> {
   const schema = await buildGatewaySchema(services);
   const app = express();
-  const httpServer = http.createServer(app);
+  const httpServer = listening ?? http.createServer(app);
+  const metrics = new GatewayMetrics(services, logger);
+  countCommittedWork(services, metrics);
+  const readiness: Readiness = { draining: false };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -55,14 +72,9 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
   // Behind a balancer the client address is in X-Forwarded-For; the rate limits per address need it.
   if (config.trustProxyHops > 0) app.set("trust proxy", config.trustProxyHops);
   // One structured log line per request: enough to trace a partner's call without logging its data.
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
-    });
-    next();
-  });
+  app.use(requestLogging(logger, metrics));
+  app.use(probeRoutes(services, readiness, logger));
+  app.get("/metrics", metricsHandler(metrics, config.metricsToken ?? null));
   app.get("/", (_req, res) => {
     res.type("html").send(LANDING_PAGE);
   });
@@ -142,7 +154,12 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
   app.use(unknownRoute());
   app.use(errorHandler(logger));
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  if (listening) {
+    listening.removeAllListeners("request");
+    listening.on("request", app);
+  } else {
+    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  }
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
@@ -151,6 +168,9 @@ export async function startGateway(services: Services, config: Pick<GatewayConfi
     port,
     server: httpServer,
     schema,
+    drain() {
+      readiness.draining = true;
+    },
     async stop() {
       await apollo.stop();
     },

@@ -4,6 +4,7 @@
  */
 import { parseAllowedTargets, type AllowedTarget } from "../webhooks/webhook-targets";
 import { formatAmount, Money, readAmount } from "./money";
+import * as fs from "node:fs";
 
 export interface DatabaseConfig {
   kind: "sqlite" | "mysql";
@@ -24,6 +25,8 @@ export const DEFAULT_API_KEY_CACHE_SECONDS = 2;
 
 export interface GatewayConfig {
   database: DatabaseConfig;
+  /** No DATABASE_URL given: the embedded SQLite default, the only database that gets demo data unasked. */
+  embeddedDatabase: boolean;
   port: number;
   host: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -51,6 +54,10 @@ export interface GatewayConfig {
   /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client address (0: none). */
   trustProxyHops: number;
   billLimits: BillLimits;
+  /** Who may read /metrics: callers with this bearer token; null: loopback callers only. */
+  metricsToken: string | null;
+  /** After SIGTERM, how long /readyz fails while requests are still served, before the server closes. */
+  shutdownDrainSeconds: number;
 }
 
 /**
@@ -132,8 +139,17 @@ function billLimits(env: NodeJS.ProcessEnv, problems: string[]): BillLimits {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/**
+ * The process environment, with the variables of `./.env` (if there is one) added where the
+ * environment does not set them: the environment wins over the file.
+ */
+export function environment(file = ".env"): NodeJS.ProcessEnv {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}
+
 /** Reads the gateway's configuration; throws ConfigError listing every bad variable. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfig {
   const problems: string[] = [];
   const database = parseDatabaseUrl(env.DATABASE_URL || "sqlite:./data/gateway.sqlite");
   if (typeof database === "string") problems.push(database);
@@ -143,6 +159,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   problems.push(...webhookTargets.problems.map((problem) => `WEBHOOK_ALLOWED_TARGETS: ${problem}`));
   const config: GatewayConfig = {
     database: typeof database === "string" ? { kind: "sqlite", location: "" } : database,
+    embeddedDatabase: !env.DATABASE_URL,
     port: integer(env, "PORT", 4000, 0, 65535, problems),
     host: env.HOST || "127.0.0.1",
     logLevel,
@@ -163,7 +180,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     trustProxyHops: integer(env, "TRUST_PROXY_HOPS", 0, 0, 10, problems),
     billLimits: billLimits(env, problems),
+    metricsToken: env.METRICS_TOKEN || null,
+    shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
   };
+  if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -4,7 +4,7 @@
  */
 import { openServices } from "../../src/gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../../src/gateway/server";
-import { createLogger } from "../../src/lib/logger";
+import { createLogger, type Logger } from "../../src/lib/logger";
 import { readConfig } from "../../src/lib/config";
 import type { QueryLimits } from "../../src/gateway/query-limits";
 import type { Services } from "../../src/gateway/services";
@@ -42,10 +42,12 @@ export async function startTestGateway(
     rateLimits?: RateLimits;
     trustProxyHops?: number;
     billLimits?: BillLimits;
+    logger?: Logger;
+    metricsToken?: string;
   } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
-  const logger = createLogger("silent");
+  const logger = options.logger ?? createLogger("silent");
   const services = await openServices(config, logger, options.onQuery, {
     scenariosDir: options.scenariosDir,
     webhookRetryBaseMillis: 100,
@@ -67,6 +69,7 @@ export async function startTestGateway(
       ...options.limits,
       rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
       trustProxyHops: options.trustProxyHops ?? 0,
+      metricsToken: options.metricsToken,
     },
     logger,
   );

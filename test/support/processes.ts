@@ -24,9 +24,9 @@ export function runToEnd(script: string, args: string[], env: Record<string, str
 }
 
 /** Starts a long-running command and waits until its output matches `ready`. */
-export function startUntil(script: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<{ child: ChildProcess; output: () => string }> {
+export function startUntil(script: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000, cwd = projectPath()): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, cwd: projectPath() });
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, cwd });
     let output = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
