@@ -19,7 +19,8 @@ export class WebhookOutbox1731500000000 implements MigrationInterface {
           text("event_id", 40),
           text("topic", 60),
           text("jurisdiction", 40),
-          text("aggregate_id", 64),
+          // A stored household key: jurisdiction:id (tenant-ids), at most 110 characters.
+          text("aggregate_id", 110),
           { name: "payload", type: mysql ? "mediumtext" : "text" },
           text("created_at", 30),
           text("dispatched_at", 30, true),

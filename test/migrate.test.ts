@@ -80,7 +80,7 @@ const mysqlUrl = process.env.TEST_MYSQL_URL;
       expect(await collations()).toEqual(new Set(["utf8mb4_unicode_ci"]));
       expect(services.packs.jurisdictions().length).toBeGreaterThan(0);
       await services.beneficiaries.upsert(Principal.system("test"), { id: "CS-1", jurisdiction: "yueqing", name: "张三丰 𠀋", township: "柳市镇", identities: [] });
-      const [row] = await services.dataSource.query("SELECT name, township FROM beneficiaries WHERE id = 'CS-1'");
+      const [row] = await services.dataSource.query("SELECT name, township FROM beneficiaries WHERE id = 'yueqing:CS-1'");
       expect(row).toEqual({ name: "张三丰 𠀋", township: "柳市镇" });
     } finally {
       await services.dataSource.destroy();

@@ -41,7 +41,7 @@ async function settledHousehold(t: TestGateway): Promise<string> {
     reported: { basic: "150000.00", critical: "0.00", commercial: "30000.00" },
   });
   await t.services.settlements.settleClaim(system, "OPS-H1-1");
-  return "OPS-H1/2023";
+  return "yueqing:OPS-H1/2023";
 }
 
 async function metricsText(t: TestGateway): Promise<string> {
@@ -54,7 +54,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
   let t: TestGateway;
   const { logger, lines } = capturingLogger();
   beforeAll(async () => {
-    t = await startTestGateway(database, { logger, metricsToken: METRICS_TOKEN });
+    t = await startTestGateway(database, { logger, metricsToken: METRICS_TOKEN, webhookAllowedTargets: "127.0.0.1" });
   }, 60_000);
   afterAll(async () => {
     if (t && !t.services.dataSource.isInitialized) await t.services.dataSource.initialize();
@@ -91,10 +91,10 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
   });
 
   it("reports waiting webhook deliveries as the queue depth", async () => {
-    const subscribed = await gql(t.url, t.keys.partner, `mutation { subscribeWebhook(url: "https://receiver.example.org/hook", events: ["charity.allocated"]) { id } }`);
+    const subscribed = await gql(t.url, t.keys.partner, `mutation { subscribeWebhook(url: "http://127.0.0.1:9/hook", events: ["charity.allocated"]) { id } }`);
     expect(subscribed.errors).toBeUndefined();
     await gql(t.url, t.keys.charity, `mutation { recordFundIncome(input: { requestId: "ops-income-2", fundId: "OPS-CITY", type: "DONATION", amount: "500.00", reason: "捐赠" }) { entryIds } }`);
-    const allocated = await gql(t.url, t.keys.charity, ALLOCATE.replace("ops-allocation-1", "ops-allocation-2"), { id: "OPS-H1/2023" });
+    const allocated = await gql(t.url, t.keys.charity, ALLOCATE.replace("ops-allocation-1", "ops-allocation-2"), { id: "yueqing:OPS-H1/2023" });
     expect(allocated.data).toEqual({ allocateCharity: { allocated: "500.00" } });
     const depth = Number(/^medassist_webhook_queue_depth (\d+)$/m.exec(await metricsText(t))![1]);
     expect(depth).toBeGreaterThan(0);

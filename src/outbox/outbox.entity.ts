@@ -24,7 +24,7 @@ export class OutboxEventEntity {
   jurisdiction!: string;
 
   /** The household (beneficiary) it concerns: consumers keep order per aggregate. */
-  @Column({ name: "aggregate_id", type: "varchar", length: 64 })
+  @Column({ name: "aggregate_id", type: "varchar", length: 110 })
   aggregateId!: string;
 
   /** The event's data, JSON. */
