@@ -7,6 +7,8 @@ import type { DataSource } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../engine/pack-loader";
 import type { RulePackDocument } from "../engine/pack-document";
+import type { StoredAmounts } from "../engine/plan-year";
+import { TIERS, type Tier } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
@@ -45,7 +47,12 @@ export interface PackPreview {
   refusals: Array<{ claimId: string; code: string; message: string }>;
 }
 
-const TIERS_AND_SELF_PAY = ["basic", "critical", "assistance", "reassistance", "commercial", "charity", "selfPay"];
+const TIERS_AND_SELF_PAY: ReadonlyArray<Tier | "selfPay"> = [...TIERS, "selfPay"];
+
+/** A settlement's amount for a tier, or its self-pay. */
+function amountOf(settlement: StoredAmounts, tier: Tier | "selfPay"): Money {
+  return tier === "selfPay" ? settlement.selfPay : (settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO);
+}
 
 function readAttachedScenario(raw: unknown, index: number): Scenario {
   const scenario = raw as Scenario;
@@ -133,15 +140,15 @@ export class RuleGovernanceService {
         if (!reachesYear(draft, year)) continue;
         result.householdsExamined++;
         try {
-          const replay = await this.settlements.replayYear(manager, group.beneficiaryId, year, { packs: "recorded", draft });
+          const plan = await this.settlements.planStoredYear(manager, group.beneficiaryId, year, { packs: "recorded", draft });
           const householdTotals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
-          for (const step of replay.steps) {
-            if (!step.before) continue;
+          for (const step of plan.settlements) {
+            if (!step.current) continue;
             result.settlementsExamined++;
             let changed = false;
             for (const tier of TIERS_AND_SELF_PAY) {
-              const before = step.before.get(tier) ?? ZERO;
-              const after = step.after.get(tier) ?? ZERO;
+              const before = amountOf(step.current, tier);
+              const after = amountOf(step.settlement!, tier);
               if (!before.equals(after)) changed = true;
               for (const map of [totals, householdTotals]) {
                 const entry = map.get(tier)!;

@@ -7,7 +7,8 @@
 import { DomainError } from "../lib/errors";
 import { formatAmount, ZERO, type Money } from "../lib/money";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import type { YearReplay } from "./settlement.service";
+import type { StoredAmounts } from "../engine/plan-year";
+import type { StoredYearPlan } from "./settlement.service";
 
 export interface Reversal {
   year: number;
@@ -18,15 +19,16 @@ export interface Reversal {
   after: Money;
 }
 
-/** The year's tiers whose paid (or, for charity, allocated) money the replay would take back. */
-export function reversalsOf(replay: YearReplay, charityAllocated: Money): Reversal[] {
-  const settled = replay.steps.filter((step) => step.before !== null);
-  const total = (tier: Tier, amounts: (step: YearReplay["steps"][number]) => Map<string, Money>) => settled.reduce((sum, step) => sum.plus(amounts(step).get(tier) ?? ZERO), ZERO);
+/** The year's tiers whose paid (or, for charity, allocated) money the plan would take back. */
+export function reversalsOf(plan: StoredYearPlan, charityAllocated: Money): Reversal[] {
+  const settled = plan.settlements.filter((step) => step.current !== null);
+  const amountOf = (settlement: Pick<StoredAmounts, "lines"> | null, tier: Tier) => settlement?.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
   const reversals: Reversal[] = [];
   for (const tier of TIERS) {
-    const paid = tier === "charity" ? charityAllocated : total(tier, (step) => step.before!);
-    const after = total(tier, (step) => step.after);
-    if (after.lessThan(paid)) reversals.push({ year: replay.year, tier, paid, after });
+    // A step the plan did not settle again stands as stored.
+    const paid = tier === "charity" ? charityAllocated : settled.reduce((sum, step) => sum.plus(amountOf(step.current, tier)), ZERO);
+    const after = settled.reduce((sum, step) => sum.plus(amountOf(step.settlement ?? step.current, tier)), ZERO);
+    if (after.lessThan(paid)) reversals.push({ year: plan.year, tier, paid, after });
   }
   return reversals;
 }

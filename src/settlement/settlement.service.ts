@@ -14,9 +14,8 @@ import { monthsBefore, yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { yieldToEventLoop } from "../lib/event-loop";
 import { groupBy } from "../lib/collections";
-import { settle } from "../engine/settle";
 import { emptyYearToDate } from "../engine/year-to-date";
-import { settleInDateOrder } from "../engine/year-replay";
+import { planYear, type StoredAmounts, type YearBill, type YearPlan } from "../engine/plan-year";
 import { describeYear, type TierPosition } from "../engine/describe-year";
 import { readBeneficiary, readClaim } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
@@ -34,21 +33,19 @@ import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEnt
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 
-/** A year settled again: per claim, its current settlement and what the replay gives. */
-export interface YearReplay {
-  beneficiaryId: string;
-  year: number;
-  steps: Array<{
-    claim: ClaimEntity;
-    current: SettlementEntity | null;
-    settlement: Settlement;
-    /** Amounts per tier (and selfPay) of the current settlement; null for a claim not yet settled. */
-    before: Map<string, Money> | null;
-    after: Map<string, Money>;
-    changed: boolean;
-  }>;
-  yearToDate: YearToDate;
+/** A stored settlement as the year's plan compares it: its amounts, and the row. */
+export interface CurrentSettlement extends StoredAmounts {
+  row: SettlementEntity;
 }
+
+/** A stored bill of a household's year: the claim row and its current settlement, if settled. */
+export interface StoredBill extends YearBill {
+  entity: ClaimEntity;
+  current: CurrentSettlement | null;
+}
+
+/** A household's year as the engine plans it, over stored bills. */
+export type StoredYearPlan = YearPlan<StoredBill, CurrentSettlement>;
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -104,97 +101,91 @@ export class SettlementService {
   }
 
   /**
-   * Settles `claim` within its beneficiary's year. When it comes after every settled claim of the
-   * year (the usual case) it is settled against the stored year-to-date state; otherwise the year is
-   * replayed in date order.
+   * Settles `claim` within its beneficiary's year, as the engine's `planYear` plans it: after the
+   * year's settled bills from the stored account (the usual case), or, when it is dated before some
+   * of them, the year settled again in date order, superseding what changes.
    */
   private async settleYear(manager: EntityManager, claim: ClaimEntity, actor: string): Promise<SettlementEntity> {
-    const now = nowIso();
-    if (!(await this.repository.anyAfter(manager, claim.beneficiaryId, claim.year, claim.date, claim.sequence))) {
-      const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
-      const before = toYearToDate(claim.beneficiaryId, claim.year, await this.repository.yearToDate(manager, claim.beneficiaryId, claim.year));
-      const pack = this.packs.packFor(claim.jurisdiction, claim.date);
-      const result = settle(pack, beneficiary, toEngineClaim(claim), before);
-      const entity = await this.writeSettlement(manager, result.settlement, "INITIAL", null, now);
-      await this.writeYearToDate(manager, result.yearToDate, now);
-      await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-      return entity;
-    }
-
-    // An earlier bill arrived after later ones: settle the whole year again in date order. Each
-    // settled claim keeps the pack version it was settled under; the new one takes today's.
-    const replay = await this.replayYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const created = await this.writeReplay(manager, replay, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor, now);
+    const plan = await this.planStoredYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
+    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor, nowIso());
     await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-    return created!;
+    return written.get(claim.id)!;
   }
 
   /**
-   * Settles a beneficiary's year again from nothing, in date order, without writing: under the
-   * versions each claim was settled with ("recorded"), the versions in force now ("current"), or
-   * a given draft for the dates it covers ("draft", a preview).
+   * Plans a household's stored year with `planYear`, writing nothing. Settled bills keep the pack
+   * version they were settled under ("recorded") or take the one in force ("current"); a `draft`
+   * settles the dates it covers (a preview). With `add`, a bill to settle now: when it comes after
+   * every settled bill (one indexed query says so), only it is read and settled, from the stored
+   * account; otherwise every bill of the year is read and the year settled again.
    */
-  async replayYear(
-    manager: EntityManager,
-    beneficiaryId: string,
-    year: number,
-    options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack },
-  ): Promise<YearReplay> {
+  async planStoredYear(manager: EntityManager, beneficiaryId: string, year: number, options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack }): Promise<StoredYearPlan> {
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
-    const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
-    const settledClaims = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
-    const lines = await this.repository.tierAmountsOf(manager, currents.map((s) => s.id));
-    const ordered = [...settledClaims, ...(options.add ? [options.add] : [])].sort((a, b) => (a.date === b.date ? a.sequence - b.sequence : a.date < b.date ? -1 : 1));
-    // Looked up by key, not searched per bill: a year of n bills costs O(n), not O(n²).
-    const currentOfClaim = new Map(currents.map((s) => [s.claimId, s]));
-    const linesOfSettlement = groupBy(lines, (l) => l.settlementId);
-    let ytd = emptyYearToDate(beneficiaryId, year);
-    const steps: YearReplay["steps"] = [];
-    for (const next of ordered) {
-      const current = currentOfClaim.get(next.id) ?? null;
-      let pack: CompiledPack;
-      if (options.draft && options.draft.covers(next.date)) pack = options.draft;
-      else if (current && options.packs === "recorded") pack = await this.packs.version(current.packId, current.packVersion);
-      else pack = this.packs.packFor(next.jurisdiction, next.date);
-      const result = settle(pack, beneficiary, toEngineClaim(next), ytd);
-      ytd = result.yearToDate;
-      const before = current ? amountsOf(linesOfSettlement.get(current.id) ?? [], current.selfPay) : null;
-      const after = amountsOf(result.settlement.lines, result.settlement.selfPay);
-      steps.push({ claim: next, current, settlement: result.settlement, before, after, changed: before === null || !sameAmounts(before, after) || current!.packVersion !== pack.version });
+    const add = options.add;
+    if (add && !(await this.repository.anyAfter(manager, beneficiaryId, year, add.date, add.sequence))) {
+      const storedYearToDate = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
+      return planYear<StoredBill, CurrentSettlement>({ beneficiary, year, bills: [storedBill(add, null)], current: () => null, packFor: (bill) => this.packFor(bill.entity, null, options), storedYearToDate });
     }
-    return { beneficiaryId, year, steps, yearToDate: ytd };
+    const bills = await this.storedBills(manager, beneficiaryId, year);
+    if (add) bills.push(storedBill(add, null));
+    const recorded = await this.recordedPacks(bills, options.packs);
+    return planYear({ beneficiary, year, bills, current: (bill) => bill.current, packFor: (bill, current) => this.packFor(bill.entity, current, options, recorded) });
   }
 
-  /** Writes what a replay changed: new settlements superseding changed ones, with adjustments. */
-  private async writeReplay(manager: EntityManager, replay: YearReplay, cause: string, causeText: string, actor: string, now: string): Promise<SettlementEntity | null> {
-    let created: SettlementEntity | null = null;
-    for (const step of replay.steps) {
+  /** The settled bills of a household's year with their current settlements' amounts. */
+  private async storedBills(manager: EntityManager, beneficiaryId: string, year: number): Promise<StoredBill[]> {
+    const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
+    const claims = new Map((await this.claims.findByIds(manager, currents.map((s) => s.claimId))).map((c) => [c.id, c]));
+    // Looked up by key, not searched per bill: a year of n bills costs O(n), not O(n²).
+    const linesOf = groupBy(await this.repository.tierAmountsOf(manager, currents.map((s) => s.id)), (line) => line.settlementId);
+    return currents.map((row) => {
+      const lines = (linesOf.get(row.id) ?? []).map((line) => ({ tier: line.tier as Tier, amount: line.amount }));
+      return storedBill(claims.get(row.claimId)!, { packId: row.packId, packVersion: row.packVersion, selfPay: row.selfPay, lines, row });
+    });
+  }
+
+  /** The pack versions the settled bills were settled under, when the plan keeps them. */
+  private async recordedPacks(bills: readonly StoredBill[], packs: "recorded" | "current"): Promise<Map<string, CompiledPack>> {
+    const recorded = new Map<string, CompiledPack>();
+    if (packs !== "recorded") return recorded;
+    for (const { current } of bills) {
+      const key = current && `${current.packId}@${current.packVersion}`;
+      if (key && !recorded.has(key)) recorded.set(key, await this.packs.version(current.packId, current.packVersion));
+    }
+    return recorded;
+  }
+
+  private packFor(claim: ClaimEntity, current: CurrentSettlement | null, options: { draft?: CompiledPack }, recorded?: Map<string, CompiledPack>): CompiledPack {
+    if (options.draft && options.draft.covers(claim.date)) return options.draft;
+    const kept = current && recorded?.get(`${current.packId}@${current.packVersion}`);
+    return kept ?? this.packs.packFor(claim.jurisdiction, claim.date);
+  }
+
+  /**
+   * Stores what a plan changed: a bill settled for the first time gets its settlement; a settled
+   * bill whose amounts or version changed gets a new one superseding the old, with the differences
+   * as adjustments; then the year's account. Returns the settlements written, by claim id.
+   */
+  private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: string, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
+    const written = new Map<string, SettlementEntity>();
+    for (const step of plan.settlements) {
+      if (!step.changed) continue;
+      const claimId = step.bill.entity.id;
       if (!step.current) {
-        created = await this.writeSettlement(manager, step.settlement, "INITIAL", null, now);
+        written.set(claimId, await this.writeSettlement(manager, step.settlement!, "INITIAL", null, now));
         continue;
       }
-      if (!step.changed) continue;
-      const replacement = await this.writeSettlement(manager, step.settlement, cause, step.current.id, now);
-      await manager.update(SettlementEntity, { id: step.current.id }, { status: "SUPERSEDED" });
-      for (const [tier, before] of step.before!) {
-        const after = step.after.get(tier) ?? ZERO;
-        if (before.equals(after)) continue;
-        await manager.insert(AdjustmentEntity, {
-          claimId: step.claim.id,
-          fromSettlementId: step.current.id,
-          toSettlementId: replacement.id,
-          tier,
-          before,
-          after,
-          difference: after.minus(before),
-          cause: causeText.slice(0, 120),
-          createdAt: now,
-        });
+      const replaced = step.current.row;
+      const replacement = await this.writeSettlement(manager, step.settlement!, cause, replaced.id, now);
+      written.set(claimId, replacement);
+      await manager.update(SettlementEntity, { id: replaced.id }, { status: "SUPERSEDED" });
+      for (const adjustment of step.adjustments) {
+        await manager.insert(AdjustmentEntity, { claimId, fromSettlementId: replaced.id, toSettlementId: replacement.id, ...adjustment, cause: causeText.slice(0, 120), createdAt: now });
       }
-      await this.audit.record(manager, actor, "settlement.adjust", "claim", step.claim.id, { from: step.current.id, to: replacement.id, cause: causeText });
+      await this.audit.record(manager, actor, "settlement.adjust", "claim", claimId, { from: replaced.id, to: replacement.id, cause: causeText });
     }
-    await this.writeYearToDate(manager, replay.yearToDate, now);
-    return created;
+    await this.writeYearToDate(manager, plan.yearToDate, now);
+    return written;
   }
 
   /**
@@ -206,24 +197,24 @@ export class SettlementService {
     // A lookback reaches at most 24 months before a certification (the schema's limit).
     const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
     const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
-    const replays: YearReplay[] = [];
+    const plans: StoredYearPlan[] = [];
     for (const year of years) {
-      const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "recorded" });
-      if (replay.steps.some((step) => step.changed)) replays.push(replay);
+      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "recorded" });
+      if (plan.settlements.some((step) => step.changed)) plans.push(plan);
     }
-    await this.checkReversals(manager, beneficiaryId, replays, actor, confirmReversal);
+    await this.checkReversals(manager, beneficiaryId, plans, actor, confirmReversal);
     const now = nowIso();
-    for (const replay of replays) {
-      await this.writeReplay(manager, replay, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
-      const last = replay.steps[replay.steps.length - 1];
-      for (const hook of this.afterSettlement) await hook(manager, last.claim);
+    for (const plan of plans) {
+      await this.writePlan(manager, plan, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
+      const last = plan.settlements[plan.settlements.length - 1];
+      for (const hook of this.afterSettlement) await hook(manager, last.bill.entity);
     }
   }
 
   /** Refuses replays that take back money paid or allocated, unless confirmed; a confirmed one is recorded. */
-  private async checkReversals(manager: EntityManager, beneficiaryId: string, replays: YearReplay[], actor: string, confirmed: boolean): Promise<void> {
+  private async checkReversals(manager: EntityManager, beneficiaryId: string, plans: StoredYearPlan[], actor: string, confirmed: boolean): Promise<void> {
     const reversals = [];
-    for (const replay of replays) reversals.push(...reversalsOf(replay, await this.allocatedCharity(manager, beneficiaryId, replay.year)));
+    for (const plan of plans) reversals.push(...reversalsOf(plan, await this.allocatedCharity(manager, beneficiaryId, plan.year)));
     if (reversals.length === 0) return;
     if (!confirmed) throw wouldReversePaid(reversals);
     await this.audit.record(manager, actor, "settlement.reversal.confirmed", "beneficiary", beneficiaryId, { reversals: reversals.map(describeReversal) });
@@ -239,11 +230,11 @@ export class SettlementService {
     const beneficiaryId = beneficiary.id;
     return this.transactions.run(async (manager) => {
       await this.beneficiaries.repository.lock(manager, beneficiaryId);
-      const replay = await this.replayYear(manager, beneficiaryId, year, { packs: "current" });
-      await this.writeReplay(manager, replay, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
-      const last = replay.steps[replay.steps.length - 1];
-      if (last) for (const hook of this.afterSettlement) await hook(manager, last.claim);
-      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiary.id, { year, claims: replay.steps.length, changed: replay.steps.filter((s) => s.changed).length });
+      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "current" });
+      await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
+      const last = plan.settlements[plan.settlements.length - 1];
+      if (last) for (const hook of this.afterSettlement) await hook(manager, last.bill.entity);
+      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiary.id, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
   }
@@ -304,11 +295,11 @@ export class SettlementService {
    * that a claim that could not be settled is refused before it is stored.
    */
   async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim): Promise<Settlement> {
-    const year = Number(claim.date.slice(0, 4));
-    const pack = this.packs.packFor(jurisdiction, claim.date);
+    const year = yearOf(claim.date);
     const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
-    const ytd = toYearToDate(claim.beneficiaryId, year, await this.repository.yearToDate(manager, claim.beneficiaryId, year));
-    return settle(pack, beneficiary, claim, ytd).settlement;
+    const storedYearToDate = toYearToDate(claim.beneficiaryId, year, await this.repository.yearToDate(manager, claim.beneficiaryId, year));
+    const plan = planYear({ beneficiary, year, bills: [{ claim, arrival: 0 }], current: () => null, packFor: () => this.packs.packFor(jurisdiction, claim.date), storedYearToDate });
+    return plan.settlements[0].settlement!;
   }
 
   /**
@@ -367,14 +358,12 @@ export class SettlementService {
       }
     }
     for (const [year, quoted] of quotedByYear) {
-      // A year is quoted in one pass, so a request costs time linear in its year's bills.
+      // A year is quoted in one plan, so a request costs time linear in its year's bills.
       await yieldToEventLoop();
-      const counted = input.beneficiaryId ? await this.settledClaimsOfYear(manager, beneficiary.id, year) : [];
       const stored = input.beneficiaryId ? await this.claims.countOfYear(manager, beneficiary.id, year) : 0;
       const within = this.refuseBeyondYearCap(quoted, stored, results);
-      const yearToDate = input.beneficiaryId ? toYearToDate(beneficiary.id, year, await this.repository.yearToDate(manager, beneficiary.id, year)) : emptyYearToDate(beneficiary.id, year);
       try {
-        this.quoteYear(beneficiary, year, counted, yearToDate, within, packFor, results);
+        await this.quoteYear(manager, beneficiary, year, input.beneficiaryId ? "stored" : "new", within, packFor, results);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         for (const { index } of within) results[index].error = error;
@@ -395,46 +384,25 @@ export class SettlementService {
   }
 
   /**
-   * Quotes a year's claims after its counted (settled) bills. Claims in date order after every
-   * counted bill are settled one after the other from the stored account; otherwise the year is
-   * settled again in date order once, and each claim quoted where it falls.
+   * Quotes a year's claims with `planYear`, each as it stands once all of them are settled. Claims
+   * after every settled bill of a stored household are planned from the stored account; otherwise
+   * the settled bills are planned with them, in date order. A refused claim is left out of the year,
+   * as submitting would refuse it; a refused settled bill makes the year unquotable.
    */
-  private quoteYear(beneficiary: Beneficiary, year: number, counted: Claim[], stored: YearToDate, quoted: QuotedClaim[], packFor: (date: string) => CompiledPack, results: SimulatedClaim[]): void {
-    let latest = counted.reduce((last, bill) => (bill.date > last ? bill.date : last), "");
-    const inDateOrder = quoted.every(({ claim }) => {
-      const later = claim.date >= latest;
-      latest = claim.date;
-      return later;
-    });
-    if (inDateOrder) {
-      let yearToDate = stored;
-      for (const { index, claim } of quoted) {
-        try {
-          const result = settle(packFor(claim.date), beneficiary, claim, yearToDate);
-          yearToDate = result.yearToDate;
-          results[index].settlement = result.settlement;
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          results[index].error = error;
-        }
-      }
-      return;
-    }
-    // A refused counted bill makes the year unquotable (it propagates); a refused quoted claim is
-    // left out of the year, as submitting would have refused it.
-    const bills: Array<{ claim: Claim; index: number | null }> = [...counted.map((claim) => ({ claim, index: null })), ...quoted];
-    const replayed = settleInDateOrder(bills, beneficiary, year, (bill) => packFor(bill.claim.date), (bill, error) => {
+  private async quoteYear(manager: EntityManager, beneficiary: Beneficiary, year: number, household: "stored" | "new", quoted: QuotedClaim[], packFor: (date: string) => CompiledPack, results: SimulatedClaim[]): Promise<void> {
+    type QuotedBill = YearBill & { index: number | null };
+    const earliest = quoted.reduce((first, { claim }) => (claim.date < first ? claim.date : first), `${year}-12-31`);
+    const appends = household === "new" || !(await this.repository.anyAfter(manager, beneficiary.id, year, earliest, Number.MAX_SAFE_INTEGER));
+    const settled: QuotedBill[] = appends ? [] : (await this.storedBills(manager, beneficiary.id, year)).map((bill) => ({ claim: bill.claim, arrival: bill.arrival, index: null }));
+    const firstArrival = settled.reduce((last, bill) => Math.max(last, bill.arrival), 0) + 1;
+    const bills: QuotedBill[] = [...settled, ...quoted.map(({ index, claim }, i) => ({ claim, arrival: firstArrival + i, index }))];
+    const storedYearToDate = appends ? toYearToDate(beneficiary.id, year, household === "stored" ? await this.repository.yearToDate(manager, beneficiary.id, year) : []) : undefined;
+    const plan = planYear({ beneficiary, year, bills, current: () => null, packFor: (bill) => packFor(bill.claim.date), storedYearToDate, skipRefused: true });
+    for (const { bill, error } of plan.refused) {
       if (bill.index === null) throw error;
       results[bill.index].error = error;
-    });
-    for (const step of replayed) if (step.bill.index !== null) results[step.bill.index].settlement = step.settlement;
-  }
-
-  /** A beneficiary's settled claims of a year, as the engine reads them, in the order they were submitted. */
-  private async settledClaimsOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<Claim[]> {
-    const currents = await this.repository.currentOfYear(manager, beneficiaryId, year);
-    const entities = await this.claims.findByIds(manager, currents.map((s) => s.claimId));
-    return entities.sort((a, b) => a.sequence - b.sequence).map(toEngineClaim);
+    }
+    for (const step of plan.settlements) if (step.bill.index !== null) results[step.bill.index].settlement = step.settlement;
   }
 
   /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
@@ -459,14 +427,7 @@ export function toYearToDate(beneficiaryId: string, year: number, rows: YearToDa
   return ytd;
 }
 
-/** The amounts of a settlement per tier, plus the self-pay, for comparison. */
-export function amountsOf(lines: ReadonlyArray<{ tier: string; amount: Money }>, selfPay: Money): Map<string, Money> {
-  const amounts = new Map<string, Money>(lines.map((l) => [l.tier, l.amount]));
-  amounts.set("selfPay", selfPay);
-  return amounts;
-}
-
-function sameAmounts(a: Map<string, Money>, b: Map<string, Money>): boolean {
-  for (const [key, value] of a) if (!value.equals(b.get(key) ?? ZERO)) return false;
-  return true;
+/** A stored bill: the claim as the engine reads it, arriving when it was submitted. */
+function storedBill(entity: ClaimEntity, current: CurrentSettlement | null): StoredBill {
+  return { claim: toEngineClaim(entity), arrival: entity.sequence, entity, current };
 }
