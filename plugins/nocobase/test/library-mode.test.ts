@@ -11,7 +11,7 @@ import { readBeneficiary, readClaim } from "../../../src/engine/input";
 import { loadPackDirectory } from "../../../src/engine/pack-loader";
 import { formatAmount, money, ZERO } from "../../../src/lib/money";
 import { REPOSITORY_DIR, ROOT_ACCOUNT, startNocoBase, testDatabases, type TestNocoBase } from "./support/nocobase";
-import { caseValues, expectedWriteBack, settleSharedScenarios, sharedScenario, writtenBack } from "./support/scenarios";
+import { caseValues, expectedWriteBack, packScenarios, settleSharedScenarios, sharedScenario, writtenBack } from "./support/scenarios";
 
 const CASES = "medassistCases";
 
@@ -56,6 +56,11 @@ for (const database of testDatabases()) {
 
     test("every shared scenario, filled in case by case, writes back what the scenario expects", async () => {
       await settleSharedScenarios(nocobase, root, "LIB");
+    });
+
+    test("every scenario file of the packs that a case can express writes back what it expects", async () => {
+      const checked = await settleSharedScenarios(nocobase, root, "LIBPACK", packScenarios());
+      assert.ok(checked > 300, `expected the packs' scenario claims, checked ${checked}`);
     });
 
     test("a form's categories and certification date settle like explicit category periods", async () => {
