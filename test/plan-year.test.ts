@@ -74,4 +74,13 @@ describe("planYear", () => {
     expect(plan.settlements.map((step) => step.bill)).toEqual([good]);
     expect(plan.refused.map((r) => [r.bill, r.error.code])).toEqual([[bad, "INCONSISTENT_FEES"]]);
   });
+
+  it("counts a changed category as a change of the record, even with the same amounts", () => {
+    const first = bill("first", "2023-02-01", "30000.00", 1);
+    const stored = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first], current: () => null, packFor: () => pack }).settlements[0].settlement!;
+    const recordedUnderAnother = { ...stored, category: "NEAR_DIBAO" as const };
+    const plan = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first], current: () => recordedUnderAnother, packFor: () => pack });
+    expect(plan.settlements[0]).toMatchObject({ changed: true, adjustments: [] });
+    expect(plan.settlements[0].settlement!.category).toBe("DIBAO");
+  });
 });

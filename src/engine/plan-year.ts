@@ -35,6 +35,8 @@ export interface PlannedAdjustment {
 export interface StoredAmounts {
   packId: string;
   packVersion: number;
+  /** The category the settlement records (就高不重复); a change of it is a change of the record. */
+  category: string | null;
   selfPay: Money;
   lines: ReadonlyArray<{ tier: Tier; amount: Money }>;
 }
@@ -48,7 +50,7 @@ export interface PlannedSettlement<B extends YearBill, S extends StoredAmounts =
   settlement: Settlement | null;
   /** The settlement stored now for this bill; null for a bill not yet settled. */
   current: S | null;
-  /** True when the plan differs from `current` (amounts or pack version), or there is none. */
+  /** True when the plan differs from `current` (amounts, pack version or category), or there is none. */
   changed: boolean;
   /** What a changed settlement moves, per tier and self-pay; empty for a new or unchanged one. */
   adjustments: PlannedAdjustment[];
@@ -123,7 +125,7 @@ export function planYear<B extends YearBill, S extends StoredAmounts = Settlemen
     }
     yearToDate = result.yearToDate;
     const adjustments = current ? differences(current, result.settlement) : [];
-    const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId;
+    const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId || current.category !== result.settlement.category;
     settlements.push({ bill, settlement: result.settlement, current, changed, adjustments, yearToDate });
   }
   return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate, refused };

@@ -140,7 +140,7 @@ export class SettlementService {
     const linesOf = groupBy(await this.repository.tierAmountsOf(manager, currents.map((s) => s.id)), (line) => line.settlementId);
     return currents.map((row) => {
       const lines = (linesOf.get(row.id) ?? []).map((line) => ({ tier: line.tier as Tier, amount: line.amount }));
-      return storedBill(claims.get(row.claimId)!, { packId: row.packId, packVersion: row.packVersion, selfPay: row.selfPay, lines, row });
+      return storedBill(claims.get(row.claimId)!, { packId: row.packId, packVersion: row.packVersion, category: row.category, selfPay: row.selfPay, lines, row });
     });
   }
 

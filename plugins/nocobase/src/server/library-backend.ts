@@ -114,7 +114,7 @@ function arrivalNumbers(rows: SettlementRow[]): Map<number, number> {
 
 /** A row's amounts as the year's plan compares them. */
 function storedAmounts(row: SettlementRow): StoredAmounts {
-  return { packId: row.packId, packVersion: row.packVersion, selfPay: money(row.selfPay), lines: row.lines.map((line) => ({ tier: line.tier as Tier, amount: money(amountText(line.amount, "amount")) })) };
+  return { packId: row.packId, packVersion: row.packVersion, category: row.category, selfPay: money(row.selfPay), lines: row.lines.map((line) => ({ tier: line.tier as Tier, amount: money(amountText(line.amount, "amount")) })) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
