@@ -25,7 +25,7 @@ type Words = {
   reported: string;
   deductibleMet: string;
   deductibleLeft: (left: string) => string;
-  ratio: (percent: string) => string;
+  ratio: (percent: string, tier: string) => string;
   fullCover: string;
   schedule: (schedule: string) => string;
   threshold: (threshold: string) => string;
@@ -42,10 +42,11 @@ const ZH: Words = {
   reported: "由经办机构结算后报送",
   deductibleMet: "起付线已扣完",
   deductibleLeft: (left) => `先扣起付线余额 ${left}`,
-  ratio: (percent) => `按 ${percent}% 支付`,
+  // Insurance reimburses (报销); assistance and charity assist (救助).
+  ratio: (percent, tier) => `按 ${percent}% ${["basic", "critical", "commercial"].includes(tier) ? "报销" : "救助"}`,
   fullCover: "政策范围内全额兜底",
   schedule: (schedule) => `按分段比例支付（${schedule}）`,
-  threshold: (threshold) => `年度自负超过 ${threshold} 的部分予以化解`,
+  threshold: (threshold) => `年度自负超过 ${threshold}的部分予以化解`,
   noCap: "不设年度限额",
   capLeft: (left) => `年度限额尚余 ${left}`,
   reasons: {
@@ -54,7 +55,7 @@ const ZH: Words = {
     NO_RULE: () => "本地政策对该身份或就诊类别无此待遇",
     RULE_EXCLUDES: () => "按政策规定不予支付",
     UNDER_THRESHOLD: (f) => (f.deductible || f.threshold ? `年度累计未超过起付标准 ${money(f.deductible ?? f.threshold, ZH)}` : "年度累计未超过起付标准"),
-    CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `年度限额 ${money(f.cap, ZH)} 已用完` : "年度限额已用完"),
+    CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `年度限额 ${money(f.cap, ZH)}已用完` : "年度限额已用完"),
     NOTHING_LEFT: () => "前序保障支付后无剩余费用",
   },
   join: (head, parts) => `${head}：${parts.join("，")}。`,
@@ -102,7 +103,7 @@ function computedParts(line: ExplainableLine, words: Words): string[] {
   else if (f.deductibleLeft !== undefined) parts.push(new Money(f.deductibleLeft).isZero() ? words.deductibleMet : words.deductibleLeft(money(f.deductibleLeft, words)));
   if (f.schedule) parts.push(words.schedule(f.schedule));
   else if (f.ratio === "1") parts.push(words.fullCover);
-  else if (f.ratio) parts.push(words.ratio(percent(f.ratio)));
+  else if (f.ratio) parts.push(words.ratio(percent(f.ratio), line.tier));
   if (f.cap === "none" && !f.threshold) parts.push(words.noCap);
   else if (f.capLeft && f.capLeft !== "none") parts.push(words.capLeft(words.yuan(Money.max(ZERO, new Money(f.capLeft).minus(line.amount)))));
   return parts;
