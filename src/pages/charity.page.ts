@@ -149,12 +149,12 @@ async function loadFunds() {
   for (const f of funds) { const tr = el("tr"); tr.dataset.fund = f.id; tr.append(el("td", f.name), el("td", f.kind === "CITY" ? "市级" : "乡镇 " + (f.township || "")), el("td", f.jurisdiction), el("td", yuan(f.balance), "num")); tbody.append(tr); }
   if (!window.echarts) return;
   const balance = echarts.getInstanceByDom(document.getElementById("chart-balance")) || echarts.init(document.getElementById("chart-balance"));
-  balance.setOption({ tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "time" }, yAxis: { type: "value", name: "元" },
+  balance.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "time" }, yAxis: { type: "value", name: "元" },
     series: funds.map((f) => ({ id: f.id, name: f.name, type: "line", step: "end", data: f.balanceSeries })) }, true);
   const months = [...new Set(funds.flatMap((f) => f.monthly.map((m) => m.month)))].sort();
   const at = (f, month, key) => (f.monthly.find((m) => m.month === month) || { [key]: "0.00" })[key];
   const flows = echarts.getInstanceByDom(document.getElementById("chart-flows")) || echarts.init(document.getElementById("chart-flows"));
-  flows.setOption({ tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: months }, yAxis: { type: "value", name: "元" },
+  flows.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: months }, yAxis: { type: "value", name: "元" },
     series: funds.flatMap((f) => [
       { id: f.id + ":income", name: f.name + " 收入", type: "bar", data: months.map((m) => at(f, m, "income")) },
       { id: f.id + ":allocations", name: f.name + " 化解", type: "bar", data: months.map((m) => at(f, m, "allocations")) },
