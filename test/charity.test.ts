@@ -6,7 +6,7 @@
  */
 import { chromium } from "playwright-core";
 import { Principal } from "../src/access/principal";
-import { Money, ZERO } from "../src/lib/money";
+import { Money, ZERO, formatYuan } from "../src/lib/money";
 import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity } from "../src/charity/charity.entity";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
@@ -176,10 +176,10 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
       expect(response!.status()).toBe(200);
       const text = async (id: string) => (await page.textContent(`[data-testid="${id}"]`))!.trim();
       const statement = await t.services.charity.statement(Principal.system("test"), "YQ-H1", 2023);
-      expect(await text("bill-total")).toBe(statement.billTotal.toFixed(2));
-      expect(await text("charity-entitlement")).toBe(statement.charityEntitlement.toFixed(2));
-      expect(await text("charity-allocated")).toBe(statement.charityAllocated.toFixed(2));
-      expect(await text("still-pays")).toBe(statement.stillPays.toFixed(2));
+      expect(await text("bill-total")).toBe(formatYuan(statement.billTotal));
+      expect(await text("charity-entitlement")).toBe(formatYuan(statement.charityEntitlement));
+      expect(await text("charity-allocated")).toBe(formatYuan(statement.charityAllocated));
+      expect(await text("still-pays")).toBe(formatYuan(statement.stillPays));
       expect(await page.title()).toContain("化解清单");
       const pdf = await page.pdf({ format: "A4" });
       expect(pdf.length).toBeGreaterThan(1000);

@@ -6,10 +6,13 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { contentHash } from "../lib/canonical-json";
 import { DomainError, notFound } from "../lib/errors";
-import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
+import { Money, ZERO, formatAmount, minMoney, sumMoney } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { amountField } from "../engine/input";
 import { categoriesOn, chooseCategory } from "../engine/settle";
+import { explainLine } from "../engine/explain-line";
+import { CATEGORY_NAMES_ZH, type Category } from "../engine/vocabulary";
+import type { Beneficiary } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
@@ -39,8 +42,10 @@ export interface AllocationResult {
 
 /** A household's resolution statement (化解清单) for a year. */
 export interface ResolutionStatement {
-  beneficiary: { id: string; name: string; nationalId: string | null; jurisdiction: string; jurisdictionName: string; township: string | null };
+  beneficiary: { id: string; name: string; nationalId: string | null; jurisdiction: string; jurisdictionName: string; township: string | null; categories: string[] };
   year: number;
+  /** Stable for a household's year while its content stays the same; a new content is a new version. */
+  serial: string;
   claims: Array<{
     claimId: string;
     date: string;
@@ -49,14 +54,15 @@ export interface ResolutionStatement {
     policyScope: Money;
     packId: string;
     packVersion: number;
-    lines: Array<{ tier: string; amount: Money; ruleId: string | null; clause: string | null; reason: string | null; source: string }>;
+    category: string | null;
+    lines: Array<{ tier: string; amount: Money; ruleId: string | null; ruleName: string | null; clause: string | null; reason: string | null; source: string; figures: Record<string, string>; explanation: string }>;
     selfPayBeforeCharity: Money;
   }>;
   tierTotals: Array<{ tier: string; amount: Money }>;
   billTotal: Money;
   selfPayBeforeCharity: Money;
   charityEntitlement: Money;
-  allocations: Array<{ entryId: number; fundId: string; fundName: string; amount: Money; date: string; reversed: boolean; fundOrderRule: string | null }>;
+  allocations: Array<{ entryId: number; fundId: string; fundName: string; amount: Money; date: string; reversed: boolean; fundOrderRule: string | null; reason: string }>;
   charityAllocated: Money;
   stillPays: Money;
 }
@@ -79,6 +85,50 @@ export interface FundReport {
 export interface LedgerResult {
   requestId: string;
   entryIds: number[];
+}
+
+/** The categories a person held on any day of a year, without repeats. */
+function heldInYear(beneficiary: Beneficiary, year: number): Category[] {
+  const held = beneficiary.identities.filter((p) => p.from <= `${year}-12-31` && (p.to === null || p.to >= `${year}-01-01`));
+  return [...new Set(held.map((p) => p.category))];
+}
+
+/** 化解清单 serial: the jurisdiction and year, the household, and the version of the content. */
+function statementSerial(beneficiaryId: string, year: number, content: unknown): string {
+  const household = contentHash(beneficiaryId).slice(0, 8);
+  const version = contentHash(content).slice(0, 6);
+  return `${beneficiaryId.split(":")[0].toUpperCase()}-${year}-${household}-${version}`.toUpperCase();
+}
+
+/** What an allocation in the fund order would draw now (CharityService.plan). */
+export interface AllocationPlan {
+  entitlementId: string;
+  need: Money;
+  parts: Array<{ fundId: string; fundName: string; amount: Money; balance: Money }>;
+  shortfall: Money;
+  fundOrderRule: string | null;
+  fundOrderClause: string | null;
+}
+
+/**
+ * Takes from each fund in turn what is wanted of it (null: all that is still needed), never more
+ * than it holds nor than is still needed; funds that give nothing are left out.
+ */
+function drawFromFunds(sources: Array<{ fund: CharityFundEntity; wanted: Money | null }>, need: Money): Array<{ fund: CharityFundEntity; take: Money }> {
+  const draws: Array<{ fund: CharityFundEntity; take: Money }> = [];
+  let left = need;
+  // A plan may name a fund twice: what it gave the first time is gone the second.
+  const balances = new Map<string, Money>();
+  for (const { fund, wanted } of sources) {
+    if (left.isZero()) break;
+    const balance = balances.get(fund.id) ?? fund.balance;
+    const take = minMoney(wanted === null ? left : minMoney(wanted, left), balance);
+    if (take.isZero()) continue;
+    draws.push({ fund, take });
+    balances.set(fund.id, balance.minus(take));
+    left = left.minus(take);
+  }
+  return draws;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,80}$/;
@@ -250,12 +300,9 @@ export class CharityService {
 
       const parts: AllocationPart[] = [];
       const claimId = entitlement.claimId;
-      for (const [i, fundId] of order.fundIds.entries()) {
-        if (need.isZero()) break;
-        const fund = funds.get(fundId)!;
-        const wanted = plan ? minMoney(plan[i].amount, need) : need;
-        const take = minMoney(wanted, fund.balance);
-        if (take.isZero()) continue;
+      const draws = drawFromFunds(order.fundIds.map((fundId, i) => ({ fund: funds.get(fundId)!, wanted: plan?.[i].amount ?? null })), need);
+      for (const { fund, take } of draws) {
+        const fundId = fund.id;
         const entry = await this.append(manager, fund, {
           type: "ALLOCATION",
           direction: "OUT",
@@ -289,6 +336,24 @@ export class CharityService {
         fundOrderClause: order.clause,
       };
     });
+  }
+
+  /**
+   * What allocating to an entitlement in the pack's fund order would draw from each fund now, read
+   * only (the charity page's confirmation); allocating may differ if the funds move meanwhile.
+   */
+  async plan(principal: Principal, entitlementId: string): Promise<AllocationPlan> {
+    principal.requireRole("CHARITY", "ADMIN");
+    const manager = this.dataSource.manager;
+    const entitlement = await this.repository.entitlement(manager, entitlementId);
+    if (!entitlement || !principal.canSee(entitlement.jurisdiction)) throw notFound("entitlement", entitlementId, "entitlementId");
+    const need = Money.max(ZERO, entitlement.amount.minus(entitlement.allocated));
+    const beneficiary = await this.beneficiaries.repository.findById(manager, entitlement.beneficiaryId);
+    const order = await this.fundOrder(manager, entitlement, beneficiary?.township ?? null);
+    const funds = new Map((await this.repository.fundsByIds(manager, order.fundIds)).map((f) => [f.id, f]));
+    const draws = drawFromFunds(order.fundIds.map((id) => ({ fund: funds.get(id)!, wanted: null })), need);
+    const drawn = sumMoney(draws.map((d) => d.take));
+    return { entitlementId, need, parts: draws.map((d) => ({ fundId: d.fund.id, fundName: d.fund.name, amount: d.take, balance: d.fund.balance })), shortfall: need.minus(drawn), fundOrderRule: order.ruleId, fundOrderClause: order.clause };
   }
 
   /** The funds to draw from, in the order the pack's rule gives for this household. */
@@ -426,6 +491,7 @@ export class CharityService {
     const beneficiaryId = beneficiary.id;
     const settlements = (await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } })).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
     const lines = settlements.length ? await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })), order: { position: "ASC" } }) : [];
+    const ruleNames = await this.ruleNames(settlements);
     const claims = settlements.map((s) => {
       const own = lines.filter((l) => l.settlementId === s.id);
       const charity = own.find((l) => l.tier === "charity")?.amount ?? ZERO;
@@ -437,7 +503,13 @@ export class CharityService {
         policyScope: s.policyScope,
         packId: s.packId,
         packVersion: s.packVersion,
-        lines: own.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, source: l.source })),
+        category: s.category,
+        lines: own.map((l) => {
+          const figures = JSON.parse(l.figures) as Record<string, string>;
+          const ruleName = l.ruleId ? (ruleNames.get(`${s.packId}/${s.packVersion}/${l.ruleId}`) ?? null) : null;
+          const clause = l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null;
+          return { tier: l.tier, amount: l.amount, ruleId: l.ruleId, ruleName, clause, reason: l.reason, source: l.source, figures, explanation: explainLine({ ...l, figures }, s.category) };
+        }),
         selfPayBeforeCharity: s.selfPay.plus(charity),
       };
     });
@@ -453,12 +525,15 @@ export class CharityService {
     const funds = new Map((await this.repository.fundsByIds(manager, [...new Set(entries.map((e) => e.fundId))])).map((f) => [f.id, f]));
     const allocations = entries
       .filter((e) => e.type === "ALLOCATION")
-      .map((e) => ({ entryId: e.id, fundId: e.fundId, fundName: funds.get(e.fundId)?.name ?? e.fundId, amount: e.amount, date: e.createdAt.slice(0, 10), reversed: reversed.has(e.id), fundOrderRule: e.fundOrderRule }));
+      .map((e) => ({ entryId: e.id, fundId: e.fundId, fundName: funds.get(e.fundId)?.name ?? e.fundId, amount: e.amount, date: e.createdAt.slice(0, 10), reversed: reversed.has(e.id), fundOrderRule: e.fundOrderRule, reason: e.reason }));
     const charityAllocated = allocations.filter((a) => !a.reversed).reduce((sum, a) => sum.plus(a.amount), ZERO);
     const billTotal = claims.reduce((sum, c) => sum.plus(c.total), ZERO);
     const selfPayBeforeCharity = claims.reduce((sum, c) => sum.plus(c.selfPayBeforeCharity), ZERO);
     const pack = this.packs.packForYear(beneficiary.jurisdiction, year);
+    const categories = heldInYear(await this.beneficiaries.engineBeneficiary(manager, beneficiaryId), year).map((c) => pack?.document.categories.find((d) => d.id === c)?.name ?? CATEGORY_NAMES_ZH[c]);
+    const content = { claims, allocations, categories, name: beneficiary.name };
     return {
+      serial: statementSerial(beneficiaryId, year, content),
       beneficiary: {
         id: partnerId(beneficiary.id),
         name: beneficiary.name,
@@ -466,6 +541,7 @@ export class CharityService {
         jurisdiction: beneficiary.jurisdiction,
         jurisdictionName: pack?.document.jurisdiction.name ?? beneficiary.jurisdiction,
         township: beneficiary.township,
+        categories,
       },
       year,
       claims,
@@ -477,6 +553,17 @@ export class CharityService {
       charityAllocated,
       stillPays: selfPayBeforeCharity.minus(charityAllocated),
     };
+  }
+
+  /** The words of the rules the settlements used, by "pack/version/rule". */
+  private async ruleNames(settlements: SettlementEntity[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const key of new Set(settlements.map((s) => `${s.packId}/${s.packVersion}`))) {
+      const [packId, version] = key.split("/");
+      const pack = await this.packs.version(packId, Number(version));
+      for (const tier of Object.values(pack.document.tiers)) for (const rule of tier?.rules ?? []) names.set(`${key}/${rule.name}`, rule.event.params.label);
+    }
+    return names;
   }
 
   private async visibleFund(manager: EntityManager, principal: Principal, id: string, field: string): Promise<CharityFundEntity> {

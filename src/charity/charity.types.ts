@@ -215,6 +215,9 @@ export class StatementLine {
   @Field(() => String, { nullable: true })
   ruleId!: string | null;
 
+  @Field(() => String, { nullable: true, description: "The rule in words, as the pack labels it." })
+  ruleName!: string | null;
+
   @Field(() => String, { nullable: true })
   clause!: string | null;
 
@@ -223,6 +226,9 @@ export class StatementLine {
 
   @Field()
   source!: string;
+
+  @Field({ description: "The line as a Chinese sentence (the same words as SettlementLine.explanation)." })
+  explanation!: string;
 }
 
 @ObjectType()
@@ -247,6 +253,9 @@ export class StatementClaim {
 
   @Field(() => Int)
   packVersion!: number;
+
+  @Field(() => String, { nullable: true, description: "The category that decided the settlement." })
+  category!: string | null;
 
   @Field(() => [StatementLine])
   lines!: StatementLine[];
@@ -286,6 +295,9 @@ export class StatementAllocation {
 
   @Field(() => String, { nullable: true })
   fundOrderRule!: string | null;
+
+  @Field({ description: "Why the allocation was made, as the charity office wrote it." })
+  reason!: string;
 }
 
 @ObjectType()
@@ -307,6 +319,9 @@ export class StatementHousehold {
 
   @Field(() => String, { nullable: true })
   township!: string | null;
+
+  @Field(() => [String], { description: "The assistance categories (救助身份) held in the year, in the pack's words." })
+  categories!: string[];
 }
 
 @ObjectType({ description: "化解清单: what each layer paid on a household's bills in a year, what charity funds allocated, and what it still pays." })
@@ -316,6 +331,9 @@ export class ResolutionStatement {
 
   @Field(() => Int)
   year!: number;
+
+  @Field({ description: "The statement's serial number: the same for a household's year while its content is unchanged." })
+  serial!: string;
 
   @Field(() => [StatementClaim])
   claims!: StatementClaim[];

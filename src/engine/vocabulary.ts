@@ -56,6 +56,41 @@ export const TIER_NAMES_ZH: Readonly<Record<Tier, string>> = {
   charity: "慈善化解",
 };
 
+/** The layers' names in English, for the English explanations. */
+export const TIER_NAMES_EN: Readonly<Record<Tier, string>> = {
+  basic: "Basic medical insurance",
+  critical: "Critical-illness insurance",
+  assistance: "Medical assistance",
+  reassistance: "Re-assistance",
+  commercial: "Supplementary commercial insurance",
+  charity: "Charity top-up",
+};
+
+/** The categories' names as civil affairs writes them; a pack may word its own (its `categories[].name`). */
+export const CATEGORY_NAMES_ZH: Readonly<Record<Category, string>> = {
+  DESTITUTE: "特困人员",
+  ORPHAN: "孤儿",
+  UNSUPPORTED_CHILD: "事实无人抚养儿童",
+  CHILD_IN_DIFFICULTY: "困境儿童",
+  DIBAO: "低保对象",
+  RELAPSED_POOR: "返贫致贫人口",
+  NEAR_DIBAO: "低保边缘家庭成员",
+  MONITORED: "防止返贫监测对象",
+  ILLNESS_IMPOVERISHED: "因病致贫重病患者",
+};
+
+export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
+  DESTITUTE: "destitute person",
+  ORPHAN: "orphan",
+  UNSUPPORTED_CHILD: "child without de-facto support",
+  CHILD_IN_DIFFICULTY: "child in difficulty",
+  DIBAO: "subsistence-allowance (dibao) recipient",
+  RELAPSED_POOR: "person fallen back into poverty",
+  NEAR_DIBAO: "near-dibao household member",
+  MONITORED: "household monitored against relapse",
+  ILLNESS_IMPOVERISHED: "person impoverished by serious illness",
+};
+
 /** Tiers a partner may report as already paid. Charity is always computed here. */
 export const REPORTABLE_TIERS: readonly Tier[] = ["basic", "critical", "assistance", "reassistance", "commercial"];
 

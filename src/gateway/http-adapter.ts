@@ -13,6 +13,7 @@ import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
 import { callerOf } from "./keyed-access";
+import { explainLine } from "../engine/explain-line";
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, WOULD_REVERSE_PAID: 409 };
 
@@ -21,7 +22,7 @@ function money(value: Money | null | undefined): string | null {
 }
 
 /** A settlement as JSON: amounts as strings with two decimals. */
-function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
+function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; source: string; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
   return {
     id: s.id,
     claimId: partnerId(s.claimId),
@@ -31,7 +32,7 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
     total: money(s.total),
     policyScope: money(s.policyScope),
     selfPay: money(s.selfPay),
-    lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures })),
+    lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures, explanation: explainLine(l, s.category, "ZH"), explanationEn: explainLine(l, s.category, "EN") })),
   };
 }
 
@@ -101,7 +102,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       principal.requireRole("PARTNER", "ADMIN");
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
-      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
+      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
     }),
   );
 

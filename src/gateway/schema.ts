@@ -8,6 +8,7 @@ import type { GraphQLSchema } from "graphql";
 import { BeneficiaryResolver } from "../beneficiary/beneficiary.resolver";
 import { ClaimResolver } from "../claim/claim.resolver";
 import { SettlementResolver } from "../settlement/settlement.resolver";
+import { SettlementLineResolver } from "../settlement/settlement-line.resolver";
 import { RulePackResolver } from "../rules/rule-pack.resolver";
 import { CharityResolver } from "../charity/charity.resolver";
 import { PremiumResolver } from "../premium/premium.resolver";
@@ -15,7 +16,7 @@ import { RiskAlertResolver } from "../warning/risk-alert.resolver";
 import { ApiKeyResolver } from "../access/api-key.resolver";
 import type { Services } from "./services";
 
-export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, RulePackResolver, CharityResolver, PremiumResolver, RiskAlertResolver, ApiKeyResolver] as const;
+export const RESOLVERS = [BeneficiaryResolver, ClaimResolver, SettlementResolver, SettlementLineResolver, RulePackResolver, CharityResolver, PremiumResolver, RiskAlertResolver, ApiKeyResolver] as const;
 
 /** Builds the schema; resolvers get the process's services through a minimal container. */
 export async function buildGatewaySchema(services: Services, emitTo?: string): Promise<GraphQLSchema> {

@@ -29,6 +29,8 @@ import { subsidyReportCsv } from "../premium/premium.service";
 import { requestLogging } from "./request-logging";
 import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
 import { probeRoutes, type Readiness } from "./probes";
+import { peoplePages, statementPageOptions } from "../pages/people-pages";
+import { readPagesConfig } from "../pages/pages-config";
 
 export interface RunningGateway {
   url: string;
@@ -46,7 +48,7 @@ export interface RunningGateway {
  */
 export async function startGateway(
   services: Services,
-  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken">>,
+  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken" | "pages">>,
   logger: Logger,
   listening?: http.Server,
 ): Promise<RunningGateway> {
@@ -56,6 +58,7 @@ export async function startGateway(
   const metrics = new GatewayMetrics(services, logger);
   countCommittedWork(services, metrics);
   const readiness: Readiness = { draining: false };
+  const pages = config.pages ?? readPagesConfig({}, []);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -88,6 +91,8 @@ export async function startGateway(
       res.status(503).json({ status: "database unreachable", database: "error", packs });
     }
   });
+  // The charity office's page, its signed statement links and the chart library.
+  app.use(peoplePages(services, pages, config.rateLimits, logger));
   app.use(["/graphql", "/api", "/statements", "/reports"], keyedAccess(services.apiKeys, config.rateLimits));
   app.use("/api", httpAdapter(services, logger));
   // The premium-subsidy report as CSV for the finance office, behind the same keys.
@@ -126,7 +131,7 @@ export async function startGateway(
     try {
       const statement = await services.charity.statement(principal, req.params.beneficiaryId, year, jurisdictionQuery(req));
       if (!principal.seesNationalIds) statement.beneficiary.nationalId = maskNationalId(statement.beneficiary.nationalId);
-      res.type("html").send(renderStatementPage(statement, new Date().toISOString().slice(0, 16).replace("T", " ")));
+      res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, statement.beneficiary.jurisdiction)));
     } catch (error) {
       if (error instanceof DomainError) {
         res.status(error.code === "NOT_FOUND" ? 404 : error.code === "FORBIDDEN" ? 403 : 400).type("text/plain; charset=utf-8").send(error.message);

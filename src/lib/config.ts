@@ -5,6 +5,7 @@
 import { parseAllowedTargets, type AllowedTarget } from "../webhooks/webhook-targets";
 import { formatAmount, Money, readAmount } from "./money";
 import * as fs from "node:fs";
+import { readPagesConfig, type PagesConfig } from "../pages/pages-config";
 
 export interface DatabaseConfig {
   kind: "sqlite" | "mysql";
@@ -58,6 +59,8 @@ export interface GatewayConfig {
   metricsToken: string | null;
   /** After SIGTERM, how long /readyz fails while requests are still served, before the server closes. */
   shutdownDrainSeconds: number;
+  /** The charity office's page and the 化解清单 links. */
+  pages: PagesConfig;
 }
 
 /**
@@ -182,6 +185,7 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     billLimits: billLimits(env, problems),
     metricsToken: env.METRICS_TOKEN || null,
     shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
+    pages: readPagesConfig(env, problems),
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);

@@ -47,6 +47,12 @@ export function formatAmount(value: Money): string {
   return value.toFixed(2, Decimal.ROUND_HALF_UP);
 }
 
+/** An amount as people read it: two decimals and thousands separators, e.g. "62,000.00". */
+export function formatYuan(value: Money): string {
+  const [whole, fen] = formatAmount(value).split(".");
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ",")}.${fen}`;
+}
+
 /** The larger of two amounts. */
 export function maxMoney(a: Money, b: Money): Money {
   return a.greaterThanOrEqualTo(b) ? a : b;

@@ -59,7 +59,7 @@ export class SettlementResolver {
 
   @FieldResolver(() => [SettlementLine])
   async lines(@Root() settlement: Settlement, @Ctx() { loaders }: GatewayContext): Promise<SettlementLine[]> {
-    if (settlement.inlineLines) return settlement.inlineLines;
-    return (await loaders.lines.load(settlement.id!)).map(storedLineView);
+    const lines = settlement.inlineLines ?? (await loaders.lines.load(settlement.id!)).map(storedLineView);
+    return lines.map((line) => ({ ...line, settlementCategory: settlement.category }));
   }
 }

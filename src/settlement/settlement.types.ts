@@ -42,6 +42,9 @@ export class SettlementLine {
 
   @Field()
   note!: string;
+
+  /** The settlement's deciding category, for the explanation (not a field of its own). */
+  settlementCategory?: string | null;
 }
 
 @ObjectType({ description: "How a claim was settled across the tiers, under one pack version." })
