@@ -123,3 +123,26 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("check-data o
     expect(clean.stdout.trim()).toMatch(/^checked \d+ settlements, 4 ledger entries, \d+ entitlements: 0 violations$/);
   }, 60_000);
 });
+
+describe.each(testDatabases().map((db) => [db.name, db] as const))("paired assertions where money is written on %s", (_name, database) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(database);
+    await charity(t, `mutation ($input: CharityFundInput!) { createCharityFund(input: $input) { id } }`, { id: "PA-CITY", name: "城市基金", kind: "CITY", jurisdiction: "yueqing" });
+    await charity(t, `mutation ($input: FundIncomeInput!) { recordFundIncome(input: $input) { entryIds } }`, { requestId: "pa-income-1", fundId: "PA-CITY", type: "DONATION", amount: "100.00", reason: "捐赠" });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("an entry appended to a fund whose stored balance left its ledger is an internal error, and nothing is written", async () => {
+    await t.services.dataSource.query(`UPDATE charity_funds SET balance = ? WHERE id = ?`, ["90.00", "PA-CITY"]);
+    const income = await gql(t.url, t.keys.charity, `mutation ($input: FundIncomeInput!) { recordFundIncome(input: $input) { entryIds } }`, {
+      input: { requestId: "pa-income-2", fundId: "PA-CITY", type: "DONATION", amount: "5.00", reason: "捐赠" },
+    });
+    expect(income.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    expect(await t.services.dataSource.manager.countBy(LedgerEntryEntity, { fundId: "PA-CITY" })).toBe(1);
+    const [fund] = await t.services.dataSource.query(`SELECT balance FROM charity_funds WHERE id = ?`, ["PA-CITY"]);
+    expect(String(fund.balance)).toBe("90.00");
+  });
+});
