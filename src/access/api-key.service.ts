@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound } from "../lib/errors";
 import { isValidDate } from "../lib/dates";
-import { nowIso } from "../lib/db";
+import { nowIso, transactionsOf, type TransactionRunner } from "../lib/db";
 import { ApiKeyEntity, ROLES, type Role } from "./access.entity";
 import { AuditService } from "./audit.service";
 import { Principal, unauthenticated } from "./principal";
@@ -99,6 +99,11 @@ export class ApiKeyService {
     private readonly cacheMillis: number,
   ) {}
 
+  /** Every write goes through the process's one door (see transactionsOf). */
+  private get transactions(): TransactionRunner {
+    return transactionsOf(this.dataSource);
+  }
+
   /** Creates a key and returns it in full: the only time the secret exists outside the caller. */
   async create(input: { role: string; jurisdictions: string[]; name: string; expiresAt?: string | null }, actor: string, knownJurisdictions: readonly string[], manager?: EntityManager): Promise<NewApiKey> {
     if (!(ROLES as readonly string[]).includes(input.role)) {
@@ -134,7 +139,7 @@ export class ApiKeyService {
       await this.audit.record(m, actor, "apikey.create", "api_key", id, { role, name: entity.name, jurisdictions: input.jurisdictions, expiresAt });
     };
     if (manager) await write(manager);
-    else await this.dataSource.transaction(write);
+    else await this.transactions.run(write);
     return { id, key: `mak_${id}_${secret}` };
   }
 
@@ -149,7 +154,7 @@ export class ApiKeyService {
    * revokes nothing). The key stays as a record, with the time and an audit entry.
    */
   async revoke(ref: { id: string } | { key: string }, actor: string): Promise<RevokedKey> {
-    const result = await this.dataSource.transaction(async (m) => {
+    const result = await this.transactions.run(async (m) => {
       const entity = await this.findForRevocation(m, ref);
       if (entity.revokedAt !== null) return { key: listing(entity), revokedNow: false };
       entity.revokedAt = nowIso();
@@ -175,7 +180,7 @@ export class ApiKeyService {
 
   /** Revokes every unrevoked key with this name (used for the demo key at each start). */
   async revokeByName(name: string, actor: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.transactions.run(async (m) => {
       const keys = await m.find(ApiKeyEntity, { where: { name } });
       for (const key of keys.filter((k) => k.revokedAt === null)) {
         await m.update(ApiKeyEntity, { id: key.id }, { revokedAt: nowIso() });
@@ -215,9 +220,6 @@ export class ApiKeyService {
     const last = Math.max(this.lastUsedWritten.get(entity.id) ?? 0, entity.lastUsedAt ? Date.parse(entity.lastUsedAt) : 0);
     if (now - last < LAST_USED_STEP_MILLIS) return;
     this.lastUsedWritten.set(entity.id, now);
-    await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .update({ id: entity.id }, { lastUsedAt: new Date(now).toISOString() })
-      .catch(() => undefined);
+    await this.transactions.run((m) => m.update(ApiKeyEntity, { id: entity.id }, { lastUsedAt: new Date(now).toISOString() })).catch(() => undefined);
   }
 }

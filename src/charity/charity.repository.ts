@@ -55,6 +55,17 @@ export class CharityRepository {
     return manager.find(LedgerEntryEntity, { where: { fundId }, order: { id: "ASC" } });
   }
 
+  /** Where a fund's ledger ends: its last entry's balance, or null without entries. */
+  async lastBalanceOf(manager: EntityManager, fundId: string): Promise<LedgerEntryEntity["balanceAfter"] | null> {
+    const last = await manager.findOne(LedgerEntryEntity, { select: { id: true, balanceAfter: true }, where: { fundId }, order: { id: "DESC" } });
+    return last?.balanceAfter ?? null;
+  }
+
+  /** The type and amount of the entries of one entitlement (what checking its allocated figure needs). */
+  allocationsOf(manager: EntityManager, entitlementId: string): Promise<Array<Pick<LedgerEntryEntity, "type" | "amount">>> {
+    return manager.find(LedgerEntryEntity, { select: { id: true, type: true, amount: true }, where: { entitlementId } });
+  }
+
   entriesOfEntitlements(manager: EntityManager, entitlementIds: readonly string[]): Promise<LedgerEntryEntity[]> {
     if (entitlementIds.length === 0) return Promise.resolve([]);
     return manager.find(LedgerEntryEntity, { where: { entitlementId: In([...entitlementIds]) }, order: { id: "ASC" } });

@@ -19,8 +19,10 @@ import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
-import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type EntitlementStatus, type FundKind, type LedgerType } from "./charity.entity";
+import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type FundKind, type LedgerType } from "./charity.entity";
 import { CharityRepository } from "./charity.repository";
+import { entitlementStatus } from "./entitlement-status";
+import { assertEntitlementWrite, assertFundReportReads, assertLedgerAppend, assertStatementReads } from "../invariants/charity-assertions";
 import { ClaimRepository } from "../claim/claim.repository";
 
 export interface AllocationPart {
@@ -138,13 +140,6 @@ export function entitlementIdOf(beneficiaryId: string, year: number): string {
   return `${beneficiaryId}/${year}`;
 }
 
-/** The status an entitlement has for its amount and what was allocated. */
-export function entitlementStatus(amount: Money, allocated: Money): EntitlementStatus {
-  if (allocated.greaterThan(amount)) return "OVER_ALLOCATED";
-  if (allocated.isZero()) return amount.isZero() ? "RESOLVED" : "OPEN";
-  return allocated.equals(amount) ? "RESOLVED" : "PARTIAL";
-}
-
 function positiveAmount(raw: unknown, field: string): Money {
   const amount = amountField(raw, field);
   if (amount.isZero()) throw new DomainError("INVALID_AMOUNT", field, `${field}: 金额须大于 0 / the amount must be more than 0`);
@@ -229,7 +224,7 @@ export class CharityService {
   /** Appends an entry and moves the fund's balance with it (the caller holds the fund's lock). */
   private async append(manager: EntityManager, fund: CharityFundEntity, entry: Omit<LedgerEntryEntity, "id" | "balanceAfter" | "createdAt" | "fundId">): Promise<LedgerEntryEntity> {
     const balanceAfter = entry.direction === "IN" ? fund.balance.plus(entry.amount) : fund.balance.minus(entry.amount);
-    if (balanceAfter.isNegative()) throw new Error(`fund ${fund.id} would go below zero`);
+    await assertLedgerAppend(manager, this.repository, fund, { id: "(new)", fundId: fund.id, direction: entry.direction, amount: entry.amount, balanceAfter });
     const saved = await manager.save(LedgerEntryEntity, { ...entry, fundId: fund.id, balanceAfter, createdAt: nowIso() });
     await manager.update(CharityFundEntity, { id: fund.id }, { balance: balanceAfter });
     fund.balance = balanceAfter;
@@ -413,6 +408,7 @@ export class CharityService {
 
   private async saveEntitlement(manager: EntityManager, entitlement: EntitlementEntity, amount: Money, allocated: Money, claimId: string | null): Promise<void> {
     const changes = { amount, allocated, outstanding: Money.max(ZERO, amount.minus(allocated)), status: entitlementStatus(amount, allocated), claimId, updatedAt: nowIso() };
+    await assertEntitlementWrite(manager, this.repository, { id: entitlement.id, ...changes });
     await manager.update(EntitlementEntity, { id: entitlement.id }, changes);
     Object.assign(entitlement, changes);
   }
@@ -463,6 +459,7 @@ export class CharityService {
     const sum = (types: LedgerType[], direction?: "IN" | "OUT") => inside.filter((e) => types.includes(e.type) && (!direction || e.direction === direction)).reduce((t, e) => t.plus(e.amount), ZERO);
     const reversed = new Set(entries.filter((e) => e.reversesEntryId !== null).map((e) => e.reversesEntryId));
     const households = new Set(inside.filter((e) => e.type === "ALLOCATION" && !reversed.has(e.id)).map((e) => e.beneficiaryId));
+    assertFundReportReads(entries);
     const openingBalance = before.length ? before[before.length - 1].balanceAfter : ZERO;
     return {
       fund,
@@ -492,6 +489,7 @@ export class CharityService {
     const settlements = (await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } })).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
     const lines = settlements.length ? await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })), order: { position: "ASC" } }) : [];
     const ruleNames = await this.ruleNames(settlements);
+    assertStatementReads(settlements, lines);
     const claims = settlements.map((s) => {
       const own = lines.filter((l) => l.settlementId === s.id);
       const charity = own.find((l) => l.tier === "charity")?.amount ?? ZERO;

@@ -2,7 +2,7 @@
  * The services of a gateway process, built once at start and shared by all requests.
  */
 import type { DataSource } from "typeorm";
-import { TransactionRunner } from "../lib/db";
+import { transactionsOf, type TransactionRunner } from "../lib/db";
 import { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
 import { ApiKeyService } from "../access/api-key.service";
@@ -55,7 +55,7 @@ export interface ServiceOptions {
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
-  const transactions = new TransactionRunner(dataSource);
+  const transactions = transactionsOf(dataSource);
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(dataSource, audit, (options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS) * 1000);
   const packs = new RulePackService(dataSource, audit);

@@ -86,6 +86,15 @@ export function createDataSource(config: DatabaseConfig, parts: DataSourceParts)
 }
 
 /**
+ * The door every write of a process goes through: one TransactionRunner per DataSource. On SQLite a
+ * write outside it (a direct `dataSource.transaction`, or a plain statement) would run on the one
+ * connection inside whichever queued transaction is open, and vanish if that one rolls back.
+ */
+export function transactionsOf(dataSource: DataSource): TransactionRunner {
+  return TransactionRunner.of(dataSource);
+}
+
+/**
  * Runs `work` in a write transaction. MySQL runs transactions side by side on pooled connections
  * (READ COMMITTED: every statement after a row lock sees what was committed before the lock was
  * granted). better-sqlite3 has one connection per process, so transactions are queued here; other
@@ -94,7 +103,20 @@ export function createDataSource(config: DatabaseConfig, parts: DataSourceParts)
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly dataSource: DataSource) {}
+  private static readonly runners = new WeakMap<DataSource, TransactionRunner>();
+
+  /** Private: a second runner on the same DataSource would have a queue of its own. */
+  private constructor(private readonly dataSource: DataSource) {}
+
+  /** The one runner of a DataSource. */
+  static of(dataSource: DataSource): TransactionRunner {
+    let runner = TransactionRunner.runners.get(dataSource);
+    if (!runner) {
+      runner = new TransactionRunner(dataSource);
+      TransactionRunner.runners.set(dataSource, runner);
+    }
+    return runner;
+  }
 
   get isSqlite(): boolean {
     return this.dataSource.options.type === "better-sqlite3";

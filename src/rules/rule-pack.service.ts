@@ -12,7 +12,7 @@ import { PackRegistry } from "../engine/pack-registry";
 import { packScenarioFailures } from "../engine/pack-loader";
 import type { RulePackDocument } from "../engine/pack-document";
 import { DomainError } from "../lib/errors";
-import { nowIso } from "../lib/db";
+import { nowIso, transactionsOf } from "../lib/db";
 import { projectPath } from "../lib/project";
 import { AuditService } from "../access/audit.service";
 import { RulePackVersionEntity } from "./rule-pack-version.entity";
@@ -51,7 +51,7 @@ export class RulePackService {
         }
         throw error;
       }
-      await this.dataSource.transaction(async (manager) => {
+      await transactionsOf(this.dataSource).run(async (manager) => {
         if ((await manager.countBy(RulePackVersionEntity, { packId: document.id })) > 0) return;
         const now = nowIso();
         await manager.insert(RulePackVersionEntity, {

@@ -30,6 +30,7 @@ import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
 import { claimLimits, toEngineClaim } from "../claim/claim.service";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
+import { assertNoViolations, settlementViolations } from "../invariants/money-invariants";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 
@@ -258,6 +259,7 @@ export class SettlementService {
       supersedesId,
       settledAt: now,
     };
+    assertNoViolations(settlementViolations({ id: entity.id, total: entity.total, selfPay: entity.selfPay, lines: settlement.lines }));
     await manager.insert(SettlementEntity, entity);
     await manager.insert(
       SettlementLineEntity,

@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { groupBy } from "../lib/collections";
 import { DomainError, notFound } from "../lib/errors";
 import { formatAmount } from "../lib/money";
-import { nowIso } from "../lib/db";
+import { nowIso, transactionsOf } from "../lib/db";
 import { raisedAlerts } from "../engine/early-warning";
 import type { Settlement, Tier } from "../engine/types";
 import type { Principal } from "../access/principal";
@@ -88,7 +88,7 @@ export class RiskAlertService {
   /** A case worker acknowledges an alert (PARTNER for its jurisdictions, ADMIN); once. */
   async acknowledge(principal: Principal, id: number, note: string): Promise<RiskAlertEntity> {
     principal.requireRole("PARTNER", "ADMIN");
-    return this.dataSource.transaction(async (manager) => {
+    return transactionsOf(this.dataSource).run(async (manager) => {
       const alert = await manager.findOneBy(RiskAlertEntity, { id });
       if (!alert || !principal.canSee(alert.jurisdiction)) throw notFound("risk alert", String(id));
       if (alert.status === "ACKNOWLEDGED") {

@@ -8,7 +8,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { nowIso } from "../lib/db";
+import { nowIso, transactionsOf } from "../lib/db";
 import type { Logger } from "../lib/logger";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "./webhook.entity";
 import { TargetRefusedError, type WebhookTargets } from "./webhook-targets";
@@ -95,26 +95,28 @@ export class WebhookDispatcher {
     const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id });
     if (!delivery || delivery.status !== "PENDING") return null;
     const lease = new Date(Date.now() + this.options.timeoutMillis + 5000).toISOString();
-    const claimed = await this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDeliveryEntity)
-      .set({ attempts: delivery.attempts + 1, nextAttemptAt: lease })
-      .where("id = :id AND status = 'PENDING' AND attempts = :attempts", { id, attempts: delivery.attempts })
-      .execute();
+    const claimed = await transactionsOf(this.dataSource).run((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ attempts: delivery.attempts + 1, nextAttemptAt: lease })
+        .where("id = :id AND status = 'PENDING' AND attempts = :attempts", { id, attempts: delivery.attempts })
+        .execute(),
+    );
     return (claimed.affected ?? 0) === 1 ? { ...delivery, attempts: delivery.attempts + 1 } : null;
   }
 
   private async send(delivery: WebhookDeliveryEntity, logger: Logger): Promise<void> {
     const subscription = await this.dataSource.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId });
     const result: AttemptResult = !subscription || subscription.revokedAt !== null ? { statusCode: null, error: "subscription revoked", final: true } : await this.attempt(subscription, delivery);
-    const repository = this.dataSource.getRepository(WebhookDeliveryEntity);
+    const record = (changes: Partial<WebhookDeliveryEntity>) => transactionsOf(this.dataSource).run((manager) => manager.update(WebhookDeliveryEntity, { id: delivery.id }, changes));
     if (result.error === null) {
-      await repository.update({ id: delivery.id }, { status: "DELIVERED", deliveredAt: nowIso(), lastStatusCode: result.statusCode, lastError: null });
+      await record({ status: "DELIVERED", deliveredAt: nowIso(), lastStatusCode: result.statusCode, lastError: null });
       return;
     }
     const giveUp = result.final || delivery.attempts >= this.options.maxAttempts;
     const wait = Math.min(this.options.retryBaseMillis * 2 ** (delivery.attempts - 1), 60_000);
-    await repository.update({ id: delivery.id }, { status: giveUp ? "FAILED" : "PENDING", nextAttemptAt: new Date(Date.now() + wait).toISOString(), lastStatusCode: result.statusCode, lastError: result.error });
+    await record({ status: giveUp ? "FAILED" : "PENDING", nextAttemptAt: new Date(Date.now() + wait).toISOString(), lastStatusCode: result.statusCode, lastError: result.error });
     logger.warn({ delivery: delivery.id, attempt: delivery.attempts, error: result.error, giveUp }, "webhook delivery failed");
   }
 

@@ -1,0 +1,102 @@
+/**
+ * Every write through one door (src/lib/db.ts): no `.transaction(` elsewhere in src/, and on
+ * SQLite (one connection) a write that runs while another request's transaction is open keeps its
+ * effect when that transaction rolls back — on MariaDB too.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Principal } from "../src/access/principal";
+import { ApiKeyEntity } from "../src/access/access.entity";
+import { SettlementEntity } from "../src/settlement/settlement.entity";
+import { ClaimEntity } from "../src/claim/claim.entity";
+import { testDatabases } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+
+const SOURCE = path.join(__dirname, "..", "src");
+const DOOR = path.join(SOURCE, "lib", "db.ts");
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+describe("the transaction door", () => {
+  it("no file of src/ but src/lib/db.ts opens a transaction itself", () => {
+    const found = sourceFiles(SOURCE)
+      .filter((file) => file !== DOOR)
+      .flatMap((file) =>
+        fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .map((line, i) => ({ line, at: `${path.relative(SOURCE, file)}:${i + 1}` }))
+          .filter(({ line }) => /\.transaction\(|\.startTransaction\(/.test(line))
+          .map(({ at, line }) => `${at}: ${line.trim()}`),
+      );
+    expect(found).toEqual([]);
+  });
+});
+
+describe.each(testDatabases().map((db) => [db.name, db] as const))("writes beside a failing settlement on %s", (_name, database) => {
+  let t: TestGateway;
+  const system = Principal.system("test");
+
+  beforeAll(async () => {
+    t = await startTestGateway(database);
+    await t.services.beneficiaries.upsert(system, { id: "DOOR-1", jurisdiction: "yueqing", name: "门", township: null, identities: [{ category: "DIBAO", from: "2022-01-01", to: null }] });
+    await t.services.claims.submit(system, {
+      id: "DOOR-1-1",
+      beneficiaryId: "DOOR-1",
+      date: "2023-05-01",
+      kind: "INPATIENT",
+      fees: { total: "40000.00", outOfCatalog: "0.00", classBSelfPay: "0.00", overStandard: "0.00" },
+      reported: { basic: "15000.00", critical: "0.00", commercial: "0.00" },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("a key revoked and a key used while a settlement is open both stay written when the settlement rolls back", async () => {
+    const known = t.services.packs.jurisdictions();
+    const revoked = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to revoke" }, "test", known);
+    const used = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to use" }, "test", known);
+
+    // A settlement that fails late (after its rows are written), held open until the others have run.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const failLate = async () => {
+      entered();
+      await gate;
+      throw new Error("a late failure");
+    };
+    t.services.settlements.afterSettlement.push(failLate);
+    try {
+      const settling = t.services.settlements.settleClaim(system, "DOOR-1-1").then(
+        () => "settled",
+        (error: Error) => error.message,
+      );
+      await inside;
+      const revoking = t.services.apiKeys.revoke({ id: revoked.id }, "test");
+      const authenticating = t.services.apiKeys.authenticate(`Bearer ${used.key}`);
+      // Long enough for a write outside the door to run inside the open transaction.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      expect(await settling).toBe("a late failure");
+      expect((await revoking).revokedNow).toBe(true);
+      await authenticating;
+    } finally {
+      t.services.settlements.afterSettlement.splice(t.services.settlements.afterSettlement.indexOf(failLate), 1);
+    }
+
+    const manager = t.services.dataSource.manager;
+    expect(await manager.countBy(SettlementEntity, { claimId: "yueqing:DOOR-1-1" })).toBe(0);
+    expect((await manager.findOneByOrFail(ClaimEntity, { id: "yueqing:DOOR-1-1" })).status).not.toBe("SETTLED");
+    expect((await manager.findOneByOrFail(ApiKeyEntity, { id: revoked.id })).revokedAt).not.toBeNull();
+    expect((await manager.findOneByOrFail(ApiKeyEntity, { id: used.id })).lastUsedAt).not.toBeNull();
+  }, 30_000);
+});
