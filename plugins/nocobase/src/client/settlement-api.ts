@@ -101,11 +101,11 @@ export class SettlementApi {
   }
 
   settings(): Promise<SettingsView> {
-    return this.call("settlementSettings:get", "get");
+    return this.call("settlementSettings:read", "get");
   }
 
   saveSettings(values: { mode: string; gatewayUrl: string; gatewayKey: string }): Promise<SettingsView> {
-    return this.call("settlementSettings:update", "post", undefined, values);
+    return this.call("settlementSettings:save", "post", undefined, values);
   }
 }
 

@@ -70,8 +70,8 @@ export class PluginSettlementServer extends Plugin {
     this.app.resourceManager.define({
       name: "settlementSettings",
       actions: {
-        get: this.action(async () => publicSettings(await this.storedSettings(), this.settings)),
-        update: this.action((ctx) => this.updateSettings(ctx.action.params.values ?? {})),
+        read: this.action(async () => publicSettings(await this.storedSettings(), this.settings)),
+        save: this.action((ctx) => this.updateSettings(ctx.action.params.values ?? {})),
       },
     });
     // The settings page is the administrators' (NocoBase's "plugin settings" snippets, pm.*), and so is
