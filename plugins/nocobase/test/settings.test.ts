@@ -82,7 +82,12 @@ for (const database of testDatabases()) {
       assert.equal(await quoteMode(), "library");
     });
 
-    test("only administrators reach the settings", async () => {
+    test("only administrators reach the settings: NocoBase's admin role may, a case worker may not", async () => {
+      const admin = await nocobase.api("POST", "users:create", { token: root, body: { username: "settingsadmin1", password: "settingsadmin1-Passw0rd", roles: ["admin"] } });
+      assert.equal(admin.status, 200, JSON.stringify(admin.body));
+      const adminToken = await nocobase.signIn("settingsadmin1", "settingsadmin1-Passw0rd");
+      const allowed = await nocobase.api("GET", "settlementSettings:read", { token: adminToken, role: "admin" });
+      assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
       const role = await nocobase.api("POST", "roles:create", { token: root, body: { name: "settingsworker", title: "case worker", strategy: { actions: ["view", "create", "update"] } } });
       assert.equal(role.status, 200, JSON.stringify(role.body));
       const user = await nocobase.api("POST", "users:create", { token: root, body: { username: "settingsworker1", password: "settingsworker1-Passw0rd", roles: ["settingsworker"] } });
