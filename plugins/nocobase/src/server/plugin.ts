@@ -71,7 +71,7 @@ export class PluginSettlementServer extends Plugin {
       name: "settlementSettings",
       actions: {
         read: this.action(async () => publicSettings(await this.storedSettings(), this.settings)),
-        save: this.action((ctx) => this.updateSettings(ctx.action.params.values ?? {})),
+        save: this.action((ctx) => this.saveSettings(ctx.action.params.values ?? {})),
       },
     });
     // The settings page is the administrators' (NocoBase's "plugin settings" snippets, pm.*), and so is
@@ -112,7 +112,7 @@ export class PluginSettlementServer extends Plugin {
   }
 
   /** Saves the settings page's values (one row), and answers with what the page may see. */
-  private async updateSettings(values: Record<string, unknown>) {
+  private async saveSettings(values: Record<string, unknown>) {
     const current = await this.settingsRow();
     const row = settingsToStore(values, effectiveSettings(await this.storedSettings(), this.settings));
     const repository = this.db.getRepository(SETTINGS_COLLECTION);
