@@ -65,7 +65,7 @@ export const RESULT_FIELDS = {
 /** Every field of the case collection the plugin reads or writes. */
 export const CASE_FIELD_NAMES: readonly string[] = [...Object.values(INPUT_FIELDS), ...Object.values(REPORTED_FIELD), ...Object.values(PAID_FIELD), ...Object.values(RESULT_FIELDS)];
 
-const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
+export const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
   DESTITUTE: "特困人员",
   ORPHAN: "孤儿",
   UNSUPPORTED_CHILD: "事实无人抚养儿童",
@@ -77,7 +77,7 @@ const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
   ILLNESS_IMPOVERISHED: "因病致贫重病患者",
 };
 
-const KIND_LABELS: Record<(typeof CLAIM_KINDS)[number], string> = {
+export const KIND_LABELS: Record<(typeof CLAIM_KINDS)[number], string> = {
   INPATIENT: "住院",
   OUTPATIENT_CHRONIC: "门诊慢特病",
   OUTPATIENT_GENERAL: "普通门诊",

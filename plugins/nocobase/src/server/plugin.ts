@@ -21,6 +21,7 @@ import { LibraryBackend } from "./library-backend";
 import { readOptions, type SettlementPluginOptions } from "./options";
 import type { SettlementBackend } from "./settlement-backend";
 import { explanation, writeBackValues, type CaseSettlement } from "./settlement-result";
+import { effectiveSettings, publicSettings, settingsCollection, settingsToStore, SETTINGS_COLLECTION, type StoredSettings } from "./settings";
 
 /** The Koa context NocoBase hands an action, as far as the plugin uses it. */
 interface ActionContext {
@@ -41,7 +42,7 @@ const AMOUNT_FIELDS = [INPUT_FIELDS.feeTotal, INPUT_FIELDS.feeOutOfCatalog, INPU
 export class PluginSettlementServer extends Plugin {
   private settings!: SettlementPluginOptions;
   private packs!: PackRegistry;
-  private backend!: SettlementBackend;
+  private library!: LibraryBackend;
 
   override async load(): Promise<void> {
     this.settings = readOptions((this.options ?? {}) as Record<string, unknown>, process.env, this.app.name);
@@ -52,10 +53,8 @@ export class PluginSettlementServer extends Plugin {
     const jurisdictions = this.packs.ids().map((id) => ({ id, name: this.packs.versions(id)[0].document.jurisdiction.name }));
     if (this.settings.defineCollection) this.db.collection(caseCollection(this.settings.collection, jurisdictions) as never);
     this.db.collection(settlementsCollection() as never);
-
-    this.backend = this.settings.gatewayUrl
-      ? new GatewayBackend(this.settings.gatewayUrl, this.settings.gatewayKey!, this.settings.claimIdPrefix)
-      : new LibraryBackend(() => this.db, this.packs, (key, work) => this.app.lockManager.runExclusive(key, work, SETTLE_LOCK_TTL_MS));
+    this.db.collection(settingsCollection() as never);
+    this.library = new LibraryBackend(() => this.db, this.packs, (key, work) => this.app.lockManager.runExclusive(key, work, SETTLE_LOCK_TTL_MS));
 
     this.app.resourceManager.define({
       name: "settlement",
@@ -68,19 +67,58 @@ export class PluginSettlementServer extends Plugin {
     // Signed-in users reach the actions; each action then checks the case collection's permission.
     this.app.acl.allow("settlement", ["quote", "settle", "statement"], "loggedIn");
 
+    this.app.resourceManager.define({
+      name: "settlementSettings",
+      actions: {
+        read: this.action(async () => publicSettings(await this.storedSettings(), this.settings)),
+        save: this.action((ctx) => this.saveSettings(ctx.action.params.values ?? {})),
+      },
+    });
+    // The settings page is the administrators' (NocoBase's "plugin settings" snippets, pm.*), and so is
+    // the settings collection itself.
+    this.app.acl.registerSnippet({ name: `pm.${this.name}`, actions: ["settlementSettings:*", `${SETTINGS_COLLECTION}:*`] });
+
     for (const action of ["create", "update"]) {
       this.app.resourceManager.registerPreActionHandler(`${this.settings.collection}:${action}`, this.action(async (ctx, next) => {
         this.checkAmounts(ctx.action.params.values ?? {});
         await next();
       }, false));
     }
-    this.log.info(`medassist settlement loaded in ${this.backend.mode} mode on collection ${this.settings.collection}`);
+    this.log.info(`medassist settlement loaded on collection ${this.settings.collection}; the mode is read from its settings on each request`);
   }
 
   override async install(): Promise<void> {
     // Enabling the plugin in a running app creates its tables; a fresh install syncs them anyway.
     if (this.settings.defineCollection) await this.db.getCollection(this.settings.collection).sync();
     await this.db.getCollection(SETTLEMENTS_COLLECTION).sync();
+    await this.db.getCollection(SETTINGS_COLLECTION).sync();
+  }
+
+  private async settingsRow() {
+    return this.db.getRepository(SETTINGS_COLLECTION).findOne({ sort: ["-id"] });
+  }
+
+  private async storedSettings(): Promise<StoredSettings | null> {
+    const row = await this.settingsRow();
+    // Read field by field: toJSON leaves the hidden key out.
+    return row ? { mode: row.get("mode"), gatewayUrl: row.get("gatewayUrl"), gatewayKey: row.get("gatewayKey") } : null;
+  }
+
+  /** The backend the settings in force name, read for each request so that a change needs no restart. */
+  private async backend(): Promise<SettlementBackend> {
+    const settings = effectiveSettings(await this.storedSettings(), this.settings);
+    if (settings.mode === "library") return this.library;
+    return new GatewayBackend(settings.gatewayUrl!, settings.gatewayKey!, this.settings.claimIdPrefix);
+  }
+
+  /** Saves the settings page's values (one row), and answers with what the page may see. */
+  private async saveSettings(values: Record<string, unknown>) {
+    const current = await this.settingsRow();
+    const row = settingsToStore(values, effectiveSettings(await this.storedSettings(), this.settings));
+    const repository = this.db.getRepository(SETTINGS_COLLECTION);
+    if (current) await repository.update({ filterByTk: current.get("id") as number, values: row });
+    else await repository.create({ values: row });
+    return publicSettings(row, this.settings);
   }
 
   /**
@@ -142,8 +180,8 @@ export class PluginSettlementServer extends Plugin {
     return { id: String(id), values: record.toJSON() as CaseValues };
   }
 
-  private result(settlement: CaseSettlement) {
-    return { mode: this.backend.mode, settlement, explanation: explanation(settlement) };
+  private result(backend: SettlementBackend, settlement: CaseSettlement) {
+    return { mode: backend.mode, settlement, explanation: explanation(settlement) };
   }
 
   /** A what-if for a stored case, with unsaved form values laid over it, or for form values alone. */
@@ -153,7 +191,8 @@ export class PluginSettlementServer extends Plugin {
     const stored = filterByTk === undefined ? null : await this.findCase(filterByTk);
     this.checkAmounts(values);
     const input = readCase({ ...(stored?.values ?? {}), ...values }, `${this.settings.claimIdPrefix}${stored?.id ?? "quote"}`);
-    return this.result(await this.backend.quote(input));
+    const backend = await this.backend();
+    return this.result(backend, await backend.quote(input));
   }
 
   /** Settles the stored case (never unsaved values: what is settled is what the case says). */
@@ -161,8 +200,9 @@ export class PluginSettlementServer extends Plugin {
     this.requireCasePermission(ctx, "update");
     const stored = await this.findCase(ctx.action.params.filterByTk);
     const input = readCase(stored.values, `${this.settings.claimIdPrefix}${stored.id}`);
-    const settlement = await this.backend.settle(stored.id, input, (caseId, result, transaction) => this.writeBack(caseId, result, transaction));
-    return this.result(settlement);
+    const backend = await this.backend();
+    const settlement = await backend.settle(stored.id, input, (caseId, result, transaction) => this.writeBack(caseId, result, transaction));
+    return this.result(backend, settlement);
   }
 
   /**
@@ -193,11 +233,11 @@ export class PluginSettlementServer extends Plugin {
     if (filterByTk !== undefined) {
       const stored = await this.findCase(filterByTk);
       const date = String(stored.values[INPUT_FIELDS.claimDate] ?? "");
-      return this.backend.statement(String(stored.values[INPUT_FIELDS.beneficiaryId]), Number(year ?? date.slice(0, 4)));
+      return (await this.backend()).statement(String(stored.values[INPUT_FIELDS.beneficiaryId]), Number(year ?? date.slice(0, 4)));
     }
     if (typeof beneficiaryId !== "string" || beneficiaryId === "") throw new CaseError("INVALID_INPUT", "beneficiaryId", "beneficiaryId: 须指明受助人或案件 / give a case (filterByTk) or a beneficiaryId and year", 400);
     if (!/^\d{4}$/.test(String(year ?? ""))) throw new CaseError("INVALID_INPUT", "year", "year: 须为四位年份 / a year such as 2023", 400);
-    return this.backend.statement(beneficiaryId, Number(year));
+    return (await this.backend()).statement(beneficiaryId, Number(year));
   }
 }
 

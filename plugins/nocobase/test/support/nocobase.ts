@@ -77,11 +77,14 @@ async function mysqlDatabase(): Promise<{ options: Record<string, unknown>; drop
   };
 }
 
+/** Answers a request itself (returning true) before NocoBase sees it, e.g. the client's files for page tests. */
+export type StaticHandler = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+
 /**
  * Boots NocoBase with the plugin, compiled from this package's source and configured by
  * `pluginOptions`; with `null`, without it (to be added and enabled as an administrator does).
  */
-export async function startNocoBase(pluginOptions: Record<string, unknown> | null, database: NocoBaseDatabase = "sqlite"): Promise<TestNocoBase> {
+export async function startNocoBase(pluginOptions: Record<string, unknown> | null, database: NocoBaseDatabase = "sqlite", serveFirst?: StaticHandler): Promise<TestNocoBase> {
   // NocoBase's storage (where uploaded plugins go) lies inside the app's directory, so that a
   // plugin there finds @nocobase/server in the app's node_modules; here the app's directory is
   // this package's.
@@ -115,7 +118,8 @@ export async function startNocoBase(pluginOptions: Record<string, unknown> | nul
   });
   await app.runCommandThrowError("install", "-f");
   await app.runCommandThrowError("start");
-  const server = http.createServer(app.callback());
+  const callback = app.callback();
+  const server = http.createServer((request, response) => (serveFirst?.(request, response) ? undefined : callback(request, response)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
