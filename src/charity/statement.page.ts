@@ -6,13 +6,13 @@
  */
 import { ZERO, formatYuan, type Money } from "../lib/money";
 import type { ResolutionStatement } from "./charity.service";
-import { TIER_NAMES_ZH } from "../engine/vocabulary";
+import { KIND_NAMES_ZH, TIER_NAMES_ZH } from "../engine/vocabulary";
 import { escapeHtml as escape } from "../pages/html";
 
 // On the statement the charity line is what the policy entitles the household to, not yet paid.
 const TIER_NAMES: Record<string, string> = { ...TIER_NAMES_ZH, charity: "慈善化解(应化解)" };
 
-const KIND_NAMES: Record<string, string> = { INPATIENT: "住院", OUTPATIENT_CHRONIC: "门诊慢特病", OUTPATIENT_GENERAL: "普通门诊", HIGH_VALUE_DRUG: "高值药品" };
+const KIND_NAMES: Record<string, string> = KIND_NAMES_ZH;
 
 const yuan = (value: Money) => formatYuan(value);
 

@@ -91,6 +91,14 @@ export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
   ILLNESS_IMPOVERISHED: "person impoverished by serious illness",
 };
 
+/** The kinds of care as a hospital's bill names them. */
+export const KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
+  INPATIENT: "住院",
+  OUTPATIENT_CHRONIC: "门诊慢特病",
+  OUTPATIENT_GENERAL: "普通门诊",
+  HIGH_VALUE_DRUG: "高值药品",
+};
+
 /** Tiers a partner may report as already paid. Charity is always computed here. */
 export const REPORTABLE_TIERS: readonly Tier[] = ["basic", "critical", "assistance", "reassistance", "commercial"];
 

@@ -91,7 +91,7 @@ describe("gateway mode", () => {
     assert.equal(fund.errors, undefined, JSON.stringify(fund.errors));
     const income = await gateway.graphql(charityKey, `mutation ($input: FundIncomeInput!) { recordFundIncome(input: $input) { entryIds } }`, { input: { requestId: "gw-income-1", fundId: "GW-YQ-CITY", type: "DONATION", amount: "100000.00", reason: "捐赠" } });
     assert.equal(income.errors, undefined, JSON.stringify(income.errors));
-    const allocated = await gateway.graphql(charityKey, `mutation { allocateCharity(entitlementId: "GW-CHARITY-1/2023", requestId: "gw-allocate-1", reason: "化解") { allocated } }`);
+    const allocated = await gateway.graphql(charityKey, `mutation { allocateCharity(entitlementId: "yueqing:GW-CHARITY-1/2023", requestId: "gw-allocate-1", reason: "化解") { allocated } }`);
     assert.equal(allocated.errors, undefined, JSON.stringify(allocated.errors));
     assert.equal(allocated.data.allocateCharity.allocated, claim.expect!.charity);
 

@@ -6,7 +6,7 @@
  * Amounts are DECIMAL(18,2) columns, so that NocoBase's tables and charts can sum them; how they come
  * back from each database is dealt with in amounts.ts.
  */
-import { CATEGORIES, CLAIM_KINDS, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
+import { CATEGORIES, CATEGORY_NAMES_ZH, CLAIM_KINDS, KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 
 /** The collection of settlements kept by library mode. */
 export const SETTLEMENTS_COLLECTION = "medassistSettlements";
@@ -65,24 +65,9 @@ export const RESULT_FIELDS = {
 /** Every field of the case collection the plugin reads or writes. */
 export const CASE_FIELD_NAMES: readonly string[] = [...Object.values(INPUT_FIELDS), ...Object.values(REPORTED_FIELD), ...Object.values(PAID_FIELD), ...Object.values(RESULT_FIELDS)];
 
-export const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
-  DESTITUTE: "特困人员",
-  ORPHAN: "孤儿",
-  UNSUPPORTED_CHILD: "事实无人抚养儿童",
-  CHILD_IN_DIFFICULTY: "困境儿童",
-  DIBAO: "低保对象",
-  RELAPSED_POOR: "返贫致贫人口",
-  NEAR_DIBAO: "低保边缘家庭成员",
-  MONITORED: "防止返贫监测对象",
-  ILLNESS_IMPOVERISHED: "因病致贫重病患者",
-};
+export const CATEGORY_LABELS: Readonly<Record<(typeof CATEGORIES)[number], string>> = CATEGORY_NAMES_ZH;
 
-export const KIND_LABELS: Record<(typeof CLAIM_KINDS)[number], string> = {
-  INPATIENT: "住院",
-  OUTPATIENT_CHRONIC: "门诊慢特病",
-  OUTPATIENT_GENERAL: "普通门诊",
-  HIGH_VALUE_DRUG: "高值药品",
-};
+export const KIND_LABELS: Readonly<Record<(typeof CLAIM_KINDS)[number], string>> = KIND_NAMES_ZH;
 
 type FieldOptions = Record<string, unknown>;
 

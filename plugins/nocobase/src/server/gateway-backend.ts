@@ -43,7 +43,11 @@ export class GatewayBackend implements SettlementBackend {
   ) {}
 
   /** Sends one operation; a GraphQL error becomes the same refusal the engine would give. */
-  private async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  /**
+   * Sends an operation. The gateway names a refused field by the mutation's argument
+   * (`input.date`); `inputIs` says what that argument is here, so that the case field can be found.
+   */
+  private async request<T>(query: string, variables: Record<string, unknown>, inputIs?: "claim" | "beneficiary"): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.url.replace(/\/+$/, "")}/graphql`, {
@@ -68,7 +72,8 @@ export class GatewayBackend implements SettlementBackend {
         throw new CaseError("GATEWAY_KEY_REFUSED", "", "结算网关拒绝了本插件配置的密钥，请联系管理员 / the gateway refused the key this plugin is configured with", 502);
       }
       if (code === "INTERNAL_SERVER_ERROR" || code === "GATEWAY_UNAVAILABLE") throw new CaseError("GATEWAY_UNAVAILABLE", "", first.message, 502);
-      throw new CaseError(code, caseFieldOf(first.extensions?.field ?? ""), first.message, statusOf(code));
+      const field = first.extensions?.field ?? "";
+      throw new CaseError(code, caseFieldOf(inputIs ? field.replace(/^input(?=\.|$)/, inputIs) : field), first.message, statusOf(code));
     }
     if (!body.data) throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关没有返回数据 / the gateway answered ${response.status} without data`, 502);
     return body.data;
@@ -95,8 +100,8 @@ export class GatewayBackend implements SettlementBackend {
   }
 
   async settle(caseId: string, input: CaseInput, writeBack: WriteBack): Promise<CaseSettlement> {
-    await this.request(UPSERT_BENEFICIARY, { input: this.beneficiaryInput(input) });
-    await this.request(SUBMIT_CLAIM, { input: input.rawClaim });
+    await this.request(UPSERT_BENEFICIARY, { input: this.beneficiaryInput(input) }, "beneficiary");
+    await this.request(SUBMIT_CLAIM, { input: input.rawClaim }, "claim");
     const data = await this.request<{ settleClaim: CaseSettlement }>(SETTLE_CLAIM, { id: input.claim.id });
     // The gateway holds the settlements; the cases keep copies. A bill dated before others of its
     // year makes the gateway settle the year again, so every case of this NocoBase in that year is
