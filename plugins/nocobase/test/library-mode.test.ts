@@ -170,7 +170,10 @@ for (const database of testDatabases()) {
       const amount = (tier: string) => quoted.body.data.settlement.lines.find((l: { tier: string }) => l.tier === tier).amount;
       assert.equal(amount("assistance"), second.expect!.assistance, "the quote counts what the year already paid");
       assert.equal(quoted.body.data.settlement.selfPay, second.expect!.selfPay);
-      assert.match(quoted.body.data.explanation, /医疗救助：9000\.00 元/);
+      // In words a household can follow: the layer, the amount with separators, the category's name; no code words.
+      assert.match(quoted.body.data.explanation, /医疗救助 9,000\.00 元：低保对象/);
+      assert.doesNotMatch(quoted.body.data.explanation, /DIBAO|ratio=|deductibleLeft=|cumulativeBase/);
+      assert.ok(quoted.body.data.settlement.lines.every((line: { sentence?: string }) => typeof line.sentence === "string" && line.sentence.length > 0), "each line carries its sentence");
       // A stored case with an unsaved change laid over it.
       const overlaid = await nocobase.api("POST", "settlement:quote", { token: root, query: { filterByTk: created.body.data.id }, body: { feeTotal: "40000.00" } });
       assert.equal(overlaid.status, 200, JSON.stringify(overlaid.body));

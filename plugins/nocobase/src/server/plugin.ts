@@ -20,7 +20,7 @@ import { GatewayBackend } from "./gateway-backend";
 import { LibraryBackend } from "./library-backend";
 import { readOptions, type SettlementPluginOptions } from "./options";
 import type { SettlementBackend } from "./settlement-backend";
-import { explanation, writeBackValues, type CaseSettlement } from "./settlement-result";
+import { explanation, withSentences, writeBackValues, type CaseSettlement } from "./settlement-result";
 import { effectiveSettings, publicSettings, settingsCollection, settingsToStore, SETTINGS_COLLECTION, type StoredSettings } from "./settings";
 
 /** The Koa context NocoBase hands an action, as far as the plugin uses it. */
@@ -181,7 +181,7 @@ export class PluginSettlementServer extends Plugin {
   }
 
   private result(backend: SettlementBackend, settlement: CaseSettlement) {
-    return { mode: backend.mode, settlement, explanation: explanation(settlement) };
+    return { mode: backend.mode, settlement: withSentences(settlement), explanation: explanation(settlement) };
   }
 
   /** A what-if for a stored case, with unsaved form values laid over it, or for form values alone. */

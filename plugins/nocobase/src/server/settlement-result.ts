@@ -4,8 +4,9 @@
  * that paid it or the reason it paid nothing. From it come the values written back into the case.
  */
 import type { Settlement } from "../../../../src/engine/types";
-import { TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
-import { formatAmount } from "../../../../src/lib/money";
+import { explainLine } from "../../../../src/engine/explain-line";
+import { CATEGORY_NAMES_ZH, TIERS, type Category } from "../../../../src/engine/vocabulary";
+import { formatAmount, formatYuan, money } from "../../../../src/lib/money";
 import { PAID_FIELD, RESULT_FIELDS } from "./collections";
 
 export interface CaseSettlementLine {
@@ -19,6 +20,8 @@ export interface CaseSettlementLine {
   figures: Record<string, string>;
   reason: string | null;
   note: string;
+  /** The line as one Chinese sentence from its figures (the engine's explainLine); set for the case worker. */
+  sentence?: string;
 }
 
 export interface CaseSettlement {
@@ -56,15 +59,22 @@ export function fromEngineSettlement(settlement: Settlement): CaseSettlement {
   };
 }
 
-/** The settlement in words, one line per tier, as a case worker reads it to a household. */
+/** The line as a sentence in words, with the figures the engine used (the product's one explainLine). */
+function sentenceOf(line: CaseSettlementLine, category: string | null): string {
+  return explainLine({ ...line, amount: money(line.amount) }, category, "ZH");
+}
+
+/** The settlement with each line's sentence, as the case worker's block shows it. */
+export function withSentences(settlement: CaseSettlement): CaseSettlement {
+  return { ...settlement, lines: settlement.lines.map((line) => ({ ...line, sentence: sentenceOf(line, settlement.category) })) };
+}
+
+/** The settlement in words, one sentence per tier with its clause, as a case worker reads it to a household. */
 export function explanation(settlement: CaseSettlement): string {
-  const out = [`适用政策 ${settlement.packId} 第 ${settlement.packVersion} 版；身份 ${settlement.category ?? "无（按普通参保人员）"}；总费用 ${settlement.total} 元，政策范围内 ${settlement.policyScope} 元。`];
-  for (const line of settlement.lines) {
-    const name = TIER_NAMES_ZH[line.tier as Tier] ?? line.tier;
-    const basis = [line.clause, line.ruleId ? `规则 ${line.ruleId}` : null, Object.entries(line.figures).map(([k, v]) => `${k}=${v}`).join(" ") || null].filter(Boolean).join("；");
-    out.push(`${name}：${line.amount} 元${line.note ? ` — ${line.note}` : ""}${basis ? `（${basis}）` : ""}`);
-  }
-  out.push(`个人自付：${settlement.selfPay} 元`);
+  const category = settlement.category ? (CATEGORY_NAMES_ZH[settlement.category as Category] ?? settlement.category) : "无（按普通参保人员）";
+  const out = [`适用政策 ${settlement.packId} 第 ${settlement.packVersion} 版；救助身份：${category}；总费用 ${formatYuan(money(settlement.total))} 元，政策范围内 ${formatYuan(money(settlement.policyScope))} 元。`];
+  for (const line of settlement.lines) out.push(`${sentenceOf(line, settlement.category)}${line.clause ? `（${line.clause}）` : ""}`);
+  out.push(`个人自付：${formatYuan(money(settlement.selfPay))} 元`);
   return out.join("\n");
 }
 
