@@ -4,11 +4,12 @@
  * block, prints the household's 化解清单; an administrator switches the mode on the settings page.
  */
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { chromiumPath, CHROMIUM_ARGS } from "../../../test/support/browser";
 import { CLIENT_PREFIX, serveClientPage } from "./support/client-page";
-import { ROOT_ACCOUNT, startNocoBase, type TestNocoBase } from "./support/nocobase";
+import { REPOSITORY_DIR, ROOT_ACCOUNT, startNocoBase, type TestNocoBase } from "./support/nocobase";
 import { caseValues, expectedWriteBack, sharedScenario, writtenBack } from "./support/scenarios";
 
 const executablePath = chromiumPath();
@@ -66,6 +67,8 @@ describe("the client components in Chromium", { skip: executablePath ? false : "
     assert.deepEqual(await blockAmounts(), expectedShown());
     assert.deepEqual(writtenBack(await getCase()), expectedWriteBack(claim));
     await page.waitForFunction(() => document.querySelector("[data-field=settlementStatus]")?.textContent === "已结算");
+    // The picture of a settled case in the repository's README.
+    await page.screenshot({ path: path.join(REPOSITORY_DIR, "docs", "screenshots", "nocobase-case.png"), fullPage: true });
   });
 
   test("打印化解清单 opens the household's statement of the year, with the statement's figures", async () => {
