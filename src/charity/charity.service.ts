@@ -15,7 +15,7 @@ import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
+import { SettlementRepository } from "../settlement/settlement.repository";
 import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type EntitlementStatus, type FundKind, type LedgerType } from "./charity.entity";
 import { CharityRepository } from "./charity.repository";
 import { ClaimRepository } from "../claim/claim.repository";
@@ -110,6 +110,7 @@ function checkRequestId(requestId: string): void {
 export class CharityService {
   readonly repository = new CharityRepository();
   private readonly claims = new ClaimRepository();
+  private readonly settlements = new SettlementRepository();
   /** Told of every allocation in its transaction (webhooks to the household's partner systems). */
   afterAllocation: ((manager: EntityManager, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }) => Promise<void>) | null = null;
 
@@ -357,8 +358,8 @@ export class CharityService {
    * the settlement's transaction whenever a settlement is written.
    */
   async syncEntitlement(manager: EntityManager, beneficiaryId: string, jurisdiction: string, year: number, claimId: string): Promise<void> {
-    const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
-    const lines = settlements.length ? await manager.createQueryBuilder(SettlementLineEntity, "l").select(["l.id", "l.amount"]).where("l.settlement_id IN (:...ids)", { ids: settlements.map((s) => s.id) }).andWhere("l.tier = 'charity'").getMany() : [];
+    const settlements = await this.settlements.currentOfYear(manager, beneficiaryId, year);
+    const lines = await this.settlements.amountsOfTier(manager, settlements.map((s) => s.id), "charity");
     const amount = lines.reduce((sum, line) => sum.plus(line.amount), ZERO);
     const id = entitlementIdOf(beneficiaryId, year);
     if (await this.repository.lockEntitlement(manager, id)) {
@@ -424,8 +425,8 @@ export class CharityService {
     const manager = this.dataSource.manager;
     const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
     const beneficiaryId = beneficiary.id;
-    const settlements = (await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } })).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
-    const lines = settlements.length ? await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })), order: { position: "ASC" } }) : [];
+    const settlements = (await this.settlements.currentOfYear(manager, beneficiaryId, year)).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
+    const lines = await this.settlements.linesOf(manager, settlements.map((s) => s.id));
     const claims = settlements.map((s) => {
       const own = lines.filter((l) => l.settlementId === s.id);
       const charity = own.find((l) => l.tier === "charity")?.amount ?? ZERO;

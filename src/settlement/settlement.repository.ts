@@ -3,6 +3,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { ClaimEntity } from "../claim/claim.entity";
+import type { Tier } from "../engine/vocabulary";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 
 export class SettlementRepository {
@@ -51,6 +52,12 @@ export class SettlementRepository {
   tierAmountsOf(manager: EntityManager, settlementIds: readonly string[]): Promise<Array<Pick<SettlementLineEntity, "settlementId" | "tier" | "amount">>> {
     if (settlementIds.length === 0) return Promise.resolve([]);
     return manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true }, where: { settlementId: In([...settlementIds]) } });
+  }
+
+  /** The amounts of one tier's lines of these settlements: what an entitlement sums, and nothing more. */
+  amountsOfTier(manager: EntityManager, settlementIds: readonly string[], tier: Tier): Promise<Array<Pick<SettlementLineEntity, "id" | "amount">>> {
+    if (settlementIds.length === 0) return Promise.resolve([]);
+    return manager.find(SettlementLineEntity, { select: { id: true, amount: true }, where: { settlementId: In([...settlementIds]), tier } });
   }
 
   adjustmentsOf(manager: EntityManager, claimIds: readonly string[]): Promise<AdjustmentEntity[]> {
