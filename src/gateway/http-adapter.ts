@@ -4,7 +4,7 @@
  * schema/openapi.json.
  */
 import express, { type Request, type Response } from "express";
-import { DomainError, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
+import { DomainError, httpStatusOf, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
 import { maskNationalId, type Principal } from "../access/principal";
@@ -13,8 +13,6 @@ import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
 import { callerOf } from "./keyed-access";
-
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, WOULD_REVERSE_PAID: 409 };
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -56,11 +54,11 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       res.json(await work(caller.principal, req));
     } catch (error) {
       if (error instanceof DomainError) {
-        res.status(STATUS[error.code] ?? 400).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });
+        res.status(httpStatusOf(error.code)).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });
         return;
       }
       logger.error({ err: error }, "http adapter request failed");
-      res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" } });
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" } });
     }
   };
 
