@@ -150,7 +150,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
   });
 
   it("lets ADMIN keys, and only them, list, create and revoke keys over GraphQL", async () => {
-    const create = `mutation { createApiKey(role: "PARTNER", name: "via graphql", jurisdictions: ["weihai"], expires: "2099-01-01") { key apiKey { id role jurisdictions expiresAt revokedAt } } }`;
+    const create = `mutation { createApiKey(role: PARTNER, name: "via graphql", jurisdictions: ["weihai"], expires: "2099-01-01") { key apiKey { id role jurisdictions expiresAt revokedAt } } }`;
     const denied = await gql(t.url, t.keys.partner, create);
     expect(denied.errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });
     expect((await gql(t.url, t.keys.charity, "{ apiKeys { id } }")).errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });

@@ -6,6 +6,8 @@ import { DateScalar } from "../lib/graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { expiryFrom, type ApiKeyListing } from "./api-key.service";
+import { RoleEnum } from "../gateway/enums";
+import type { Role } from "./access.entity";
 
 @ObjectType({ description: "An API key as an administrator sees it: never the key or its hash." })
 export class ApiKey {
@@ -15,7 +17,7 @@ export class ApiKey {
   @Field()
   name!: string;
 
-  @Field({ description: "PARTNER, CHARITY or ADMIN" })
+  @Field(() => RoleEnum)
   role!: string;
 
   @Field(() => [String], { description: "A PARTNER key's jurisdictions; empty for the others (all)." })
@@ -56,7 +58,7 @@ export class ApiKeyResolver {
   @Mutation(() => CreatedApiKey, { description: "Creates a key (ADMIN); `expires`: refused from that day 00:00 China time, or `days` from now." })
   async createApiKey(
     @Ctx() { principal }: GatewayContext,
-    @Arg("role") role: string,
+    @Arg("role", () => RoleEnum) role: Role,
     @Arg("name") name: string,
     @Arg("jurisdictions", () => [String], { defaultValue: [] }) jurisdictions: string[],
     @Arg("expires", () => DateScalar, { nullable: true }) expires?: string,

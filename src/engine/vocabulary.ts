@@ -32,6 +32,10 @@ export type Program = (typeof PROGRAMS)[number];
 export const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** The keys of a settlement's amounts and of its adjustments: a tier, or what the household pays itself. */
+export const TIERS_AND_SELF_PAY = [...TIERS, "selfPay"] as const;
+export type TierOrSelfPay = (typeof TIERS_AND_SELF_PAY)[number];
+
 /**
  * What a tier pays out of. The insurance and assistance layers pay only in-policy costs; the
  * commercial layer also covers out-of-catalogue special drugs, and the charity top-up measures what

@@ -30,7 +30,7 @@ import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
 import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
-import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity, type SettlementCause } from "./settlement.entity";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 
@@ -166,7 +166,7 @@ export class SettlementService {
   }
 
   /** Writes what a replay changed: new settlements superseding changed ones, with adjustments. */
-  private async writeReplay(manager: EntityManager, replay: YearReplay, cause: string, causeText: string, actor: string, now: string): Promise<SettlementEntity | null> {
+  private async writeReplay(manager: EntityManager, replay: YearReplay, cause: SettlementCause, causeText: string, actor: string, now: string): Promise<SettlementEntity | null> {
     let created: SettlementEntity | null = null;
     for (const step of replay.steps) {
       if (!step.current) {
@@ -248,7 +248,7 @@ export class SettlementService {
     });
   }
 
-  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: string, supersedesId: string | null, now: string): Promise<SettlementEntity> {
+  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: SettlementCause, supersedesId: string | null, now: string): Promise<SettlementEntity> {
     const entity: SettlementEntity = {
       id: randomUUID(),
       claimId: settlement.claimId,
