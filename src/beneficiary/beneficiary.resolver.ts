@@ -4,7 +4,6 @@
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { decodeCursor } from "../lib/graphql";
-import { maskNationalId } from "../access/principal";
 import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
@@ -79,7 +78,7 @@ export class BeneficiaryResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "The resident ID number; masked except for ADMIN keys." })
   nationalId(@Root() beneficiary: BeneficiaryEntity, @Ctx() { principal }: GatewayContext): string | null {
-    return principal.seesNationalIds ? beneficiary.nationalId : maskNationalId(beneficiary.nationalId);
+    return principal.nationalIdAsSeen(beneficiary.nationalId);
   }
 
   @FieldResolver(() => [CategoryPeriod])

@@ -6,7 +6,6 @@ import { DomainError, withFieldsRenamed } from "../lib/errors";
 import { decodeCursor, DateScalar } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
 import { Money } from "../lib/money";
-import { maskNationalId } from "../access/principal";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { JURISDICTION_ARG, partnerId, partnerIdOrNull } from "../access/tenant-ids";
@@ -98,8 +97,7 @@ export class CharityResolver {
     @Ctx() { principal }: GatewayContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<ResolutionStatement> {
-    const statement = await this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
-    return { ...statement, beneficiary: { ...statement.beneficiary, nationalId: principal.seesNationalIds ? statement.beneficiary.nationalId : maskNationalId(statement.beneficiary.nationalId) } };
+    return this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
   }
 
   @Mutation(() => CharityFund, { description: "Opens a fund (ADMIN, CHARITY); the same details again return it." })

@@ -10,6 +10,8 @@ import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { amountField } from "../engine/input";
 import { categoriesOn, chooseCategory } from "../engine/settle";
+import { clauseText } from "../engine/citation";
+import { TIERS } from "../engine/vocabulary";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
@@ -303,7 +305,7 @@ export class CharityService {
     const chosen = await pack.fundOrder.choose(category, townshipFunds.length > 0);
     if (!chosen) throw new DomainError("INVALID_INPUT", "input.plan", "input.plan: 没有适用的基金顺序规则，请给出分配方案 / no fund-order rule applies; give a plan");
     const byKind: Record<string, CharityFundEntity[]> = { TOWNSHIP: townshipFunds, CITY: funds.filter((f) => f.kind === "CITY") };
-    return { fundIds: chosen.order.flatMap((kind) => byKind[kind].map((f) => f.id)), ruleId: chosen.ruleId, clause: `${pack.document.source.document} ${chosen.clause}` };
+    return { fundIds: chosen.order.flatMap((kind) => byKind[kind].map((f) => f.id)), ruleId: chosen.ruleId, clause: clauseText(pack.document.source.document, chosen.clause) };
   }
 
   /** Reverses a ledger entry once, by a new entry pointing at it (CHARITY, ADMIN). */
@@ -438,7 +440,7 @@ export class CharityService {
         policyScope: s.policyScope,
         packId: s.packId,
         packVersion: s.packVersion,
-        lines: own.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, source: l.source })),
+        lines: own.map((l) => ({ tier: l.tier, amount: l.amount, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, source: l.source })),
         selfPayBeforeCharity: s.selfPay.plus(charity),
       };
     });
@@ -447,8 +449,7 @@ export class CharityService {
       claim.kind = kinds.get(claim.claimId) ?? "";
       claim.claimId = partnerId(claim.claimId);
     }
-    const tiers = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"];
-    const tierTotals = tiers.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
+    const tierTotals = TIERS.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
     const entries = await this.repository.entriesOfEntitlements(manager, [`${beneficiaryId}/${year}`]);
     const reversed = new Set(entries.filter((e) => e.reversesEntryId !== null).map((e) => e.reversesEntryId));
     const funds = new Map((await this.repository.fundsByIds(manager, [...new Set(entries.map((e) => e.fundId))])).map((f) => [f.id, f]));
@@ -463,7 +464,7 @@ export class CharityService {
       beneficiary: {
         id: partnerId(beneficiary.id),
         name: beneficiary.name,
-        nationalId: beneficiary.nationalId,
+        nationalId: principal.nationalIdAsSeen(beneficiary.nationalId),
         jurisdiction: beneficiary.jurisdiction,
         jurisdictionName: pack?.document.jurisdiction.name ?? beneficiary.jurisdiction,
         township: beneficiary.township,

@@ -4,12 +4,10 @@
  */
 import { ZERO, formatAmount, type Money } from "../lib/money";
 import type { ResolutionStatement } from "./charity.service";
-import { TIER_NAMES_ZH } from "../engine/vocabulary";
+import { CLAIM_KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type ClaimKind } from "../engine/vocabulary";
 
 // On the statement the charity line is what the policy entitles the household to, not yet paid.
 const TIER_NAMES: Record<string, string> = { ...TIER_NAMES_ZH, charity: "慈善化解(应化解)" };
-
-const KIND_NAMES: Record<string, string> = { INPATIENT: "住院", OUTPATIENT_CHRONIC: "门诊慢特病", OUTPATIENT_GENERAL: "普通门诊", HIGH_VALUE_DRUG: "高值药品" };
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -20,11 +18,12 @@ const yuan = (value: Money) => formatAmount(value);
 /** Renders the statement as a complete HTML page. */
 export function renderStatementPage(statement: ResolutionStatement, printedAt: string): string {
   const { beneficiary } = statement;
-  const tiers = ["basic", "critical", "assistance", "reassistance", "commercial"];
+  // The layers that paid; charity is the entitlement, shown against the allocations below.
+  const tiers = TIERS.filter((tier) => tier !== "charity");
   const claimRows = statement.claims
     .map((claim) => {
       const cells = tiers.map((tier) => `<td class="num">${yuan(claim.lines.find((l) => l.tier === tier)?.amount ?? ZERO)}</td>`).join("");
-      return `<tr data-claim="${escape(claim.claimId)}"><td>${escape(claim.date)}</td><td>${escape(KIND_NAMES[claim.kind] ?? claim.kind)}</td><td class="num">${yuan(claim.total)}</td>${cells}<td class="num">${yuan(claim.selfPayBeforeCharity)}</td></tr>`;
+      return `<tr data-claim="${escape(claim.claimId)}"><td>${escape(claim.date)}</td><td>${escape(CLAIM_KIND_NAMES_ZH[claim.kind as ClaimKind] ?? claim.kind)}</td><td class="num">${yuan(claim.total)}</td>${cells}<td class="num">${yuan(claim.selfPayBeforeCharity)}</td></tr>`;
     })
     .join("\n");
   const basisRows = statement.claims

@@ -24,6 +24,14 @@ export type CategoryFact = Category | typeof NO_CATEGORY;
 export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG"] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
+/** The kinds of care as a household reads them. */
+export const CLAIM_KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
+  INPATIENT: "住院",
+  OUTPATIENT_CHRONIC: "门诊慢特病",
+  OUTPATIENT_GENERAL: "普通门诊",
+  HIGH_VALUE_DRUG: "高值药品",
+};
+
 /** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
 export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
 export type Program = (typeof PROGRAMS)[number];

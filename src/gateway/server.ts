@@ -23,7 +23,6 @@ import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
 import { errorHandler, unknownRoute } from "./error-handler";
 import { renderStatementPage } from "../charity/statement.page";
-import { maskNationalId } from "../access/principal";
 import { DomainError, httpStatusOf } from "../lib/errors";
 import { subsidyReportCsv } from "../premium/premium.service";
 import { requestLogging } from "./request-logging";
@@ -125,7 +124,6 @@ export async function startGateway(
     }
     try {
       const statement = await services.charity.statement(principal, req.params.beneficiaryId, year, jurisdictionQuery(req));
-      if (!principal.seesNationalIds) statement.beneficiary.nationalId = maskNationalId(statement.beneficiary.nationalId);
       res.type("html").send(renderStatementPage(statement, new Date().toISOString().slice(0, 16).replace("T", " ")));
     } catch (error) {
       if (error instanceof DomainError) {

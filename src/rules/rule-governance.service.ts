@@ -7,6 +7,7 @@ import type { DataSource } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../engine/pack-loader";
 import type { RulePackDocument } from "../engine/pack-document";
+import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
@@ -44,8 +45,6 @@ export interface PackPreview {
   largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
   refusals: Array<{ claimId: string; code: string; message: string }>;
 }
-
-const TIERS_AND_SELF_PAY = ["basic", "critical", "assistance", "reassistance", "commercial", "charity", "selfPay"];
 
 function readAttachedScenario(raw: unknown, index: number): Scenario {
   const scenario = raw as Scenario;

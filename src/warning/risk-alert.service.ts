@@ -9,6 +9,7 @@ import { DomainError, notFound } from "../lib/errors";
 import { formatAmount } from "../lib/money";
 import { nowIso } from "../lib/db";
 import { raisedAlerts } from "../engine/early-warning";
+import { clauseText } from "../engine/citation";
 import type { Settlement, Tier } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
@@ -49,7 +50,7 @@ export class RiskAlertService {
         jurisdiction: claim.jurisdiction,
         year: claim.year,
         ruleId: alert.ruleId,
-        clause: `${pack.document.source.document} ${alert.clause}`,
+        clause: clauseText(pack.document.source.document, alert.clause) ?? alert.clause,
         label: alert.label.slice(0, 400),
         category: current.category,
         threshold: alert.threshold,

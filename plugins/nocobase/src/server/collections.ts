@@ -6,7 +6,7 @@
  * Amounts are DECIMAL(18,2) columns, so that NocoBase's tables and charts can sum them; how they come
  * back from each database is dealt with in amounts.ts.
  */
-import { CATEGORIES, CLAIM_KINDS, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
+import { CATEGORIES, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 
 /** The collection of settlements kept by library mode. */
 export const SETTLEMENTS_COLLECTION = "medassistSettlements";
@@ -75,13 +75,6 @@ const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {
   NEAR_DIBAO: "低保边缘家庭成员",
   MONITORED: "防止返贫监测对象",
   ILLNESS_IMPOVERISHED: "因病致贫重病患者",
-};
-
-const KIND_LABELS: Record<(typeof CLAIM_KINDS)[number], string> = {
-  INPATIENT: "住院",
-  OUTPATIENT_CHRONIC: "门诊慢特病",
-  OUTPATIENT_GENERAL: "普通门诊",
-  HIGH_VALUE_DRUG: "高值药品",
 };
 
 type FieldOptions = Record<string, unknown>;
@@ -168,7 +161,7 @@ export function caseCollection(name: string, jurisdictions: Array<{ id: string; 
         type: "string",
         name: INPUT_FIELDS.claimKind,
         interface: "select",
-        uiSchema: { type: "string", title: "就诊类别", "x-component": "Select", required: true, enum: CLAIM_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })) },
+        uiSchema: { type: "string", title: "就诊类别", "x-component": "Select", required: true, enum: CLAIM_KINDS.map((k) => ({ value: k, label: CLAIM_KIND_NAMES_ZH[k] })) },
       },
       flag(INPUT_FIELDS.referred, "按规定转诊"),
       flag(INPUT_FIELDS.inProvince, "省内就医"),

@@ -6,6 +6,7 @@
 import type { Settlement } from "../../../../src/engine/types";
 import { TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 import { formatAmount } from "../../../../src/lib/money";
+import { citationText } from "../../../../src/engine/citation";
 import { PAID_FIELD, RESULT_FIELDS } from "./collections";
 
 export interface CaseSettlementLine {
@@ -47,7 +48,7 @@ export function fromEngineSettlement(settlement: Settlement): CaseSettlement {
       amount: formatAmount(line.amount),
       source: line.source,
       ruleId: line.ruleId,
-      clause: line.citation ? `${line.citation.document} ${line.citation.clause}` : null,
+      clause: citationText(line.citation),
       formula: line.formula,
       figures: line.figures,
       reason: line.reason,
