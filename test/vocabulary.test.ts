@@ -165,6 +165,11 @@ describe("one truth per word", () => {
     expect(offending).toEqual([]);
   });
 
+  it("decides access in the services only: resolvers and routes pass the principal on", () => {
+    const decisions = sourceLines(/\.(?:requireRole|requireJurisdiction|canSee|visibleJurisdictions|listedJurisdictions)\b/).filter((hit) => /^src\/(?:gateway\/|[\w-]+\/[\w-]+\.resolver\.ts)/.test(hit));
+    expect(decisions).toEqual([]);
+  });
+
   it("has no import cycle between files (type imports included) but the one the year planner removes", () => {
     expect(importCycles("src")).toEqual(["settlement/settlement.service.ts -> settlement/reversals.ts -> settlement/settlement.service.ts"]);
   });

@@ -51,8 +51,7 @@ export class ApiKeyResolver {
 
   @Query(() => [ApiKey], { description: "Every API key, revoked and expired ones included (ADMIN)." })
   apiKeys(@Ctx() { principal }: GatewayContext): Promise<ApiKeyListing[]> {
-    principal.requireRole("ADMIN");
-    return this.services.apiKeys.list();
+    return this.services.apiKeys.list(principal);
   }
 
   @Mutation(() => CreatedApiKey, { description: "Creates a key (ADMIN); `expires`: refused from that day 00:00 China time, or `days` from now." })
@@ -64,16 +63,14 @@ export class ApiKeyResolver {
     @Arg("expires", () => DateScalar, { nullable: true }) expires?: string,
     @Arg("days", () => Int, { nullable: true }) days?: number,
   ): Promise<CreatedApiKey> {
-    principal.requireRole("ADMIN");
     const expiresAt = expiryFrom({ date: expires ?? undefined, days: days ?? undefined });
-    const { id, key } = await this.services.apiKeys.create({ role, name, jurisdictions, expiresAt }, principal.keyId, this.services.packs.jurisdictions());
-    const apiKey = (await this.services.apiKeys.list()).find((k) => k.id === id)!;
+    const { id, key } = await this.services.apiKeys.create({ role, name, jurisdictions, expiresAt }, principal, this.services.packs.jurisdictions());
+    const apiKey = (await this.services.apiKeys.list(principal)).find((k) => k.id === id)!;
     return { key, apiKey };
   }
 
   @Mutation(() => ApiKey, { description: "Revokes a key (ADMIN): every instance refuses it within API_KEY_CACHE_SECONDS; it stays listed." })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<ApiKeyListing> {
-    principal.requireRole("ADMIN");
-    return (await this.services.apiKeys.revoke({ id }, principal.keyId)).key;
+    return (await this.services.apiKeys.revoke({ id }, principal)).key;
   }
 }

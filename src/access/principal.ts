@@ -5,6 +5,9 @@
 import { DomainError, forbidden } from "../lib/errors";
 import type { Role } from "./access.entity";
 
+/** The roles that record beneficiaries and claims and settle them. */
+export const RECORD_KEEPERS: readonly Role[] = ["PARTNER", "ADMIN"];
+
 export class Principal {
   constructor(
     readonly keyId: string,
@@ -45,6 +48,12 @@ export class Principal {
   /** The jurisdictions a list may show: null for all. */
   get visibleJurisdictions(): readonly string[] | null {
     return this.role === "PARTNER" ? this.jurisdictions : null;
+  }
+
+  /** The jurisdictions a list asked for `jurisdiction` (or for all when none) may show: null for all, [] for none. */
+  listedJurisdictions(jurisdiction?: string | null): readonly string[] | null {
+    if (!jurisdiction) return this.visibleJurisdictions;
+    return this.canSee(jurisdiction) ? [jurisdiction] : [];
   }
 }
 

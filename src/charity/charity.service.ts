@@ -381,9 +381,14 @@ export class CharityService {
 
   /** The funds the caller may see. */
   funds(principal: Principal, jurisdiction?: string | null): Promise<CharityFundEntity[]> {
-    const visible = principal.visibleJurisdictions;
-    const wanted = jurisdiction ? (visible && !visible.includes(jurisdiction) ? [] : [jurisdiction]) : visible;
-    return this.repository.fundsOf(this.dataSource.manager, wanted);
+    return this.repository.fundsOf(this.dataSource.manager, principal.listedJurisdictions(jurisdiction));
+  }
+
+  /** A page of the entitlements the caller may see, largest outstanding first. */
+  entitlements(principal: Principal, query: { statuses: readonly EntitlementStatus[]; jurisdiction?: string | null; limit: number; after?: { outstanding: string; id: string } }): Promise<EntitlementEntity[]> {
+    const { jurisdiction, ...rest } = query;
+    if (rest.statuses.length === 0) return Promise.resolve([]);
+    return this.repository.entitlementPage(this.dataSource.manager, { ...rest, jurisdictions: principal.listedJurisdictions(jurisdiction) });
   }
 
   /** A fund the caller may see, or NOT_FOUND. */

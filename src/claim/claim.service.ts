@@ -11,7 +11,7 @@ import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { readClaim } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
 import type { Claim } from "../engine/types";
-import type { Principal } from "../access/principal";
+import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
@@ -38,6 +38,7 @@ export class ClaimService {
    * beneficiary's jurisdiction (tenant-ids). Given a `transaction`, it runs inside it.
    */
   async submit(principal: Principal, raw: Record<string, unknown>, transaction?: EntityManager): Promise<ClaimEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     const callerBeneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
     const jurisdiction = typeof raw.jurisdiction === "string" ? raw.jurisdiction : null;
     const asSent = readClaim(raw, callerBeneficiaryId, "input", claimLimits(this.billLimits));

@@ -22,7 +22,7 @@ import { readBeneficiary, readClaim } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
 import type { CompiledPack } from "../engine/compiled-pack";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
-import type { Principal } from "../access/principal";
+import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
@@ -88,6 +88,7 @@ export class SettlementService {
    * `transaction`, it runs inside it.
    */
   async settleClaim(principal: Principal, callerId: string, jurisdiction?: string | null, transaction?: EntityManager): Promise<SettlementEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     const claimId = visible.id;
