@@ -170,6 +170,16 @@ describe("one truth per word", () => {
     expect(decisions).toEqual([]);
   });
 
+  it("reads another domain's tables only through its repository (the known exceptions can only go)", () => {
+    const foreignEntities = sourceLines(/^import \{[^}]*\} from "\.\.\/[\w-]+\/[\w-]+\.entity"/).filter((hit) => /^src\/[\w-]+\/[\w-]+\.service\.ts:/.test(hit));
+    expect(foreignEntities.map((hit) => hit.replace(/:\d+:.*from "(.*)";$/, " -> $1"))).toEqual([
+      // Known, to go: the claim status written by the settlement service (the year planner rewires it), API keys and the audit log read outside the access domain.
+      "src/rules/rule-governance.service.ts -> ../access/access.entity",
+      "src/settlement/settlement.service.ts -> ../claim/claim.entity",
+      "src/webhooks/webhook.service.ts -> ../access/access.entity",
+    ]);
+  });
+
   it("has no import cycle between files (type imports included) but the one the year planner removes", () => {
     expect(importCycles("src")).toEqual(["settlement/settlement.service.ts -> settlement/reversals.ts -> settlement/settlement.service.ts"]);
   });

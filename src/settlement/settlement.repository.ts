@@ -19,6 +19,18 @@ export class SettlementRepository {
     return manager.find(SettlementEntity, { where: { claimId: In([...claimIds]) }, order: { settledAt: "ASC" } });
   }
 
+  /** Each beneficiary's year with a current settlement under a pack, in beneficiary order. */
+  yearsSettledUnder(manager: EntityManager, packId: string): Promise<Array<{ beneficiaryId: string; year: number | string }>> {
+    return manager
+      .createQueryBuilder(SettlementEntity, "s")
+      .select(["s.beneficiary_id AS beneficiaryId", "s.year AS year"])
+      .where("s.pack_id = :packId AND s.status = 'CURRENT'", { packId })
+      .groupBy("s.beneficiary_id")
+      .addGroupBy("s.year")
+      .orderBy("s.beneficiary_id")
+      .getRawMany<{ beneficiaryId: string; year: number | string }>();
+  }
+
   /** The current settlements of a beneficiary's year. */
   currentOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<SettlementEntity[]> {
     return manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });

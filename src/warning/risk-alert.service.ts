@@ -16,7 +16,7 @@ import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { WebhookService } from "../webhooks/webhook.service";
-import { SettlementEntity } from "../settlement/settlement.entity";
+import type { SettlementEntity } from "../settlement/settlement.entity";
 import { SettlementRepository } from "../settlement/settlement.repository";
 import type { ClaimEntity } from "../claim/claim.entity";
 import { RiskAlertEntity } from "./risk-alert.entity";
@@ -33,7 +33,7 @@ export class RiskAlertService {
 
   /** Raises the alerts a claim's settlement causes; called in the settlement's transaction. */
   async afterSettlement(manager: EntityManager, claim: ClaimEntity): Promise<void> {
-    const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId: claim.beneficiaryId, year: claim.year, status: "CURRENT" } });
+    const settlements = await this.settlements.currentOfYear(manager, claim.beneficiaryId, claim.year);
     const current = settlements.find((s) => s.claimId === claim.id);
     if (!current) return;
     const pack = await this.packs.version(current.packId, current.packVersion);
