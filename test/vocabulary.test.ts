@@ -112,6 +112,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("misspelt wor
     // Spelt right, the same request reaches the service (which does not know the beneficiary).
     const reached = await gql(t.url, t.keys.partner, SUBMIT, { input: bill("INPATIENT") });
     expect(reached.errors?.[0].extensions).toMatchObject({ code: "NOT_FOUND", field: "input.beneficiaryId" });
+    expect(reached.status).toBe(200);
   });
 
   it("a misspelt kind written in the document is GRAPHQL_VALIDATION_FAILED", async () => {
