@@ -11,6 +11,7 @@ import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 import { distScript, runToEnd } from "./support/processes";
 import { ApiKeyEntity, AuditEntryEntity } from "../src/access/access.entity";
 import { ConfigError, readConfig } from "../src/lib/config";
+import { Principal } from "../src/access/principal";
 
 const QUERY = "{ rulePacks { id } }";
 
@@ -108,8 +109,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
 
   it("revokes by id or by the full key, records who and when, keeps the key listed; only the holder learns it was revoked", async () => {
     const known = t.services.packs.jurisdictions();
-    const byId = (await t.services.apiKeys.create({ role: "CHARITY", jurisdictions: [], name: "revoke by id" }, "test", known)).key;
-    const byKey = (await t.services.apiKeys.create({ role: "CHARITY", jurisdictions: [], name: "revoke by key" }, "test", known)).key;
+    const byId = (await t.services.apiKeys.create({ role: "CHARITY", jurisdictions: [], name: "revoke by id" }, Principal.system("test"), known)).key;
+    const byKey = (await t.services.apiKeys.create({ role: "CHARITY", jurisdictions: [], name: "revoke by key" }, Principal.system("test"), known)).key;
     const mistyped = `${byKey.slice(0, -1)}${byKey.endsWith("A") ? "B" : "A"}`;
     const [refused, unknown] = await Promise.all([apikey(t, "revoke", "--key", mistyped), apikey(t, "revoke", "--id", "nosuchkey000")]);
     expect([refused.code, unknown.code]).toEqual([2, 2]);
@@ -123,7 +124,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already revoked");
 
-    const listed = await t.services.apiKeys.list();
+    const listed = await t.services.apiKeys.list(Principal.system("test"));
     for (const key of [byId, byKey]) expect(listed.find((k) => k.id === keyId(key))!.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const audit = await t.services.dataSource.getRepository(AuditEntryEntity).findBy({ action: "apikey.revoke", subjectId: keyId(byKey) });
     expect(audit).toHaveLength(1);
@@ -139,7 +140,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
 
   it("refuses a key once it has expired, even one this instance has just verified", async () => {
     const known = t.services.packs.jurisdictions();
-    const { key } = await t.services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "short-lived", expiresAt: new Date(Date.now() + 1_500).toISOString() }, "test", known);
+    const { key } = await t.services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "short-lived", expiresAt: new Date(Date.now() + 1_500).toISOString() }, Principal.system("test"), known);
     expect((await graphql(t.url, key)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     const expired = await send(t.url, "/api/settlement/quote", { key, body: {} });
@@ -155,7 +156,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
   });
 
   it("lets ADMIN keys, and only them, list, create and revoke keys over GraphQL", async () => {
-    const create = `mutation { createApiKey(role: "PARTNER", name: "via graphql", jurisdictions: ["weihai"], expires: "2099-01-01") { key apiKey { id role jurisdictions expiresAt revokedAt } } }`;
+    const create = `mutation { createApiKey(role: PARTNER, name: "via graphql", jurisdictions: ["weihai"], expires: "2099-01-01") { key apiKey { id role jurisdictions expiresAt revokedAt } } }`;
     const denied = await gql(t.url, t.keys.partner, create);
     expect(denied.errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });
     expect((await gql(t.url, t.keys.charity, "{ apiKeys { id } }")).errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN" });
@@ -175,7 +176,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("API keys on 
 
   it("a key revoked by the command against the same database is refused by the running gateway within 5 s", async () => {
     const known = t.services.packs.jurisdictions();
-    const { id, key } = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["weihai"], name: "revoked elsewhere" }, "test", known);
+    const { id, key } = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["weihai"], name: "revoked elsewhere" }, Principal.system("test"), known);
     expect((await graphql(t.url, key)).status).toBe(200);
     const polling = waitForStatus(t.url, key, 401, 30_000);
     const revoked = await apikey(t, "revoke", "--id", id);

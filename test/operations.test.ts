@@ -77,8 +77,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
     expect(before).toMatch(/^medassist_settlements_total 0$/m);
     expect(before).toMatch(/^medassist_webhook_queue_depth 0$/m);
     const entitlementId = await settledHousehold(t);
-    await gql(t.url, t.keys.charity, `mutation { createCharityFund(input: { id: "OPS-CITY", name: "城市基金", kind: "CITY", jurisdiction: "yueqing" }) { id } }`);
-    await gql(t.url, t.keys.charity, `mutation { recordFundIncome(input: { requestId: "ops-income-1", fundId: "OPS-CITY", type: "DONATION", amount: "1000.00", reason: "捐赠" }) { entryIds } }`);
+    await gql(t.url, t.keys.charity, `mutation { createCharityFund(input: { id: "OPS-CITY", name: "城市基金", kind: CITY, jurisdiction: "yueqing" }) { id } }`);
+    await gql(t.url, t.keys.charity, `mutation { recordFundIncome(input: { requestId: "ops-income-1", fundId: "OPS-CITY", type: DONATION, amount: "1000.00", reason: "捐赠" }) { entryIds } }`);
     const allocated = await gql(t.url, t.keys.charity, ALLOCATE, { id: entitlementId });
     expect(allocated.data).toEqual({ allocateCharity: { allocated: "1000.00" } });
 
@@ -93,7 +93,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
   it("reports waiting webhook deliveries as the queue depth", async () => {
     const subscribed = await gql(t.url, t.keys.partner, `mutation { subscribeWebhook(url: "http://127.0.0.1:9/hook", events: ["charity.allocated"]) { id } }`);
     expect(subscribed.errors).toBeUndefined();
-    await gql(t.url, t.keys.charity, `mutation { recordFundIncome(input: { requestId: "ops-income-2", fundId: "OPS-CITY", type: "DONATION", amount: "500.00", reason: "捐赠" }) { entryIds } }`);
+    await gql(t.url, t.keys.charity, `mutation { recordFundIncome(input: { requestId: "ops-income-2", fundId: "OPS-CITY", type: DONATION, amount: "500.00", reason: "捐赠" }) { entryIds } }`);
     const allocated = await gql(t.url, t.keys.charity, ALLOCATE.replace("ops-allocation-1", "ops-allocation-2"), { id: "yueqing:OPS-H1/2023" });
     expect(allocated.data).toEqual({ allocateCharity: { allocated: "500.00" } });
     const depth = Number(/^medassist_webhook_queue_depth (\d+)$/m.exec(await metricsText(t))![1]);

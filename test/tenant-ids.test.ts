@@ -7,6 +7,7 @@
 import { testDatabases } from "./support/databases";
 import { MIGRATIONS } from "../src/gateway/schema-parts";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
+import { Principal } from "../src/access/principal";
 
 const BILL = "YQ-BILL-2023-0001";
 const PERSON = "YQ-P-0001";
@@ -52,8 +53,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("ids per juri
   beforeAll(async () => {
     t = await startTestGateway(database);
     const known = t.services.packs.jurisdictions();
-    liaocheng = (await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["liaocheng"], name: "liaocheng partner" }, "test", known)).key;
-    yueqing = (await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "yueqing partner" }, "test", known)).key;
+    liaocheng = (await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["liaocheng"], name: "liaocheng partner" }, Principal.system("test"), known)).key;
+    yueqing = (await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "yueqing partner" }, Principal.system("test"), known)).key;
   });
   afterAll(async () => {
     await t?.stop();

@@ -61,8 +61,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("writes besid
 
   it("a key revoked and a key used while a settlement is open both stay written when the settlement rolls back", async () => {
     const known = t.services.packs.jurisdictions();
-    const revoked = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to revoke" }, "test", known);
-    const used = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to use" }, "test", known);
+    const revoked = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to revoke" }, Principal.system("test"), known);
+    const used = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["yueqing"], name: "to use" }, Principal.system("test"), known);
 
     // A settlement that fails late (after its rows are written), held open until the others have run.
     let release!: () => void;
@@ -81,7 +81,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("writes besid
         (error: Error) => error.message,
       );
       await inside;
-      const revoking = t.services.apiKeys.revoke({ id: revoked.id }, "test");
+      const revoking = t.services.apiKeys.revoke({ id: revoked.id }, Principal.system("test"));
       const authenticating = t.services.apiKeys.authenticate(`Bearer ${used.key}`);
       // Long enough for a write outside the door to run inside the open transaction.
       await new Promise((resolve) => setTimeout(resolve, 100));

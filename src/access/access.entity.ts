@@ -3,8 +3,8 @@
  */
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 
-export type Role = "PARTNER" | "CHARITY" | "ADMIN";
-export const ROLES: readonly Role[] = ["PARTNER", "CHARITY", "ADMIN"];
+export const ROLES = ["PARTNER", "CHARITY", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
 
 @Entity("api_keys")
 export class ApiKeyEntity {

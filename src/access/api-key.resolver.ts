@@ -6,6 +6,8 @@ import { DateScalar } from "../lib/graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { expiryFrom, type ApiKeyListing } from "./api-key.service";
+import { RoleEnum } from "../gateway/enums";
+import type { Role } from "./access.entity";
 
 @ObjectType({ description: "An API key as an administrator sees it: never the key or its hash." })
 export class ApiKey {
@@ -15,7 +17,7 @@ export class ApiKey {
   @Field()
   name!: string;
 
-  @Field({ description: "PARTNER, CHARITY or ADMIN" })
+  @Field(() => RoleEnum)
   role!: string;
 
   @Field(() => [String], { description: "A PARTNER key's jurisdictions; empty for the others (all)." })
@@ -49,29 +51,26 @@ export class ApiKeyResolver {
 
   @Query(() => [ApiKey], { description: "Every API key, revoked and expired ones included (ADMIN)." })
   apiKeys(@Ctx() { principal }: GatewayContext): Promise<ApiKeyListing[]> {
-    principal.requireRole("ADMIN");
-    return this.services.apiKeys.list();
+    return this.services.apiKeys.list(principal);
   }
 
   @Mutation(() => CreatedApiKey, { description: "Creates a key (ADMIN); `expires`: refused from that day 00:00 China time, or `days` from now." })
   async createApiKey(
     @Ctx() { principal }: GatewayContext,
-    @Arg("role") role: string,
+    @Arg("role", () => RoleEnum) role: Role,
     @Arg("name") name: string,
     @Arg("jurisdictions", () => [String], { defaultValue: [] }) jurisdictions: string[],
     @Arg("expires", () => DateScalar, { nullable: true }) expires?: string,
     @Arg("days", () => Int, { nullable: true }) days?: number,
   ): Promise<CreatedApiKey> {
-    principal.requireRole("ADMIN");
     const expiresAt = expiryFrom({ date: expires ?? undefined, days: days ?? undefined });
-    const { id, key } = await this.services.apiKeys.create({ role, name, jurisdictions, expiresAt }, principal.keyId, this.services.packs.jurisdictions());
-    const apiKey = (await this.services.apiKeys.list()).find((k) => k.id === id)!;
+    const { id, key } = await this.services.apiKeys.create({ role, name, jurisdictions, expiresAt }, principal, this.services.packs.jurisdictions());
+    const apiKey = (await this.services.apiKeys.list(principal)).find((k) => k.id === id)!;
     return { key, apiKey };
   }
 
   @Mutation(() => ApiKey, { description: "Revokes a key (ADMIN): every instance refuses it within API_KEY_CACHE_SECONDS; it stays listed." })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<ApiKeyListing> {
-    principal.requireRole("ADMIN");
-    return (await this.services.apiKeys.revoke({ id }, principal.keyId)).key;
+    return (await this.services.apiKeys.revoke({ id }, principal)).key;
   }
 }

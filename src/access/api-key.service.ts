@@ -104,8 +104,9 @@ export class ApiKeyService {
     return transactionsOf(this.dataSource);
   }
 
-  /** Creates a key and returns it in full: the only time the secret exists outside the caller. */
-  async create(input: { role: string; jurisdictions: string[]; name: string; expiresAt?: string | null }, actor: string, knownJurisdictions: readonly string[], manager?: EntityManager): Promise<NewApiKey> {
+  /** Creates a key (ADMIN) and returns it in full: the only time the secret exists outside the caller. */
+  async create(input: { role: string; jurisdictions: string[]; name: string; expiresAt?: string | null }, actor: Principal, knownJurisdictions: readonly string[], manager?: EntityManager): Promise<NewApiKey> {
+    actor.requireRole("ADMIN");
     if (!(ROLES as readonly string[]).includes(input.role)) {
       throw new DomainError("INVALID_INPUT", "role", `role: 须为 ${ROLES.join(", ")} / must be one of ${ROLES.join(", ")}`);
     }
@@ -136,30 +137,32 @@ export class ApiKeyService {
     };
     const write = async (m: EntityManager) => {
       await m.insert(ApiKeyEntity, entity);
-      await this.audit.record(m, actor, "apikey.create", "api_key", id, { role, name: entity.name, jurisdictions: input.jurisdictions, expiresAt });
+      await this.audit.record(m, actor.keyId, "apikey.create", "api_key", id, { role, name: entity.name, jurisdictions: input.jurisdictions, expiresAt });
     };
     if (manager) await write(manager);
     else await this.transactions.run(write);
     return { id, key: `mak_${id}_${secret}` };
   }
 
-  /** Every key, oldest first, revoked and expired ones included. */
-  async list(): Promise<ApiKeyListing[]> {
+  /** Every key, oldest first, revoked and expired ones included (ADMIN). */
+  async list(principal: Principal): Promise<ApiKeyListing[]> {
+    principal.requireRole("ADMIN");
     const keys = await this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: "ASC", id: "ASC" } });
     return keys.map(listing);
   }
 
   /**
    * Revokes one key, named by its id or given in full (then its secret must match: a mistyped key
-   * revokes nothing). The key stays as a record, with the time and an audit entry.
+   * revokes nothing). The key stays as a record, with the time and an audit entry. ADMIN only.
    */
-  async revoke(ref: { id: string } | { key: string }, actor: string): Promise<RevokedKey> {
+  async revoke(ref: { id: string } | { key: string }, actor: Principal): Promise<RevokedKey> {
+    actor.requireRole("ADMIN");
     const result = await this.transactions.run(async (m) => {
       const entity = await this.findForRevocation(m, ref);
       if (entity.revokedAt !== null) return { key: listing(entity), revokedNow: false };
       entity.revokedAt = nowIso();
       await m.update(ApiKeyEntity, { id: entity.id }, { revokedAt: entity.revokedAt });
-      await this.audit.record(m, actor, "apikey.revoke", "api_key", entity.id, { name: entity.name });
+      await this.audit.record(m, actor.keyId, "apikey.revoke", "api_key", entity.id, { name: entity.name });
       return { key: listing(entity), revokedNow: true };
     });
     this.cache.clear();

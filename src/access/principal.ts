@@ -5,6 +5,9 @@
 import { DomainError, forbidden } from "../lib/errors";
 import type { Role } from "./access.entity";
 
+/** The roles that record beneficiaries and claims and settle them. */
+export const RECORD_KEEPERS: readonly Role[] = ["PARTNER", "ADMIN"];
+
 export class Principal {
   constructor(
     readonly keyId: string,
@@ -37,14 +40,20 @@ export class Principal {
     }
   }
 
-  /** National ID numbers are shown in full to administrators only. */
-  get seesNationalIds(): boolean {
-    return this.role === "ADMIN";
+  /** A national ID number as this caller may see it: in full for administrators only, masked otherwise. */
+  nationalIdAsSeen(value: string | null): string | null {
+    return this.role === "ADMIN" ? value : maskNationalId(value);
   }
 
   /** The jurisdictions a list may show: null for all. */
   get visibleJurisdictions(): readonly string[] | null {
     return this.role === "PARTNER" ? this.jurisdictions : null;
+  }
+
+  /** The jurisdictions a list asked for `jurisdiction` (or for all when none) may show: null for all, [] for none. */
+  listedJurisdictions(jurisdiction?: string | null): readonly string[] | null {
+    if (!jurisdiction) return this.visibleJurisdictions;
+    return this.canSee(jurisdiction) ? [jurisdiction] : [];
   }
 }
 
@@ -55,7 +64,7 @@ export function unauthenticated(reason?: string): DomainError {
 }
 
 /** Masks a national ID number for callers who may not see it: keeps the first 3 and last 2 characters. */
-export function maskNationalId(value: string | null): string | null {
+function maskNationalId(value: string | null): string | null {
   if (value === null) return null;
   if (value.length <= 5) return "*".repeat(value.length);
   return `${value.slice(0, 3)}${"*".repeat(value.length - 5)}${value.slice(-2)}`;

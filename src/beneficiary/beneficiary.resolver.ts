@@ -4,7 +4,6 @@
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { decodeCursor } from "../lib/graphql";
-import { maskNationalId } from "../access/principal";
 import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
@@ -36,8 +35,7 @@ export class BeneficiaryResolver {
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<BeneficiaryConnection> {
     const limit = pageSize(first);
-    const rows = await this.services.beneficiaries.page({
-      jurisdictions: principal.visibleJurisdictions,
+    const rows = await this.services.beneficiaries.page(principal, {
       jurisdiction: filter?.jurisdiction,
       category: filter?.category,
       idPrefix: filter?.idPrefix,
@@ -50,25 +48,21 @@ export class BeneficiaryResolver {
 
   @Mutation(() => Beneficiary, { description: "Creates or updates a beneficiary (PARTNER for its jurisdictions, ADMIN)." })
   async upsertBeneficiary(@Arg("input", () => BeneficiaryInput) input: BeneficiaryInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
-    principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.upsert(principal, input);
   }
 
   @Mutation(() => Beneficiary, { description: "Ends a recorded category period earlier, with a reason (PARTNER for its jurisdictions, ADMIN)." })
   async endCategoryPeriod(@Arg("input", () => EndCategoryPeriodInput) input: EndCategoryPeriodInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
-    principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.endPeriod(principal, input);
   }
 
   @Mutation(() => Beneficiary, { description: "Removes a category period recorded in error, with a reason (PARTNER for its jurisdictions, ADMIN)." })
   async removeCategoryPeriod(@Arg("input", () => RemoveCategoryPeriodInput) input: RemoveCategoryPeriodInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
-    principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.endPeriod(principal, { ...input, to: null });
   }
 
   @Mutation(() => Beneficiary, { description: "Removes an application recorded in error, with a reason (PARTNER for its jurisdictions, ADMIN)." })
   async removeApplication(@Arg("input", () => RemoveApplicationInput) input: RemoveApplicationInput, @Ctx() { principal }: GatewayContext): Promise<BeneficiaryEntity> {
-    principal.requireRole("PARTNER", "ADMIN");
     return this.services.beneficiaries.removeApplication(principal, input);
   }
 
@@ -79,7 +73,7 @@ export class BeneficiaryResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "The resident ID number; masked except for ADMIN keys." })
   nationalId(@Root() beneficiary: BeneficiaryEntity, @Ctx() { principal }: GatewayContext): string | null {
-    return principal.seesNationalIds ? beneficiary.nationalId : maskNationalId(beneficiary.nationalId);
+    return principal.nationalIdAsSeen(beneficiary.nationalId);
   }
 
   @FieldResolver(() => [CategoryPeriod])

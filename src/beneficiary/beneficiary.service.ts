@@ -7,7 +7,7 @@ import { nowIso, type TransactionRunner } from "../lib/db";
 import { dateField } from "../engine/input";
 import { isCategory } from "../engine/vocabulary";
 import type { Beneficiary } from "../engine/types";
-import type { Principal } from "../access/principal";
+import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { candidateKeys, onlyOne, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
@@ -80,6 +80,7 @@ export class BeneficiaryService {
    * `transaction`, it runs inside it.
    */
   upsert(principal: Principal, input: BeneficiaryInput, transaction?: EntityManager): Promise<BeneficiaryEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     return this.transactions.joinOrRun(transaction, (manager) => this.record(manager, principal, input));
   }
 
@@ -131,6 +132,7 @@ export class BeneficiaryService {
    * are settled again, refused (WOULD_REVERSE_PAID) when that takes back money unless confirmed.
    */
   endPeriod(principal: Principal, input: CategoryPeriodEnd): Promise<BeneficiaryEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     if (!isCategory(input.category)) throw new DomainError("UNKNOWN_CATEGORY", "input.category", `input.category: 未知身份类别 / unknown category ${JSON.stringify(input.category)}`);
     const from = dateField(input.from, "input.from");
     const to = input.to === null ? null : dateField(input.to, "input.to");
@@ -164,6 +166,7 @@ export class BeneficiaryService {
    * settled again, refused (WOULD_REVERSE_PAID) when that takes back money unless confirmed.
    */
   removeApplication(principal: Principal, input: ApplicationRemoval): Promise<BeneficiaryEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     const date = dateField(input.date, "input.date");
     const reason = readReason(input.reason);
     return this.transactions.run(async (manager) => {
@@ -210,7 +213,8 @@ export class BeneficiaryService {
     return toEngineBeneficiary(id, periods, applications);
   }
 
-  page(query: BeneficiaryPageQuery): Promise<BeneficiaryEntity[]> {
-    return this.repository.page(this.dataSource.manager, query);
+  /** A page of the beneficiaries the caller may see. */
+  page(principal: Principal, query: Omit<BeneficiaryPageQuery, "jurisdictions">): Promise<BeneficiaryEntity[]> {
+    return this.repository.page(this.dataSource.manager, { ...query, jurisdictions: principal.visibleJurisdictions });
   }
 }

@@ -4,10 +4,11 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar } from "../lib/graphql";
 import { connectionOf, type Page } from "../lib/connection";
+import { CategoryEnum, ProgramEnum } from "../gateway/enums";
 
 @ObjectType({ description: "A category (身份) held from `from` to `to` inclusive; `to` null means still held." })
 export class CategoryPeriod {
-  @Field({ description: "DESTITUTE, ORPHAN, UNSUPPORTED_CHILD, CHILD_IN_DIFFICULTY, DIBAO, RELAPSED_POOR, NEAR_DIBAO, MONITORED or ILLNESS_IMPOVERISHED." })
+  @Field(() => CategoryEnum)
   category!: string;
 
   @Field(() => DateScalar)
@@ -19,7 +20,7 @@ export class CategoryPeriod {
 
 @ObjectType({ description: "A programme granted on application, e.g. 宜春 倾斜救助 (TILT_ASSISTANCE)." })
 export class ProgramApplication {
-  @Field()
+  @Field(() => ProgramEnum)
   program!: string;
 
   @Field(() => DateScalar)
@@ -43,7 +44,7 @@ export class Beneficiary {
 
 @InputType()
 export class CategoryPeriodInput {
-  @Field()
+  @Field({ description: "A Category. A String, not the enum, so that an unknown one is refused with UNKNOWN_CATEGORY." })
   category!: string;
 
   @Field(() => DateScalar)
@@ -55,7 +56,7 @@ export class CategoryPeriodInput {
 
 @InputType()
 export class ApplicationInput {
-  @Field()
+  @Field(() => ProgramEnum)
   program!: string;
 
   @Field(() => DateScalar)
@@ -127,7 +128,7 @@ export class RemoveApplicationInput {
   @Field(() => String, { nullable: true, description: "The id's jurisdiction: needed only when the id exists in several jurisdictions the key covers." })
   jurisdiction?: string | null;
 
-  @Field()
+  @Field(() => ProgramEnum)
   program!: string;
 
   @Field(() => DateScalar)

@@ -10,9 +10,17 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { moneyColumn } from "../lib/db";
 import type { Money } from "../lib/money";
 
-export type FundKind = "CITY" | "TOWNSHIP";
-export type LedgerType = "DONATION" | "GRANT" | "TRANSFER_IN" | "ALLOCATION" | "REVERSAL" | "TRANSFER_OUT";
-export type EntitlementStatus = "OPEN" | "PARTIAL" | "RESOLVED" | "OVER_ALLOCATED";
+export const FUND_KINDS = ["CITY", "TOWNSHIP"] as const;
+export type FundKind = (typeof FUND_KINDS)[number];
+/** Money a fund receives from outside: what `recordFundIncome` accepts. */
+export const INCOME_TYPES = ["DONATION", "GRANT"] as const;
+export type IncomeType = (typeof INCOME_TYPES)[number];
+export const LEDGER_TYPES = [...INCOME_TYPES, "TRANSFER_IN", "ALLOCATION", "REVERSAL", "TRANSFER_OUT"] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];
+export const LEDGER_DIRECTIONS = ["IN", "OUT"] as const;
+export type LedgerDirection = (typeof LEDGER_DIRECTIONS)[number];
+export const ENTITLEMENT_STATUSES = ["OPEN", "PARTIAL", "RESOLVED", "OVER_ALLOCATED"] as const;
+export type EntitlementStatus = (typeof ENTITLEMENT_STATUSES)[number];
 
 @Entity("charity_funds")
 export class CharityFundEntity {
@@ -56,7 +64,7 @@ export class LedgerEntryEntity {
 
   /** IN adds to the fund, OUT takes from it. */
   @Column({ type: "varchar", length: 3 })
-  direction!: "IN" | "OUT";
+  direction!: LedgerDirection;
 
   /** Always positive; the direction says which way it moved. */
   @Column({ ...moneyColumn })

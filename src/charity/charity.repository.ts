@@ -74,7 +74,7 @@ export class CharityRepository {
   /** Entitlements, largest outstanding first; the cursor is the last (outstanding, id) seen. */
   async entitlementPage(
     manager: EntityManager,
-    query: { statuses: string[] | null; jurisdictions: readonly string[] | null; limit: number; after?: { outstanding: string; id: string } },
+    query: { statuses: readonly string[] | null; jurisdictions: readonly string[] | null; limit: number; after?: { outstanding: string; id: string } },
   ): Promise<EntitlementEntity[]> {
     // Ordering money in SQL: DECIMAL sorts numerically on MySQL; SQLite stores money as text, so it
     // is cast there. The cast is exact for ordering amounts of up to 15 significant digits.

@@ -2,15 +2,15 @@
  * GraphQL: the charity federation's funds, entitlements, allocations, reports and statements.
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { DomainError, withFieldsRenamed } from "../lib/errors";
+import { withFieldsRenamed } from "../lib/errors";
 import { decodeCursor, DateScalar } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
 import { Money } from "../lib/money";
-import { maskNationalId } from "../access/principal";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { JURISDICTION_ARG, partnerId, partnerIdOrNull } from "../access/tenant-ids";
-import type { CharityFundEntity, EntitlementEntity, LedgerEntryEntity } from "./charity.entity";
+import type { CharityFundEntity, EntitlementEntity, EntitlementStatus, LedgerEntryEntity } from "./charity.entity";
+import { EntitlementStatusEnum } from "../gateway/enums";
 import {
   AllocationPlanPart,
   AllocationResult,
@@ -27,7 +27,6 @@ import {
   ReversalInput,
 } from "./charity.types";
 
-const STATUSES = ["OPEN", "PARTIAL", "RESOLVED", "OVER_ALLOCATED"];
 
 /** Rows as partners see them: beneficiary and claim by their own ids (tenant-ids). */
 function entitlementView(row: EntitlementEntity): CharityEntitlement {
@@ -62,22 +61,19 @@ export class CharityResolver {
   @Query(() => EntitlementConnection, { description: "Households waiting for a top-up, largest outstanding first." })
   async charityEntitlements(
     @Ctx() { principal }: GatewayContext,
-    @Arg("status", () => [String], { nullable: true, description: "OPEN, PARTIAL, RESOLVED, OVER_ALLOCATED; default OPEN and PARTIAL." }) status?: string[],
+    @Arg("status", () => [EntitlementStatusEnum], { nullable: true, description: "Default OPEN and PARTIAL." }) status?: EntitlementStatus[],
     @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string,
     @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<EntitlementConnection> {
     const limit = pageSize(first);
     const statuses = status ?? ["OPEN", "PARTIAL"];
-    for (const s of statuses) if (!STATUSES.includes(s)) throw new DomainError("INVALID_INPUT", "status", `status: ${STATUSES.join(", ")}`);
-    const visible = principal.visibleJurisdictions;
-    const jurisdictions = jurisdiction ? (visible && !visible.includes(jurisdiction) ? [] : [jurisdiction]) : visible;
     let cursor: { outstanding: string; id: string } | undefined;
     if (after) {
       const [outstanding, ...id] = decodeCursor(after).split("|");
       cursor = { outstanding, id: id.join("|") };
     }
-    const rows = await this.services.charity.repository.entitlementPage(this.services.dataSource.manager, { statuses, jurisdictions, limit, after: cursor });
+    const rows = await this.services.charity.entitlements(principal, { statuses, jurisdiction, limit, after: cursor });
     return pageOf(rows.map(entitlementView), limit, (e) => `${e.outstanding.toFixed(2)}|${e.id}`);
   }
 
@@ -98,8 +94,7 @@ export class CharityResolver {
     @Ctx() { principal }: GatewayContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<ResolutionStatement> {
-    const statement = await this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
-    return { ...statement, beneficiary: { ...statement.beneficiary, nationalId: principal.seesNationalIds ? statement.beneficiary.nationalId : maskNationalId(statement.beneficiary.nationalId) } };
+    return this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
   }
 
   @Mutation(() => CharityFund, { description: "Opens a fund (ADMIN, CHARITY); the same details again return it." })

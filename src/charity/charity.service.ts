@@ -13,13 +13,15 @@ import { categoriesOn, chooseCategory } from "../engine/settle";
 import { explainLine } from "../engine/explain-line";
 import { CATEGORY_NAMES_ZH, type Category } from "../engine/vocabulary";
 import type { Beneficiary } from "../engine/types";
+import { clauseText } from "../engine/citation";
+import { TIERS } from "../engine/vocabulary";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
-import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type FundKind, type LedgerType } from "./charity.entity";
+import { SettlementRepository } from "../settlement/settlement.repository";
+import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type EntitlementStatus, type FundKind, type LedgerType } from "./charity.entity";
 import { CharityRepository } from "./charity.repository";
 import { entitlementStatus } from "./entitlement-status";
 import { assertEntitlementWrite, assertFundReportReads, assertLedgerAppend, assertStatementReads } from "../invariants/charity-assertions";
@@ -155,6 +157,7 @@ function checkRequestId(requestId: string): void {
 export class CharityService {
   readonly repository = new CharityRepository();
   private readonly claims = new ClaimRepository();
+  private readonly settlements = new SettlementRepository();
   /** Told of every allocation in its transaction (webhooks to the household's partner systems). */
   afterAllocation: ((manager: EntityManager, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }) => Promise<void>) | null = null;
 
@@ -362,7 +365,7 @@ export class CharityService {
     const chosen = await pack.fundOrder.choose(category, townshipFunds.length > 0);
     if (!chosen) throw new DomainError("INVALID_INPUT", "input.plan", "input.plan: 没有适用的基金顺序规则，请给出分配方案 / no fund-order rule applies; give a plan");
     const byKind: Record<string, CharityFundEntity[]> = { TOWNSHIP: townshipFunds, CITY: funds.filter((f) => f.kind === "CITY") };
-    return { fundIds: chosen.order.flatMap((kind) => byKind[kind].map((f) => f.id)), ruleId: chosen.ruleId, clause: `${pack.document.source.document} ${chosen.clause}` };
+    return { fundIds: chosen.order.flatMap((kind) => byKind[kind].map((f) => f.id)), ruleId: chosen.ruleId, clause: clauseText(pack.document.source.document, chosen.clause) };
   }
 
   /** Reverses a ledger entry once, by a new entry pointing at it (CHARITY, ADMIN). */
@@ -418,8 +421,8 @@ export class CharityService {
    * the settlement's transaction whenever a settlement is written.
    */
   async syncEntitlement(manager: EntityManager, beneficiaryId: string, jurisdiction: string, year: number, claimId: string): Promise<void> {
-    const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
-    const lines = settlements.length ? await manager.createQueryBuilder(SettlementLineEntity, "l").select(["l.id", "l.amount"]).where("l.settlement_id IN (:...ids)", { ids: settlements.map((s) => s.id) }).andWhere("l.tier = 'charity'").getMany() : [];
+    const settlements = await this.settlements.currentOfYear(manager, beneficiaryId, year);
+    const lines = await this.settlements.amountsOfTier(manager, settlements.map((s) => s.id), "charity");
     const amount = lines.reduce((sum, line) => sum.plus(line.amount), ZERO);
     const id = entitlementIdOf(beneficiaryId, year);
     if (await this.repository.lockEntitlement(manager, id)) {
@@ -439,9 +442,14 @@ export class CharityService {
 
   /** The funds the caller may see. */
   funds(principal: Principal, jurisdiction?: string | null): Promise<CharityFundEntity[]> {
-    const visible = principal.visibleJurisdictions;
-    const wanted = jurisdiction ? (visible && !visible.includes(jurisdiction) ? [] : [jurisdiction]) : visible;
-    return this.repository.fundsOf(this.dataSource.manager, wanted);
+    return this.repository.fundsOf(this.dataSource.manager, principal.listedJurisdictions(jurisdiction));
+  }
+
+  /** A page of the entitlements the caller may see, largest outstanding first. */
+  entitlements(principal: Principal, query: { statuses: readonly EntitlementStatus[]; jurisdiction?: string | null; limit: number; after?: { outstanding: string; id: string } }): Promise<EntitlementEntity[]> {
+    const { jurisdiction, ...rest } = query;
+    if (rest.statuses.length === 0) return Promise.resolve([]);
+    return this.repository.entitlementPage(this.dataSource.manager, { ...rest, jurisdictions: principal.listedJurisdictions(jurisdiction) });
   }
 
   /** A fund the caller may see, or NOT_FOUND. */
@@ -486,8 +494,8 @@ export class CharityService {
     const manager = this.dataSource.manager;
     const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
     const beneficiaryId = beneficiary.id;
-    const settlements = (await manager.find(SettlementEntity, { where: { beneficiaryId, year, status: "CURRENT" } })).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
-    const lines = settlements.length ? await manager.find(SettlementLineEntity, { where: settlements.map((s) => ({ settlementId: s.id })), order: { position: "ASC" } }) : [];
+    const settlements = (await this.settlements.currentOfYear(manager, beneficiaryId, year)).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
+    const lines = await this.settlements.linesOf(manager, settlements.map((s) => s.id));
     const ruleNames = await this.ruleNames(settlements);
     assertStatementReads(settlements, lines);
     const claims = settlements.map((s) => {
@@ -505,7 +513,7 @@ export class CharityService {
         lines: own.map((l) => {
           const figures = JSON.parse(l.figures) as Record<string, string>;
           const ruleName = l.ruleId ? (ruleNames.get(`${s.packId}/${s.packVersion}/${l.ruleId}`) ?? null) : null;
-          const clause = l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null;
+          const clause = clauseText(l.clauseDocument, l.clause);
           return { tier: l.tier, amount: l.amount, ruleId: l.ruleId, ruleName, clause, reason: l.reason, source: l.source, figures, explanation: explainLine({ ...l, figures }, s.category) };
         }),
         selfPayBeforeCharity: s.selfPay.plus(charity),
@@ -516,8 +524,7 @@ export class CharityService {
       claim.kind = kinds.get(claim.claimId) ?? "";
       claim.claimId = partnerId(claim.claimId);
     }
-    const tiers = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"];
-    const tierTotals = tiers.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
+    const tierTotals = TIERS.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
     const entries = await this.repository.entriesOfEntitlements(manager, [`${beneficiaryId}/${year}`]);
     const reversed = new Set(entries.filter((e) => e.reversesEntryId !== null).map((e) => e.reversesEntryId));
     const funds = new Map((await this.repository.fundsByIds(manager, [...new Set(entries.map((e) => e.fundId))])).map((f) => [f.id, f]));
@@ -535,7 +542,7 @@ export class CharityService {
       beneficiary: {
         id: partnerId(beneficiary.id),
         name: beneficiary.name,
-        nationalId: beneficiary.nationalId,
+        nationalId: principal.nationalIdAsSeen(beneficiary.nationalId),
         jurisdiction: beneficiary.jurisdiction,
         jurisdictionName: pack?.document.jurisdiction.name ?? beneficiary.jurisdiction,
         township: beneficiary.township,
@@ -554,7 +561,7 @@ export class CharityService {
   }
 
   /** The words of the rules the settlements used, by "pack/version/rule". */
-  private async ruleNames(settlements: SettlementEntity[]): Promise<Map<string, string>> {
+  private async ruleNames(settlements: ReadonlyArray<{ packId: string; packVersion: number }>): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (const key of new Set(settlements.map((s) => `${s.packId}/${s.packVersion}`))) {
       const [packId, version] = key.split("/");

@@ -5,6 +5,8 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { connectionOf, type Page } from "../lib/connection";
+import { ClaimKindEnum, EntitlementStatusEnum, FundKindEnum, IncomeTypeEnum, LedgerDirectionEnum, LedgerEntryTypeEnum, LineSourceEnum, TierEnum } from "../gateway/enums";
+import type { FundKind, IncomeType } from "./charity.entity";
 
 @ObjectType({ description: "A charity fund: the city federation's 慈善医疗救助共富基金 or a township's 专项共富基金." })
 export class CharityFund {
@@ -14,7 +16,7 @@ export class CharityFund {
   @Field()
   name!: string;
 
-  @Field({ description: "CITY or TOWNSHIP." })
+  @Field(() => FundKindEnum)
   kind!: string;
 
   @Field()
@@ -35,10 +37,10 @@ export class LedgerEntry {
   @Field()
   fundId!: string;
 
-  @Field({ description: "DONATION, GRANT, TRANSFER_IN, ALLOCATION, REVERSAL or TRANSFER_OUT." })
+  @Field(() => LedgerEntryTypeEnum)
   type!: string;
 
-  @Field({ description: "IN or OUT of the fund." })
+  @Field(() => LedgerDirectionEnum)
   direction!: string;
 
   @Field(() => MoneyScalar)
@@ -104,7 +106,7 @@ export class CharityEntitlement {
   @Field(() => MoneyScalar, { description: "What is still to be allocated." })
   outstanding!: Money;
 
-  @Field({ description: "OPEN, PARTIAL, RESOLVED, or OVER_ALLOCATED when a re-settlement lowered the entitlement below what was allocated (reverse the excess)." })
+  @Field(() => EntitlementStatusEnum, { description: "OVER_ALLOCATED when a re-settlement lowered the entitlement below what was allocated (reverse the excess)." })
   status!: string;
 
   @Field(() => String, { nullable: true })
@@ -206,7 +208,7 @@ export class FundReport {
 
 @ObjectType()
 export class StatementLine {
-  @Field()
+  @Field(() => TierEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)
@@ -224,7 +226,7 @@ export class StatementLine {
   @Field(() => String, { nullable: true })
   reason!: string | null;
 
-  @Field()
+  @Field(() => LineSourceEnum)
   source!: string;
 
   @Field({ description: "The line as a Chinese sentence (the same words as SettlementLine.explanation)." })
@@ -239,7 +241,7 @@ export class StatementClaim {
   @Field(() => DateScalar)
   date!: string;
 
-  @Field()
+  @Field(() => ClaimKindEnum)
   kind!: string;
 
   @Field(() => MoneyScalar)
@@ -266,7 +268,7 @@ export class StatementClaim {
 
 @ObjectType()
 export class TierTotal {
-  @Field()
+  @Field(() => TierEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)
@@ -368,8 +370,8 @@ export class CharityFundInput {
   @Field()
   name!: string;
 
-  @Field()
-  kind!: string;
+  @Field(() => FundKindEnum)
+  kind!: FundKind;
 
   @Field()
   jurisdiction!: string;
@@ -386,8 +388,8 @@ export class FundIncomeInput {
   @Field()
   fundId!: string;
 
-  @Field({ description: "DONATION or GRANT." })
-  type!: string;
+  @Field(() => IncomeTypeEnum)
+  type!: IncomeType;
 
   @Field(() => MoneyScalar)
   amount!: Money;

@@ -6,13 +6,12 @@
  */
 import { ZERO, formatYuan, type Money } from "../lib/money";
 import type { ResolutionStatement } from "./charity.service";
-import { KIND_NAMES_ZH, TIER_NAMES_ZH } from "../engine/vocabulary";
+import { CLAIM_KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type ClaimKind } from "../engine/vocabulary";
 import { escapeHtml as escape } from "../pages/html";
 
 // On the statement the charity line is what the policy entitles the household to, not yet paid.
 const TIER_NAMES: Record<string, string> = { ...TIER_NAMES_ZH, charity: "慈善化解(应化解)" };
 
-const KIND_NAMES: Record<string, string> = KIND_NAMES_ZH;
 
 const yuan = (value: Money) => formatYuan(value);
 
@@ -26,7 +25,7 @@ function claimRows(statement: ResolutionStatement, tiers: string[]): string {
   return statement.claims
     .map((claim) => {
       const cells = tiers.map((tier) => `<td class="num">${yuan(claim.lines.find((l) => l.tier === tier)?.amount ?? ZERO)}</td>`).join("");
-      return `<tr data-claim="${escape(claim.claimId)}"><td>${escape(claim.date)}</td><td>${escape(KIND_NAMES[claim.kind] ?? claim.kind)}</td><td class="num">${yuan(claim.total)}</td>${cells}<td class="num">${yuan(claim.selfPayBeforeCharity)}</td></tr>`;
+      return `<tr data-claim="${escape(claim.claimId)}"><td>${escape(claim.date)}</td><td>${escape(CLAIM_KIND_NAMES_ZH[claim.kind as ClaimKind] ?? claim.kind)}</td><td class="num">${yuan(claim.total)}</td>${cells}<td class="num">${yuan(claim.selfPayBeforeCharity)}</td></tr>`;
     })
     .join("\n");
 }
@@ -54,7 +53,8 @@ function allocationRows(statement: ResolutionStatement): string {
 /** Renders the statement as a complete HTML page. */
 export function renderStatementPage(statement: ResolutionStatement, options: StatementPageOptions): string {
   const { beneficiary } = statement;
-  const tiers = ["basic", "critical", "assistance", "reassistance", "commercial"];
+  // The layers that paid; charity is the entitlement, shown against the allocations below.
+  const tiers = TIERS.filter((tier) => tier !== "charity");
   const totals = tiers.map((tier) => `<td class="num">${yuan(statement.tierTotals.find((t) => t.tier === tier)!.amount)}</td>`).join("");
   const issuer = options.issuer ? escape(options.issuer) : "";
   const categories = beneficiary.categories.length ? beneficiary.categories.map(escape).join("、") : "普通参保人员";

@@ -7,7 +7,8 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { moneyColumn } from "../lib/db";
 import type { Money } from "../lib/money";
 
-export type ClaimStatus = "SUBMITTED" | "SETTLED";
+export const CLAIM_STATUSES = ["SUBMITTED", "SETTLED"] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 @Entity("claims")
 export class ClaimEntity {

@@ -6,45 +6,19 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { DomainError, notFound, withFieldsRenamed } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { todayInChina, yearOf } from "../lib/dates";
+import { yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
-import { readClaim, type ClaimLimits } from "../engine/input";
+import { readClaim } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
-import type { Claim, Tier } from "../engine/types";
-import type { Money } from "../lib/money";
-import type { Principal } from "../access/principal";
+import type { Claim } from "../engine/types";
+import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import type { SettlementService } from "../settlement/settlement.service";
 import { ClaimEntity } from "./claim.entity";
 import { ClaimRepository } from "./claim.repository";
-
-/** The engine's view of a stored claim. */
-export function toEngineClaim(entity: ClaimEntity): Claim {
-  const reported: Partial<Record<Tier, Money>> = {};
-  if (entity.reportedBasic) reported.basic = entity.reportedBasic;
-  if (entity.reportedCritical) reported.critical = entity.reportedCritical;
-  if (entity.reportedAssistance) reported.assistance = entity.reportedAssistance;
-  if (entity.reportedReassistance) reported.reassistance = entity.reportedReassistance;
-  if (entity.reportedCommercial) reported.commercial = entity.reportedCommercial;
-  return {
-    id: entity.id,
-    beneficiaryId: entity.beneficiaryId,
-    date: entity.date,
-    kind: entity.kind as Claim["kind"],
-    referred: entity.referred,
-    inProvince: entity.inProvince,
-    guidanceFollowed: entity.guidanceFollowed,
-    fees: { total: entity.total, outOfCatalog: entity.outOfCatalog, classBSelfPay: entity.classBSelfPay, overStandard: entity.overStandard },
-    reported,
-  };
-}
-
-/** The engine's plausibility limits for a bill read now. */
-export function claimLimits(limits: BillLimits): ClaimLimits {
-  return { latestDate: todayInChina(), maxAmount: limits.maxBillTotal };
-}
+import { claimLimits } from "./claim.mapping";
 
 export class ClaimService {
   readonly repository = new ClaimRepository();
@@ -64,6 +38,7 @@ export class ClaimService {
    * beneficiary's jurisdiction (tenant-ids). Given a `transaction`, it runs inside it.
    */
   async submit(principal: Principal, raw: Record<string, unknown>, transaction?: EntityManager): Promise<ClaimEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     const callerBeneficiaryId = typeof raw.beneficiaryId === "string" ? raw.beneficiaryId : "";
     const jurisdiction = typeof raw.jurisdiction === "string" ? raw.jurisdiction : null;
     const asSent = readClaim(raw, callerBeneficiaryId, "input", claimLimits(this.billLimits));

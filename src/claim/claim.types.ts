@@ -4,6 +4,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
+import { ClaimKindEnum, ClaimStatusEnum } from "../gateway/enums";
 
 @ObjectType({ description: "The fee split of a bill; policyScope = total − outOfCatalog − classBSelfPay − overStandard." })
 export class Fees {
@@ -55,7 +56,7 @@ export class Claim {
   @Field(() => DateScalar)
   date!: string;
 
-  @Field({ description: "INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL or HIGH_VALUE_DRUG." })
+  @Field(() => ClaimKindEnum)
   kind!: string;
 
   @Field()
@@ -67,7 +68,7 @@ export class Claim {
   @Field()
   guidanceFollowed!: boolean;
 
-  @Field({ description: "SUBMITTED or SETTLED." })
+  @Field(() => ClaimStatusEnum)
   status!: string;
 
   @Field()
@@ -121,7 +122,7 @@ export class ClaimInput {
   @Field(() => DateScalar)
   date!: string;
 
-  @Field()
+  @Field(() => ClaimKindEnum)
   kind!: string;
 
   @Field({ nullable: true, defaultValue: true })

@@ -12,6 +12,10 @@ import { createLogger } from "../lib/logger";
 import { openServices } from "../gateway/bootstrap";
 import { expiryFrom, isKeyActive, type ApiKeyListing } from "../access/api-key.service";
 import type { Services } from "../gateway/services";
+import { Principal } from "../access/principal";
+
+/** The command-line tool acts as this principal; the audit log names it "cli". */
+const CLI = Principal.system("cli");
 
 const USAGE = [
   "usage: npm run --silent apikey -- create --role PARTNER|CHARITY|ADMIN [--jurisdiction ID]... --name NAME [--expires YYYY-MM-DD | --days N]",
@@ -80,14 +84,14 @@ function table(keys: ApiKeyListing[]): string {
 
 async function run(command: Command, services: Services): Promise<void> {
   if (command.kind === "list") {
-    const keys = await services.apiKeys.list();
+    const keys = await services.apiKeys.list(CLI);
     process.stdout.write(command.json ? `${JSON.stringify(keys, null, 2)}\n` : `${table(keys)}\n`);
   } else if (command.kind === "revoke") {
-    const { key, revokedNow } = await services.apiKeys.revoke(command.ref, "cli");
+    const { key, revokedNow } = await services.apiKeys.revoke(command.ref, CLI);
     process.stdout.write(revokedNow ? `Revoked ${key.role} key ${key.id} "${key.name}" at ${key.revokedAt}.\n` : `Key ${key.id} "${key.name}" was already revoked at ${key.revokedAt}; nothing changed.\n`);
   } else {
     const expiresAt = expiryFrom({ date: command.expires, days: command.days });
-    const created = await services.apiKeys.create({ role: command.role, jurisdictions: command.jurisdictions, name: command.name, expiresAt }, "cli", services.packs.jurisdictions());
+    const created = await services.apiKeys.create({ role: command.role, jurisdictions: command.jurisdictions, name: command.name, expiresAt }, CLI, services.packs.jurisdictions());
     const scope = command.jurisdictions.length ? ` for ${command.jurisdictions.join(", ")}` : "";
     process.stdout.write(`Created ${command.role} key ${created.id} "${command.name}"${scope}${expiresAt ? `, expiring at ${expiresAt}` : ""}. It is shown only now:\n`);
     process.stdout.write(`${created.key}\n`);

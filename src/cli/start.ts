@@ -17,6 +17,7 @@ import { loadDemoData } from "../gateway/demo-data";
 import { openOrExplain, reservePort, StartupError } from "../gateway/startup";
 import type { Services } from "../gateway/services";
 import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
+import { Principal } from "../access/principal";
 
 /** Loads the demo data set where it belongs; returns the demo ADMIN key, or null. */
 async function demo(services: Services, config: GatewayConfig, asked: boolean, logger: Logger): Promise<string | null> {
@@ -25,7 +26,7 @@ async function demo(services: Services, config: GatewayConfig, asked: boolean, l
   const settled = await loadDemoData(services, logger);
   await services.apiKeys.revokeByName("demo", "system");
   logger.info({ settled }, "demo data loaded");
-  return (await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "demo" }, "system", services.packs.jurisdictions())).key;
+  return (await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "demo" }, Principal.system(), services.packs.jurisdictions())).key;
 }
 
 function stopOnSignals(services: Services, gateway: RunningGateway, config: GatewayConfig, logger: Logger): void {

@@ -9,6 +9,7 @@ import { contentHash } from "../lib/canonical-json";
 import { isValidDate } from "../lib/dates";
 import type { Lookback, RuleDocument, RulePackDocument, ValueRef } from "./pack-document";
 import { schemaProblems } from "./pack-schema";
+import { clauseText } from "./citation";
 import {
   changeDates,
   overrideParameters,
@@ -103,7 +104,7 @@ export class CompiledPack {
   parameterSource(id: string): string {
     const parameter = this.document.parameters[id];
     if (!parameter) return id;
-    return `${parameter.source.document ?? this.document.source.document} ${parameter.source.clause}`;
+    return clauseText(parameter.source.document ?? this.document.source.document, parameter.source.clause) ?? id;
   }
 
   /**

@@ -5,7 +5,7 @@
  * function, so a household hears the same words wherever the line is shown.
  */
 import { Money, ZERO, formatYuan } from "../lib/money";
-import { CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, TIER_NAMES_EN, TIER_NAMES_ZH, isCategory, type Tier } from "./vocabulary";
+import { CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, INSURANCE_TIERS, TIER_NAMES_EN, TIER_NAMES_ZH, isCategory, type Tier } from "./vocabulary";
 
 export type ExplanationLanguage = "ZH" | "EN";
 
@@ -43,7 +43,7 @@ const ZH: Words = {
   deductibleMet: "起付线已扣完",
   deductibleLeft: (left) => `先扣起付线余额 ${left}`,
   // Insurance reimburses (报销); assistance and charity assist (救助).
-  ratio: (percent, tier) => `按 ${percent}% ${["basic", "critical", "commercial"].includes(tier) ? "报销" : "救助"}`,
+  ratio: (percent, tier) => `按 ${percent}% ${INSURANCE_TIERS.includes(tier as Tier) ? "报销" : "救助"}`,
   fullCover: "政策范围内全额兜底",
   schedule: (schedule) => `按分段比例支付（${schedule}）`,
   threshold: (threshold) => `年度自负超过 ${threshold}的部分予以化解`,

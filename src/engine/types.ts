@@ -56,7 +56,8 @@ export type ZeroReason =
   | "NOTHING_LEFT";
 
 /** How a tier's amount came about. */
-export type LineSource = "COMPUTED" | "REPORTED" | "NONE";
+export const LINE_SOURCES = ["COMPUTED", "REPORTED", "NONE"] as const;
+export type LineSource = (typeof LINE_SOURCES)[number];
 
 /** Where a number comes from in the policy text. */
 export interface Citation {

@@ -24,6 +24,14 @@ export type CategoryFact = Category | typeof NO_CATEGORY;
 export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG"] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
+/** The kinds of care as a household reads them. */
+export const CLAIM_KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
+  INPATIENT: "住院",
+  OUTPATIENT_CHRONIC: "门诊慢特病",
+  OUTPATIENT_GENERAL: "普通门诊",
+  HIGH_VALUE_DRUG: "高值药品",
+};
+
 /** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
 export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
 export type Program = (typeof PROGRAMS)[number];
@@ -31,6 +39,10 @@ export type Program = (typeof PROGRAMS)[number];
 /** The layers in the order they pay (先保险后救助). */
 export const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
 export type Tier = (typeof TIERS)[number];
+
+/** The keys of a settlement's amounts and of its adjustments: a tier, or what the household pays itself. */
+export const TIERS_AND_SELF_PAY = [...TIERS, "selfPay"] as const;
+export type TierOrSelfPay = (typeof TIERS_AND_SELF_PAY)[number];
 
 /**
  * What a tier pays out of. The insurance and assistance layers pay only in-policy costs; the
@@ -91,13 +103,8 @@ export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
   ILLNESS_IMPOVERISHED: "person impoverished by serious illness",
 };
 
-/** The kinds of care as a hospital's bill names them. */
-export const KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
-  INPATIENT: "住院",
-  OUTPATIENT_CHRONIC: "门诊慢特病",
-  OUTPATIENT_GENERAL: "普通门诊",
-  HIGH_VALUE_DRUG: "高值药品",
-};
+/** The insurance layers, which reimburse (报销); the others assist (救助). */
+export const INSURANCE_TIERS: readonly Tier[] = ["basic", "critical", "commercial"];
 
 /** Tiers a partner may report as already paid. Charity is always computed here. */
 export const REPORTABLE_TIERS: readonly Tier[] = ["basic", "critical", "assistance", "reassistance", "commercial"];

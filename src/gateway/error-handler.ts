@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "../lib/logger";
+import { httpStatusOf } from "../lib/errors";
 
 interface HttpRefusal {
   status: number;
@@ -13,13 +14,13 @@ interface HttpRefusal {
   message: string;
 }
 
-const INTERNAL: HttpRefusal = { status: 500, code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" };
+const INTERNAL: HttpRefusal = { status: httpStatusOf("INTERNAL_SERVER_ERROR"), code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" };
 
 /** What body-parser's errors mean to a client; anything else is our fault (500). */
 function refusalOf(error: unknown): HttpRefusal {
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
-  if (type === "entity.too.large") return { status: 413, code: "PAYLOAD_TOO_LARGE", field: "body", message: "请求体过大 / the request body is over the limit of 1 MB" };
-  if (type === "entity.parse.failed") return { status: 400, code: "INVALID_INPUT", field: "body", message: "body: 不是有效的 JSON / not valid JSON" };
+  if (type === "entity.too.large") return { status: httpStatusOf("PAYLOAD_TOO_LARGE"), code: "PAYLOAD_TOO_LARGE", field: "body", message: "请求体过大 / the request body is over the limit of 1 MB" };
+  if (type === "entity.parse.failed") return { status: httpStatusOf("INVALID_INPUT"), code: "INVALID_INPUT", field: "body", message: "body: 不是有效的 JSON / not valid JSON" };
   // body-parser's other refusals (encoding, charset) carry a `type`; Express's own (a path it
   // cannot decode) do not.
   if (typeof status === "number" && status >= 400 && status < 500) return { status, code: "BAD_REQUEST", field: typeof type === "string" ? "body" : "path", message: "无法读取请求 / the request cannot be read" };
@@ -35,7 +36,7 @@ function send(req: Request, res: Response, refusal: HttpRefusal): void {
 
 /** 404 for a path no route serves. */
 export function unknownRoute(): RequestHandler {
-  return (req, res) => send(req, res, { status: 404, code: "NOT_FOUND", field: "path", message: `没有此路径 / no such path: ${req.method} ${req.path}` });
+  return (req, res) => send(req, res, { status: httpStatusOf("NOT_FOUND"), code: "NOT_FOUND", field: "path", message: `没有此路径 / no such path: ${req.method} ${req.path}` });
 }
 
 /** The one error handler of the app, mounted last. */

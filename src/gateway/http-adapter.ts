@@ -4,18 +4,17 @@
  * schema/openapi.json.
  */
 import express, { type Request, type Response } from "express";
-import { DomainError, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
+import { DomainError, httpStatusOf, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
 import type { Logger } from "../lib/logger";
-import { maskNationalId, type Principal } from "../access/principal";
+import type { Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
+import { citationText, clauseText } from "../engine/citation";
 import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
 import { callerOf } from "./keyed-access";
 import { explainLine } from "../engine/explain-line";
-
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, WOULD_REVERSE_PAID: 409 };
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -37,7 +36,7 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
 }
 
 function engineSettlementJson(s: EngineSettlement) {
-  return settlementJson({ ...s, id: null }, s.lines.map((l) => ({ ...l, clause: l.citation ? `${l.citation.document} ${l.citation.clause}` : null, figures: l.figures })));
+  return settlementJson({ ...s, id: null }, s.lines.map((l) => ({ ...l, clause: citationText(l.citation), figures: l.figures })));
 }
 
 /** The optional `?jurisdiction=` beside a partner-chosen id in a path (tenant-ids). */
@@ -57,11 +56,11 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       res.json(await work(caller.principal, req));
     } catch (error) {
       if (error instanceof DomainError) {
-        res.status(STATUS[error.code] ?? 400).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });
+        res.status(httpStatusOf(error.code)).json({ error: { code: error.code, field: error.field, message: error.message, details: error.details } });
         return;
       }
       logger.error({ err: error }, "http adapter request failed");
-      res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" } });
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "服务器内部错误 / internal error" } });
     }
   };
 
@@ -99,10 +98,9 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
   router.post(
     "/settlement/settle",
     handle(async (principal, req) => {
-      principal.requireRole("PARTNER", "ADMIN");
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
-      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: l.clauseDocument && l.clause ? `${l.clauseDocument} ${l.clause}` : null, reason: l.reason, figures: JSON.parse(l.figures) })));
+      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures) })));
     }),
   );
 
@@ -115,7 +113,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       if (!/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: YYYY");
       const s = await services.charity.statement(principal, beneficiaryId, Number(yearText), jurisdictionQuery(req));
       return {
-        beneficiary: { ...s.beneficiary, nationalId: principal.seesNationalIds ? s.beneficiary.nationalId : maskNationalId(s.beneficiary.nationalId) },
+        beneficiary: s.beneficiary,
         year: s.year,
         claims: s.claims.map((c) => ({ ...c, total: money(c.total), policyScope: money(c.policyScope), selfPayBeforeCharity: money(c.selfPayBeforeCharity), lines: c.lines.map((l) => ({ ...l, amount: money(l.amount) })) })),
         tierTotals: s.tierTotals.map((t) => ({ tier: t.tier, amount: money(t.amount) })),

@@ -7,7 +7,7 @@
  */
 import type { Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
-import { DomainError } from "../lib/errors";
+import { DomainError, httpStatusOf } from "../lib/errors";
 import type { RateLimits } from "../lib/config";
 import type { Principal } from "../access/principal";
 import type { ApiKeyService } from "../access/api-key.service";
@@ -59,7 +59,7 @@ function limiter(name: string, limit: number, what: { zh: string; en: string }, 
       handler: (req, res) => {
         const seconds = String(res.getHeader("Retry-After") ?? 60);
         const error = new DomainError("RATE_LIMITED", "Authorization", `${what.zh}请求过多，请 ${seconds} 秒后重试 / too many requests ${what.en}; retry after ${seconds} s`);
-        res.status(429).json(errorBody(req, error));
+        res.status(httpStatusOf(error.code)).json(errorBody(req, error));
       },
     }),
   ];

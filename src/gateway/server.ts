@@ -23,8 +23,7 @@ import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
 import { errorHandler, unknownRoute } from "./error-handler";
 import { renderStatementPage } from "../charity/statement.page";
-import { maskNationalId } from "../access/principal";
-import { DomainError } from "../lib/errors";
+import { DomainError, httpStatusOf } from "../lib/errors";
 import { subsidyReportCsv } from "../premium/premium.service";
 import { requestLogging } from "./request-logging";
 import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
@@ -99,7 +98,7 @@ export async function startGateway(
   app.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
     const caller = callerOf(res);
     if (!caller.principal) {
-      res.status(401).type("text/plain; charset=utf-8").send(caller.refusal.message);
+      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
       return;
     }
     const principal = caller.principal;
@@ -108,37 +107,36 @@ export async function startGateway(
       res.type("text/csv; charset=utf-8").attachment(`premium-subsidy-${report.jurisdiction}-${report.year}.csv`).send(subsidyReportCsv(report));
     } catch (error) {
       if (error instanceof DomainError) {
-        res.status(error.code === "NOT_FOUND" ? 404 : error.code === "FORBIDDEN" ? 403 : 400).type("text/plain; charset=utf-8").send(error.message);
+        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
         return;
       }
       logger.error({ err: error }, "premium report failed");
-      res.status(500).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
     }
   });
   // The printable 化解清单: the same keys and access rules as GraphQL.
   app.get("/statements/:beneficiaryId/:year", async (req, res) => {
     const caller = callerOf(res);
     if (!caller.principal) {
-      res.status(401).type("text/plain; charset=utf-8").send(caller.refusal.message);
+      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
       return;
     }
     const principal = caller.principal;
     const year = Number(req.params.year);
     if (!/^\d{4}$/.test(req.params.year)) {
-      res.status(400).type("text/plain; charset=utf-8").send("year: YYYY");
+      res.status(httpStatusOf("INVALID_INPUT")).type("text/plain; charset=utf-8").send("year: YYYY");
       return;
     }
     try {
       const statement = await services.charity.statement(principal, req.params.beneficiaryId, year, jurisdictionQuery(req));
-      if (!principal.seesNationalIds) statement.beneficiary.nationalId = maskNationalId(statement.beneficiary.nationalId);
       res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, statement.beneficiary.jurisdiction)));
     } catch (error) {
       if (error instanceof DomainError) {
-        res.status(error.code === "NOT_FOUND" ? 404 : error.code === "FORBIDDEN" ? 403 : 400).type("text/plain; charset=utf-8").send(error.message);
+        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
         return;
       }
       logger.error({ err: error }, "statement page failed");
-      res.status(500).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
     }
   });
   app.use(
@@ -149,7 +147,7 @@ export async function startGateway(
         const caller = callerOf(res);
         if (!caller.principal) {
           const error = caller.refusal;
-          throw new GraphQLError(error.message, { extensions: { code: error.code, field: error.field || "Authorization", http: { status: 401 } } });
+          throw new GraphQLError(error.message, { extensions: { code: error.code, field: error.field || "Authorization", http: { status: httpStatusOf(error.code) } } });
         }
         return { principal: caller.principal, loaders: createLoaders(services.dataSource, services) };
       },

@@ -27,6 +27,30 @@ export type ErrorCode =
   | "WEBHOOK_LIMIT_REACHED"
   | "RATE_LIMITED";
 
+/**
+ * The HTTP status of every code that is not a plain 400: the one map that GraphQL, the /api
+ * adapter, the statement and CSV routes, the error handler and the NocoBase plugin answer with
+ * (the plugin's own codes included).
+ */
+const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  WOULD_REVERSE_PAID: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  CASE_COLLECTION_INVALID: 500,
+  GATEWAY_UNAVAILABLE: 502,
+  GATEWAY_KEY_REFUSED: 502,
+};
+
+/** The HTTP status for a code: 400 (the request was refused as it is) unless the map says otherwise. */
+export function httpStatusOf(code: string): number {
+  return HTTP_STATUS_BY_CODE[code] ?? 400;
+}
+
 /** The base of every error the product raises on purpose. */
 export class DomainError extends Error {
   /** A stable, machine-readable code. */

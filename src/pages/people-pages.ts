@@ -5,7 +5,7 @@
  * with a signed, short-lived link.
  */
 import express, { type NextFunction, type Request, type Response } from "express";
-import { DomainError } from "../lib/errors";
+import { DomainError, httpStatusOf } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { RateLimits } from "../lib/config";
 import { todayInChina } from "../lib/dates";
@@ -22,7 +22,6 @@ import { entitlementRows, fundSeries } from "./charity-data";
 import { EXPORTS, exportTable, tableCsv, tableXlsx, type ExportName } from "./exports";
 import { SHARED_STATEMENTS, checkStatementLink, statementLink } from "./statement-links";
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
 
 /** The 化解清单's issuing body and print time (China time) for a jurisdiction. */
 export function statementPageOptions(pages: PagesConfig, jurisdiction: string, now = new Date()): StatementPageOptions {
@@ -31,7 +30,7 @@ export function statementPageOptions(pages: PagesConfig, jurisdiction: string, n
 }
 
 function refusal(res: Response, error: DomainError): void {
-  res.status(STATUS[error.code] ?? 400).json({ error: { code: error.code, field: error.field, message: error.message } });
+  res.status(httpStatusOf(error.code)).json({ error: { code: error.code, field: error.field, message: error.message } });
 }
 
 /** The signed-in principal of a /charity request (CHARITY or ADMIN), or a refusal. */
@@ -145,7 +144,7 @@ export function peoplePages(services: Services, pages: PagesConfig, rateLimits: 
       res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, ref.jurisdiction)));
     } catch (error) {
       if (error instanceof DomainError) {
-        res.status(STATUS[error.code] ?? 400).type("text/plain; charset=utf-8").send(error.message);
+        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
         return;
       }
       logger.error({ err: error }, "shared statement failed");

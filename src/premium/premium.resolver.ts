@@ -6,6 +6,7 @@ import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { PremiumSubsidy, PremiumSubsidyReport } from "./premium.types";
 import { JURISDICTION_ARG } from "../access/tenant-ids";
+import { clauseText } from "../engine/citation";
 
 @Resolver(() => PremiumSubsidy)
 export class PremiumResolver {
@@ -19,7 +20,7 @@ export class PremiumResolver {
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<PremiumSubsidy> {
     const result = await this.services.premium.forPerson(principal, beneficiaryId, year, jurisdiction);
-    return { ...result, clause: result.clause ? `${result.document} ${result.clause}` : null, share: result.share?.toString() ?? null, missingParameters: result.missing };
+    return { ...result, clause: clauseText(result.document, result.clause), share: result.share?.toString() ?? null, missingParameters: result.missing };
   }
 
   @Query(() => PremiumSubsidyReport, { description: "Count and total per category of a jurisdiction's year." })

@@ -11,7 +11,6 @@ import type { Principal } from "../access/principal";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { toEngineBeneficiary } from "../beneficiary/beneficiary.service";
-import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 
 export interface PersonSubsidy extends PremiumSubsidyResult {
   beneficiaryId: string;
@@ -75,7 +74,7 @@ export class PremiumService {
     let people = 0;
     let afterId = "";
     for (;;) {
-      const page = await manager.createQueryBuilder(BeneficiaryEntity, "b").where("b.jurisdiction = :jurisdiction AND b.id > :afterId", { jurisdiction, afterId }).orderBy("b.id").take(500).getMany();
+      const page = await this.beneficiaries.repository.page(manager, { jurisdictions: null, jurisdiction, afterId, limit: 500 });
       if (page.length === 0) break;
       afterId = page[page.length - 1].id;
       const ids = page.map((b) => b.id);

@@ -4,6 +4,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
+import { CategoryEnum } from "../gateway/enums";
 
 @ObjectType({ description: "资助参保: the part of a person's individual premium paid for them in a year." })
 export class PremiumSubsidy {
@@ -19,7 +20,7 @@ export class PremiumSubsidy {
   @Field(() => Int)
   packVersion!: number;
 
-  @Field(() => String, { nullable: true, description: "The category that decides, by the pack's basis." })
+  @Field(() => CategoryEnum, { nullable: true, description: "The category that decides, by the pack's basis." })
   category!: string | null;
 
   @Field({ description: "HIGHEST_IN_YEAR or FIRST_IN_YEAR (威海: the first identity certified in the year)." })

@@ -8,7 +8,7 @@ import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../engine/pack-loader";
 import type { RulePackDocument } from "../engine/pack-document";
 import type { StoredAmounts } from "../engine/plan-year";
-import { TIERS, type Tier } from "../engine/vocabulary";
+import { TIERS_AND_SELF_PAY, type Tier } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
@@ -18,7 +18,6 @@ import { AuditEntryEntity } from "../access/access.entity";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
-import { SettlementEntity } from "../settlement/settlement.entity";
 import type { SettlementService } from "../settlement/settlement.service";
 import { RulePackVersionEntity } from "./rule-pack-version.entity";
 import type { RulePackService } from "./rule-pack.service";
@@ -46,8 +45,6 @@ export interface PackPreview {
   largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
   refusals: Array<{ claimId: string; code: string; message: string }>;
 }
-
-const TIERS_AND_SELF_PAY: ReadonlyArray<Tier | "selfPay"> = [...TIERS, "selfPay"];
 
 /** A settlement's amount for a tier, or its self-pay. */
 function amountOf(settlement: StoredAmounts, tier: Tier | "selfPay"): Money {
@@ -124,14 +121,7 @@ export class RuleGovernanceService {
     if (!entity) throw notFound("rule pack version", `${packId}@${version}`);
     const draft = await this.packs.version(packId, version);
     const preview = await this.transactions.readOnly(async (manager) => {
-      const groups = await manager
-        .createQueryBuilder(SettlementEntity, "s")
-        .select(["s.beneficiary_id AS beneficiaryId", "s.year AS year"])
-        .where("s.pack_id = :packId AND s.status = 'CURRENT'", { packId })
-        .groupBy("s.beneficiary_id")
-        .addGroupBy("s.year")
-        .orderBy("s.beneficiary_id")
-        .getRawMany<{ beneficiaryId: string; year: number | string }>();
+      const groups = await this.settlements.repository.yearsSettledUnder(manager, packId);
       const result: PackPreview = { packId, version, householdsExamined: 0, settlementsExamined: 0, settlementsChanged: 0, tierChanges: [], largest: [], refusals: [] };
       const totals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
       const households: PackPreview["largest"] = [];

@@ -5,7 +5,8 @@
  */
 import { Column, Entity, PrimaryColumn } from "typeorm";
 
-export type PackStatus = "DRAFT" | "ACTIVE" | "RETIRED";
+export const PACK_STATUSES = ["DRAFT", "ACTIVE", "RETIRED"] as const;
+export type PackStatus = (typeof PACK_STATUSES)[number];
 
 @Entity("rule_pack_versions")
 export class RulePackVersionEntity {

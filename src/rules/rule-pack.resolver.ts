@@ -39,8 +39,7 @@ export class RulePackResolver {
 
   @Query(() => [RulePack], { description: "Every version of every pack the key may see, newest first per pack." })
   async rulePacks(@Ctx() { principal }: GatewayContext): Promise<RulePack[]> {
-    const versions = await this.services.packs.listVersions();
-    return versions.filter((v) => principal.canSee(v.packId)).map(rulePackView);
+    return (await this.services.packs.listVersions(principal)).map(rulePackView);
   }
 
   @Mutation(() => PublishResult, { description: "Publishes a new version as a DRAFT after checking it (ADMIN). Attached scenarios replace stored ones of the same name." })

@@ -15,6 +15,7 @@ import { DomainError } from "../lib/errors";
 import { nowIso, transactionsOf } from "../lib/db";
 import { projectPath } from "../lib/project";
 import { AuditService } from "../access/audit.service";
+import type { Principal } from "../access/principal";
 import { RulePackVersionEntity } from "./rule-pack-version.entity";
 
 export class RulePackService {
@@ -120,8 +121,10 @@ export class RulePackService {
   }
 
   /** Every stored version, newest first per pack. */
-  listVersions(): Promise<RulePackVersionEntity[]> {
-    return this.dataSource.getRepository(RulePackVersionEntity).find({ order: { packId: "ASC", version: "DESC" } });
+  /** Every version of every pack the caller may see, newest first per pack. */
+  async listVersions(principal: Principal): Promise<RulePackVersionEntity[]> {
+    const versions = await this.dataSource.getRepository(RulePackVersionEntity).find({ order: { packId: "ASC", version: "DESC" } });
+    return versions.filter((v) => principal.canSee(v.packId));
   }
 
   /** The active versions, for listing. */

@@ -6,6 +6,7 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { connectionOf, type Page } from "../lib/connection";
+import { PackStatusEnum, TierOrSelfPayEnum } from "../gateway/enums";
 
 @ObjectType({ description: "A version of a jurisdiction's rule pack." })
 export class RulePack {
@@ -15,7 +16,7 @@ export class RulePack {
   @Field(() => Int)
   version!: number;
 
-  @Field({ description: "DRAFT, ACTIVE or RETIRED." })
+  @Field(() => PackStatusEnum)
   status!: string;
 
   @Field()
@@ -70,7 +71,7 @@ export class PublishResult {
 
 @ObjectType()
 export class TierChange {
-  @Field({ description: "A tier, or selfPay." })
+  @Field(() => TierOrSelfPayEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)

@@ -5,6 +5,7 @@
 import { formatAmount } from "../lib/money";
 import type { Settlement } from "../engine/types";
 import { TIER_NAMES_ZH } from "../engine/vocabulary";
+import { citationText } from "../engine/citation";
 
 
 
@@ -18,7 +19,7 @@ export function explainSettlement(settlement: Settlement): string {
   for (const line of settlement.lines) {
     const name = `${line.tier} ${TIER_NAMES_ZH[line.tier as keyof typeof TIER_NAMES_ZH] ?? ""}`.padEnd(22);
     const amount = formatAmount(line.amount).padStart(12);
-    const source = line.source === "REPORTED" ? "reported by partner" : line.ruleId ? `rule ${line.ruleId} (${line.citation?.document} ${line.citation?.clause})` : "";
+    const source = line.source === "REPORTED" ? "reported by partner" : line.ruleId ? `rule ${line.ruleId} (${citationText(line.citation)})` : "";
     const figures = Object.entries(line.figures).map(([k, v]) => `${k}=${v}`).join(" ");
     out.push(`  ${name}${amount}  ${source}${line.reason ? ` — ${line.note}` : ""}`);
     if (figures) out.push(`  ${"".padEnd(34)}${figures}`);

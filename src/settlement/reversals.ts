@@ -8,7 +8,7 @@ import { DomainError } from "../lib/errors";
 import { formatAmount, ZERO, type Money } from "../lib/money";
 import { TIERS, type Tier } from "../engine/vocabulary";
 import type { StoredAmounts } from "../engine/plan-year";
-import type { StoredYearPlan } from "./settlement.service";
+import type { StoredYearPlan } from "./stored-year";
 
 export interface Reversal {
   year: number;

@@ -8,7 +8,17 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { moneyColumn } from "../lib/db";
 import type { Money } from "../lib/money";
 
-export type SettlementStatus = "CURRENT" | "SUPERSEDED";
+/** A settlement's status; SIMULATED marks a what-if, which is never stored. */
+export const SETTLEMENT_STATUSES = ["CURRENT", "SUPERSEDED", "SIMULATED"] as const;
+export type SettlementStatus = Exclude<(typeof SETTLEMENT_STATUSES)[number], "SIMULATED">;
+
+/**
+ * Why a settlement was made: the first time (INITIAL), because an earlier bill arrived later
+ * (OUT_OF_ORDER), a category or application changed back in time (RETROACTIVE), a re-settlement
+ * under the versions in force (RESETTLED); SIMULATED for a what-if, never stored.
+ */
+export const SETTLEMENT_CAUSES = ["INITIAL", "OUT_OF_ORDER", "RETROACTIVE", "RESETTLED", "SIMULATED"] as const;
+export type SettlementCause = (typeof SETTLEMENT_CAUSES)[number];
 
 @Entity("settlements")
 export class SettlementEntity {
@@ -52,9 +62,9 @@ export class SettlementEntity {
   @Column({ type: "varchar", length: 12 })
   status!: SettlementStatus;
 
-  /** Why this settlement was made: INITIAL, OUT_OF_ORDER (an earlier bill arrived), RESETTLED. */
+  /** Why this settlement was made (SETTLEMENT_CAUSES). */
   @Column({ type: "varchar", length: 16 })
-  cause!: string;
+  cause!: SettlementCause;
 
   @Column({ name: "supersedes_id", type: "varchar", length: 36, nullable: true })
   supersedesId!: string | null;

@@ -3,6 +3,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { ClaimEntity } from "../claim/claim.entity";
+import type { Tier } from "../engine/vocabulary";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
 
 export class SettlementRepository {
@@ -16,6 +17,18 @@ export class SettlementRepository {
   historyOfClaims(manager: EntityManager, claimIds: readonly string[]): Promise<SettlementEntity[]> {
     if (claimIds.length === 0) return Promise.resolve([]);
     return manager.find(SettlementEntity, { where: { claimId: In([...claimIds]) }, order: { settledAt: "ASC" } });
+  }
+
+  /** Each beneficiary's year with a current settlement under a pack, in beneficiary order. */
+  yearsSettledUnder(manager: EntityManager, packId: string): Promise<Array<{ beneficiaryId: string; year: number | string }>> {
+    return manager
+      .createQueryBuilder(SettlementEntity, "s")
+      .select(["s.beneficiary_id AS beneficiaryId", "s.year AS year"])
+      .where("s.pack_id = :packId AND s.status = 'CURRENT'", { packId })
+      .groupBy("s.beneficiary_id")
+      .addGroupBy("s.year")
+      .orderBy("s.beneficiary_id")
+      .getRawMany<{ beneficiaryId: string; year: number | string }>();
   }
 
   /** The current settlements of a beneficiary's year. */
@@ -51,6 +64,12 @@ export class SettlementRepository {
   tierAmountsOf(manager: EntityManager, settlementIds: readonly string[]): Promise<Array<Pick<SettlementLineEntity, "settlementId" | "tier" | "amount">>> {
     if (settlementIds.length === 0) return Promise.resolve([]);
     return manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true }, where: { settlementId: In([...settlementIds]) } });
+  }
+
+  /** The amounts of one tier's lines of these settlements: what an entitlement sums, and nothing more. */
+  amountsOfTier(manager: EntityManager, settlementIds: readonly string[], tier: Tier): Promise<Array<Pick<SettlementLineEntity, "id" | "amount">>> {
+    if (settlementIds.length === 0) return Promise.resolve([]);
+    return manager.find(SettlementLineEntity, { select: { id: true, amount: true }, where: { settlementId: In([...settlementIds]), tier } });
   }
 
   adjustmentsOf(manager: EntityManager, claimIds: readonly string[]): Promise<AdjustmentEntity[]> {

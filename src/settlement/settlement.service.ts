@@ -15,38 +15,25 @@ import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { yieldToEventLoop } from "../lib/event-loop";
 import { groupBy } from "../lib/collections";
 import { emptyYearToDate } from "../engine/year-to-date";
-import { planYear, type StoredAmounts, type YearBill, type YearPlan } from "../engine/plan-year";
+import { planYear, type YearBill } from "../engine/plan-year";
 import { describeYear, type TierPosition } from "../engine/describe-year";
 import { readBeneficiary, readClaim } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
 import type { CompiledPack } from "../engine/compiled-pack";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
-import type { Principal } from "../access/principal";
+import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
-import { claimLimits, toEngineClaim } from "../claim/claim.service";
-import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
+import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity, type SettlementCause } from "./settlement.entity";
 import { assertNoViolations, settlementViolations } from "../invariants/money-invariants";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
-
-/** A stored settlement as the year's plan compares it: its amounts, and the row. */
-export interface CurrentSettlement extends StoredAmounts {
-  row: SettlementEntity;
-}
-
-/** A stored bill of a household's year: the claim row and its current settlement, if settled. */
-export interface StoredBill extends YearBill {
-  entity: ClaimEntity;
-  current: CurrentSettlement | null;
-}
-
-/** A household's year as the engine plans it, over stored bills. */
-export type StoredYearPlan = YearPlan<StoredBill, CurrentSettlement>;
+import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -86,6 +73,7 @@ export class SettlementService {
    * `transaction`, it runs inside it.
    */
   async settleClaim(principal: Principal, callerId: string, jurisdiction?: string | null, transaction?: EntityManager): Promise<SettlementEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
     const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     const claimId = visible.id;
@@ -167,7 +155,7 @@ export class SettlementService {
    * bill whose amounts or version changed gets a new one superseding the old, with the differences
    * as adjustments; then the year's account. Returns the settlements written, by claim id.
    */
-  private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: string, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
+  private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: SettlementCause, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
     const written = new Map<string, SettlementEntity>();
     for (const step of plan.settlements) {
       if (!step.changed) continue;
@@ -240,7 +228,7 @@ export class SettlementService {
     });
   }
 
-  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: string, supersedesId: string | null, now: string): Promise<SettlementEntity> {
+  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: SettlementCause, supersedesId: string | null, now: string): Promise<SettlementEntity> {
     const entity: SettlementEntity = {
       id: randomUUID(),
       claimId: settlement.claimId,

@@ -7,16 +7,17 @@ import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { BeneficiaryInput } from "../beneficiary/beneficiary.types";
 import { ClaimInput } from "../claim/claim.types";
+import { CategoryEnum, LineSourceEnum, SettlementCauseEnum, SettlementStatusEnum, TierEnum, TierOrSelfPayEnum } from "../gateway/enums";
 
 @ObjectType({ description: "One tier of a settlement: the amount, and the rule, clause and figures behind it." })
 export class SettlementLine {
-  @Field({ description: "basic, critical, assistance, reassistance, commercial or charity." })
+  @Field(() => TierEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)
   amount!: Money;
 
-  @Field({ description: "COMPUTED by a rule, REPORTED by the partner, or NONE." })
+  @Field(() => LineSourceEnum)
   source!: string;
 
   @Field(() => String, { nullable: true })
@@ -70,10 +71,10 @@ export class Settlement {
   @Field(() => Int)
   packVersion!: number;
 
-  @Field(() => String, { nullable: true, description: "The category that decided (就高不重复); null for an ordinary insured." })
+  @Field(() => CategoryEnum, { nullable: true, description: "The category that decided (就高不重复); null for an ordinary insured." })
   category!: string | null;
 
-  @Field(() => [String])
+  @Field(() => [CategoryEnum])
   categoriesHeld!: string[];
 
   @Field(() => MoneyScalar)
@@ -85,10 +86,10 @@ export class Settlement {
   @Field(() => MoneyScalar)
   selfPay!: Money;
 
-  @Field({ description: "CURRENT, SUPERSEDED, or SIMULATED for a what-if." })
+  @Field(() => SettlementStatusEnum)
   status!: string;
 
-  @Field({ description: "INITIAL, OUT_OF_ORDER (an earlier bill arrived later) or SIMULATED." })
+  @Field(() => SettlementCauseEnum)
   cause!: string;
 
   @Field(() => String, { nullable: true })
@@ -100,7 +101,7 @@ export class Settlement {
 
 @ObjectType({ description: "A change of a tier's amount on a claim, caused by re-settling its year." })
 export class Adjustment {
-  @Field()
+  @Field(() => TierOrSelfPayEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)
@@ -127,7 +128,7 @@ export class Adjustment {
 
 @ObjectType()
 export class TierSummary {
-  @Field()
+  @Field(() => TierEnum)
   tier!: string;
 
   @Field(() => MoneyScalar)

@@ -5,10 +5,7 @@ import type { Settlement as EngineSettlement, SettlementLine as EngineLine } fro
 import type { SettlementEntity, SettlementLineEntity } from "./settlement.entity";
 import type { Settlement, SettlementLine } from "./settlement.types";
 import { partnerId } from "../access/tenant-ids";
-
-function clauseText(document: string | null, clause: string | null): string | null {
-  return document && clause ? `${document} ${clause}` : null;
-}
+import { citationText, clauseText } from "../engine/citation";
 
 export function storedLineView(line: SettlementLineEntity): SettlementLine {
   return {
@@ -34,7 +31,7 @@ export function engineLineView(line: EngineLine): SettlementLine {
     ruleId: line.ruleId,
     packId: line.packId,
     packVersion: line.packVersion,
-    clause: clauseText(line.citation?.document ?? null, line.citation?.clause ?? null),
+    clause: citationText(line.citation),
     formula: line.formula,
     figures: line.figures,
     reason: line.reason,

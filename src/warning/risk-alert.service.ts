@@ -9,13 +9,14 @@ import { DomainError, notFound } from "../lib/errors";
 import { formatAmount } from "../lib/money";
 import { nowIso, transactionsOf } from "../lib/db";
 import { raisedAlerts } from "../engine/early-warning";
+import { clauseText } from "../engine/citation";
 import type { Settlement, Tier } from "../engine/types";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { WebhookService } from "../webhooks/webhook.service";
-import { SettlementEntity } from "../settlement/settlement.entity";
+import type { SettlementEntity } from "../settlement/settlement.entity";
 import { SettlementRepository } from "../settlement/settlement.repository";
 import type { ClaimEntity } from "../claim/claim.entity";
 import { RiskAlertEntity } from "./risk-alert.entity";
@@ -32,7 +33,7 @@ export class RiskAlertService {
 
   /** Raises the alerts a claim's settlement causes; called in the settlement's transaction. */
   async afterSettlement(manager: EntityManager, claim: ClaimEntity): Promise<void> {
-    const settlements = await manager.find(SettlementEntity, { where: { beneficiaryId: claim.beneficiaryId, year: claim.year, status: "CURRENT" } });
+    const settlements = await this.settlements.currentOfYear(manager, claim.beneficiaryId, claim.year);
     const current = settlements.find((s) => s.claimId === claim.id);
     if (!current) return;
     const pack = await this.packs.version(current.packId, current.packVersion);
@@ -49,7 +50,7 @@ export class RiskAlertService {
         jurisdiction: claim.jurisdiction,
         year: claim.year,
         ruleId: alert.ruleId,
-        clause: `${pack.document.source.document} ${alert.clause}`,
+        clause: clauseText(pack.document.source.document, alert.clause) ?? alert.clause,
         label: alert.label.slice(0, 400),
         category: current.category,
         threshold: alert.threshold,

@@ -5,6 +5,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { connectionOf, type Page } from "../lib/connection";
+import { CategoryEnum } from "../gateway/enums";
 
 @ObjectType({ description: "预警监测: a settlement made a person's yearly burden cross a monitoring threshold." })
 export class RiskAlert {
@@ -29,7 +30,7 @@ export class RiskAlert {
   @Field()
   label!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => CategoryEnum, { nullable: true })
   category!: string | null;
 
   @Field(() => MoneyScalar)

@@ -10,6 +10,7 @@ import type { QueryLimits } from "../../src/gateway/query-limits";
 import type { Services } from "../../src/gateway/services";
 import { parseAllowedTargets } from "../../src/webhooks/webhook-targets";
 import type { TestDatabase } from "./databases";
+import { Principal } from "../../src/access/principal";
 import type { RateLimits } from "../../src/lib/config";
 
 /** Tests drive the gateway harder than a partner would; the rate-limit tests set their own limits. */
@@ -74,7 +75,7 @@ export async function startTestGateway(
     logger,
   );
   const known = services.packs.jurisdictions();
-  const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, "test", known)).key;
+  const key = async (role: string, jurisdictions: string[], name: string) => (await services.apiKeys.create({ role, jurisdictions, name }, Principal.system("test"), known)).key;
   const keys = {
     admin: await key("ADMIN", [], "test admin"),
     partner: await key("PARTNER", ["liaocheng", "yueqing"], "test partner"),

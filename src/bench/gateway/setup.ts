@@ -65,7 +65,7 @@ export async function seed(database: BenchDatabase, people: number): Promise<See
       beneficiaryIds.push(id);
       claimIds.push(`${id}-0`);
     }
-    const { key } = await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "bench" }, "bench", services.packs.jurisdictions());
+    const { key } = await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "bench" }, system, services.packs.jurisdictions());
     return { key, beneficiaryIds, claimIds };
   } finally {
     await services.dataSource.destroy();

@@ -3,7 +3,7 @@
  * with its amount, the policy clause that paid it and the reason in words, and the totals.
  */
 import { TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
-import { CATEGORY_LABELS } from "../server/collections";
+import { CATEGORY_NAMES_ZH } from "../../../../src/engine/vocabulary";
 import { el, groupedAmount } from "./dom";
 import type { Translate } from "./locale";
 import type { SettlementLineView, SettlementResult } from "./settlement-api";
@@ -11,7 +11,7 @@ import type { SettlementLineView, SettlementResult } from "./settlement-api";
 const tierName = (tier: string): string => TIER_NAMES_ZH[tier as Tier] ?? tier;
 
 export const categoryName = (category: string | null, t: Translate): string =>
-  category === null ? t("None (ordinary insured)") : (CATEGORY_LABELS[category as keyof typeof CATEGORY_LABELS] ?? category);
+  category === null ? t("None (ordinary insured)") : (CATEGORY_NAMES_ZH[category as keyof typeof CATEGORY_NAMES_ZH] ?? category);
 
 /** The line's reason: the server's sentence in words where it sends one, else the engine's note. */
 const reasonOf = (line: SettlementLineView): string => line.sentence ?? line.note;

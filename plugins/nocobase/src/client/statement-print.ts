@@ -3,7 +3,7 @@
  * window, which then opens the browser's print dialog.
  */
 import { TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
-import { KIND_LABELS } from "../server/collections";
+import { CLAIM_KIND_NAMES_ZH } from "../../../../src/engine/vocabulary";
 import { groupedAmount } from "./dom";
 import type { Translate } from "./locale";
 import type { SettlementApi, StatementView } from "./settlement-api";
@@ -25,7 +25,7 @@ function statementBody(doc: Document, statement: StatementView, t: Translate): H
   table.append(header);
   for (const claim of statement.claims) {
     const row = doc.createElement("tr");
-    row.append(make("td", claim.date), make("td", KIND_LABELS[claim.kind as keyof typeof KIND_LABELS] ?? claim.kind), make("td", groupedAmount(claim.total), { class: "amount" }));
+    row.append(make("td", claim.date), make("td", CLAIM_KIND_NAMES_ZH[claim.kind as keyof typeof CLAIM_KIND_NAMES_ZH] ?? claim.kind), make("td", groupedAmount(claim.total), { class: "amount" }));
     for (const total of statement.tierTotals) row.append(make("td", groupedAmount(claim.lines.find((line) => line.tier === total.tier)?.amount ?? "0.00"), { class: "amount" }));
     row.append(make("td", groupedAmount(claim.selfPayBeforeCharity), { class: "amount" }));
     table.append(row);

@@ -6,7 +6,7 @@
  * Amounts are DECIMAL(18,2) columns, so that NocoBase's tables and charts can sum them; how they come
  * back from each database is dealt with in amounts.ts.
  */
-import { CATEGORIES, CATEGORY_NAMES_ZH, CLAIM_KINDS, KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
+import { CATEGORIES, CATEGORY_NAMES_ZH, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 
 /** The collection of settlements kept by library mode. */
 export const SETTLEMENTS_COLLECTION = "medassistSettlements";
@@ -65,9 +65,6 @@ export const RESULT_FIELDS = {
 /** Every field of the case collection the plugin reads or writes. */
 export const CASE_FIELD_NAMES: readonly string[] = [...Object.values(INPUT_FIELDS), ...Object.values(REPORTED_FIELD), ...Object.values(PAID_FIELD), ...Object.values(RESULT_FIELDS)];
 
-export const CATEGORY_LABELS: Readonly<Record<(typeof CATEGORIES)[number], string>> = CATEGORY_NAMES_ZH;
-
-export const KIND_LABELS: Readonly<Record<(typeof CLAIM_KINDS)[number], string>> = KIND_NAMES_ZH;
 
 type FieldOptions = Record<string, unknown>;
 
@@ -135,7 +132,7 @@ export function caseCollection(name: string, jurisdictions: Array<{ id: string; 
           title: "救助身份",
           "x-component": "Select",
           "x-component-props": { mode: "multiple" },
-          enum: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })),
+          enum: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_NAMES_ZH[c] })),
         },
       },
       date(INPUT_FIELDS.categoriesSince, "身份认定日期"),
@@ -153,7 +150,7 @@ export function caseCollection(name: string, jurisdictions: Array<{ id: string; 
         type: "string",
         name: INPUT_FIELDS.claimKind,
         interface: "select",
-        uiSchema: { type: "string", title: "就诊类别", "x-component": "Select", required: true, enum: CLAIM_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })) },
+        uiSchema: { type: "string", title: "就诊类别", "x-component": "Select", required: true, enum: CLAIM_KINDS.map((k) => ({ value: k, label: CLAIM_KIND_NAMES_ZH[k] })) },
       },
       flag(INPUT_FIELDS.referred, "按规定转诊"),
       flag(INPUT_FIELDS.inProvince, "省内就医"),

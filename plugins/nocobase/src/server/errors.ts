@@ -3,30 +3,27 @@
  * the shape its client shows in a message box), with the engine's code and the case field it
  * concerns, and an HTTP status a partner's engineer can act on.
  */
-import { isDomainError } from "../../../../src/lib/errors";
+import { httpStatusOf, isDomainError } from "../../../../src/lib/errors";
 
 /** Codes of the plugin's own, beside the engine's (INVALID_AMOUNT, NO_PACK_IN_FORCE, …). */
 export type PluginErrorCode = "GATEWAY_UNAVAILABLE" | "GATEWAY_KEY_REFUSED" | "CASE_COLLECTION_INVALID";
 
-/** A refusal with a stable code, the case field it concerns, and the HTTP status to answer with. */
+/** A refusal with a stable code and the case field it concerns; its HTTP status follows from the code. */
 export class CaseError extends Error {
   constructor(
     readonly code: string,
     readonly field: string,
     message: string,
-    readonly status: number,
   ) {
     super(message);
     this.name = "CaseError";
   }
+
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
 }
 
-const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
-
-/** The HTTP status for an engine or gateway code: 400 unless the code says otherwise. */
-export function statusOf(code: string): number {
-  return STATUS_BY_CODE[code] ?? 400;
-}
 
 /**
  * The engine names fields as its input does (`claim.fees.total`); the case worker knows the case
@@ -64,7 +61,7 @@ export function caseFieldOf(engineField: string): string {
 /** Any refusal (engine, gateway or plugin) as a CaseError; anything else is a fault and is rethrown. */
 export function toCaseError(error: unknown): CaseError {
   if (error instanceof CaseError) return error;
-  if (isDomainError(error)) return new CaseError(error.code, caseFieldOf(error.field), error.message, statusOf(error.code));
+  if (isDomainError(error)) return new CaseError(error.code, caseFieldOf(error.field), error.message);
   throw error;
 }
 

@@ -4,9 +4,9 @@
  * other partner system sees. The plugin records the beneficiary, submits the claim and settles it;
  * the gateway makes both idempotent by id.
  */
-import { DomainError, type ErrorCode } from "../../../../src/lib/errors";
+import { DomainError } from "../../../../src/lib/errors";
 import type { CaseInput } from "./case-input";
-import { CaseError, caseFieldOf, statusOf } from "./errors";
+import { CaseError, caseFieldOf } from "./errors";
 import type { SettlementBackend, WriteBack } from "./settlement-backend";
 import type { CaseSettlement, HouseholdStatement } from "./settlement-result";
 
@@ -57,25 +57,25 @@ export class GatewayBackend implements SettlementBackend {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关暂时无法访问，请稍后重试 / the settlement gateway cannot be reached (${(error as Error).message})`, 502);
+      throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关暂时无法访问，请稍后重试 / the settlement gateway cannot be reached (${(error as Error).message})`);
     }
     let body: { data?: T | null; errors?: GraphQLError[] };
     try {
       body = (await response.json()) as typeof body;
     } catch {
-      throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关的回复无法识别 / the settlement gateway answered ${response.status} without JSON`, 502);
+      throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关的回复无法识别 / the settlement gateway answered ${response.status} without JSON`);
     }
     const first = body.errors?.[0];
     if (first) {
       const code = first.extensions?.code ?? "GATEWAY_UNAVAILABLE";
       if (code === "UNAUTHENTICATED") {
-        throw new CaseError("GATEWAY_KEY_REFUSED", "", "结算网关拒绝了本插件配置的密钥，请联系管理员 / the gateway refused the key this plugin is configured with", 502);
+        throw new CaseError("GATEWAY_KEY_REFUSED", "", "结算网关拒绝了本插件配置的密钥，请联系管理员 / the gateway refused the key this plugin is configured with");
       }
-      if (code === "INTERNAL_SERVER_ERROR" || code === "GATEWAY_UNAVAILABLE") throw new CaseError("GATEWAY_UNAVAILABLE", "", first.message, 502);
+      if (code === "INTERNAL_SERVER_ERROR" || code === "GATEWAY_UNAVAILABLE") throw new CaseError("GATEWAY_UNAVAILABLE", "", first.message);
       const field = first.extensions?.field ?? "";
-      throw new CaseError(code, caseFieldOf(inputIs ? field.replace(/^input(?=\.|$)/, inputIs) : field), first.message, statusOf(code));
+      throw new CaseError(code, caseFieldOf(inputIs ? field.replace(/^input(?=\.|$)/, inputIs) : field), first.message);
     }
-    if (!body.data) throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关没有返回数据 / the gateway answered ${response.status} without data`, 502);
+    if (!body.data) throw new CaseError("GATEWAY_UNAVAILABLE", "", `结算网关没有返回数据 / the gateway answered ${response.status} without data`);
     return body.data;
   }
 
@@ -95,7 +95,7 @@ export class GatewayBackend implements SettlementBackend {
       : { jurisdiction: input.jurisdiction, beneficiary: this.beneficiaryInput(input), claims: [input.rawClaim] };
     const data = await this.request<{ simulateSettlement: Array<{ settlement: CaseSettlement | null; error: { code: string; field: string; message: string } | null }> }>(SIMULATE, { input: simulation });
     const [result] = data.simulateSettlement;
-    if (result.error) throw new CaseError(result.error.code, caseFieldOf(result.error.field), result.error.message, statusOf(result.error.code as ErrorCode));
+    if (result.error) throw new CaseError(result.error.code, caseFieldOf(result.error.field), result.error.message);
     return result.settlement!;
   }
 

@@ -155,7 +155,7 @@ export class PluginSettlementServer extends Plugin {
     if (typeof ctx.can !== "function") return;
     if (!ctx.can({ resource: this.settings.collection, action })) {
       const what = action === "update" ? "结算案件须有编辑案件的权限 / settling a case needs permission to edit cases" : "须有查看案件的权限 / this needs permission to view cases";
-      throw new CaseError("FORBIDDEN", "", what, 403);
+      throw new CaseError("FORBIDDEN", "", what);
     }
   }
 
@@ -168,15 +168,15 @@ export class PluginSettlementServer extends Plugin {
     const missing = collection ? CASE_FIELD_NAMES.filter((field) => !collection.hasField(field)) : [];
     if (!collection || missing.length > 0) {
       const what = collection ? `缺少字段 / lacks the fields ${missing.join(", ")}` : "不存在 / does not exist";
-      throw new CaseError("CASE_COLLECTION_INVALID", "", `案件数据表 ${this.settings.collection} ${what}; 请管理员按插件说明配置 / see the plugin's README`, 500);
+      throw new CaseError("CASE_COLLECTION_INVALID", "", `案件数据表 ${this.settings.collection} ${what}; 请管理员按插件说明配置 / see the plugin's README`);
     }
   }
 
   private async findCase(id: string | number | undefined): Promise<{ id: string; values: CaseValues }> {
     this.checkCaseCollection();
-    if (id === undefined || id === null || id === "") throw new CaseError("INVALID_INPUT", "filterByTk", "filterByTk: 须指明案件 / which case?", 400);
+    if (id === undefined || id === null || id === "") throw new CaseError("INVALID_INPUT", "filterByTk", "filterByTk: 须指明案件 / which case?");
     const record = await this.db.getRepository(this.settings.collection).findOne({ filterByTk: id });
-    if (!record) throw new CaseError("NOT_FOUND", "filterByTk", `案件 ${id} 不存在 / case ${id} was not found`, 404);
+    if (!record) throw new CaseError("NOT_FOUND", "filterByTk", `案件 ${id} 不存在 / case ${id} was not found`);
     return { id: String(id), values: record.toJSON() as CaseValues };
   }
 
@@ -235,8 +235,8 @@ export class PluginSettlementServer extends Plugin {
       const date = String(stored.values[INPUT_FIELDS.claimDate] ?? "");
       return (await this.backend()).statement(String(stored.values[INPUT_FIELDS.beneficiaryId]), Number(year ?? date.slice(0, 4)));
     }
-    if (typeof beneficiaryId !== "string" || beneficiaryId === "") throw new CaseError("INVALID_INPUT", "beneficiaryId", "beneficiaryId: 须指明受助人或案件 / give a case (filterByTk) or a beneficiaryId and year", 400);
-    if (!/^\d{4}$/.test(String(year ?? ""))) throw new CaseError("INVALID_INPUT", "year", "year: 须为四位年份 / a year such as 2023", 400);
+    if (typeof beneficiaryId !== "string" || beneficiaryId === "") throw new CaseError("INVALID_INPUT", "beneficiaryId", "beneficiaryId: 须指明受助人或案件 / give a case (filterByTk) or a beneficiaryId and year");
+    if (!/^\d{4}$/.test(String(year ?? ""))) throw new CaseError("INVALID_INPUT", "year", "year: 须为四位年份 / a year such as 2023");
     return (await this.backend()).statement(beneficiaryId, Number(year));
   }
 }

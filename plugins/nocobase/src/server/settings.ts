@@ -61,7 +61,7 @@ export function publicSettings(stored: StoredSettings | null, defaults: Settleme
   return { mode: effective.mode, gatewayUrl: effective.gatewayUrl, gatewayKeySet: Boolean(effective.gatewayKey), source: stored ? "settings" : "environment" };
 }
 
-const refuse = (field: string, message: string) => new CaseError("INVALID_INPUT", field, message, 400);
+const refuse = (field: string, message: string) => new CaseError("INVALID_INPUT", field, message);
 
 /**
  * The row to store for the values the page sent, checked: gateway mode needs an http(s) URL and a

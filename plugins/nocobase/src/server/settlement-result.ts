@@ -4,6 +4,7 @@
  * that paid it or the reason it paid nothing. From it come the values written back into the case.
  */
 import type { Settlement } from "../../../../src/engine/types";
+import { citationText } from "../../../../src/engine/citation";
 import { explainLine } from "../../../../src/engine/explain-line";
 import { CATEGORY_NAMES_ZH, TIERS, type Category } from "../../../../src/engine/vocabulary";
 import { formatAmount, formatYuan, money } from "../../../../src/lib/money";
@@ -50,7 +51,7 @@ export function fromEngineSettlement(settlement: Settlement): CaseSettlement {
       amount: formatAmount(line.amount),
       source: line.source,
       ruleId: line.ruleId,
-      clause: line.citation ? `${line.citation.document} ${line.citation.clause}` : null,
+      clause: citationText(line.citation),
       formula: line.formula,
       figures: line.figures,
       reason: line.reason,

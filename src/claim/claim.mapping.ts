@@ -1,0 +1,36 @@
+/**
+ * How a stored claim becomes the engine's input. Apart from the service so that the settlement
+ * domain can read claims without importing the claim service (which imports it back).
+ */
+import { todayInChina } from "../lib/dates";
+import type { BillLimits } from "../lib/config";
+import type { ClaimLimits } from "../engine/input";
+import type { Claim, Tier } from "../engine/types";
+import type { Money } from "../lib/money";
+import type { ClaimEntity } from "./claim.entity";
+
+/** The engine's view of a stored claim. */
+export function toEngineClaim(entity: ClaimEntity): Claim {
+  const reported: Partial<Record<Tier, Money>> = {};
+  if (entity.reportedBasic) reported.basic = entity.reportedBasic;
+  if (entity.reportedCritical) reported.critical = entity.reportedCritical;
+  if (entity.reportedAssistance) reported.assistance = entity.reportedAssistance;
+  if (entity.reportedReassistance) reported.reassistance = entity.reportedReassistance;
+  if (entity.reportedCommercial) reported.commercial = entity.reportedCommercial;
+  return {
+    id: entity.id,
+    beneficiaryId: entity.beneficiaryId,
+    date: entity.date,
+    kind: entity.kind as Claim["kind"],
+    referred: entity.referred,
+    inProvince: entity.inProvince,
+    guidanceFollowed: entity.guidanceFollowed,
+    fees: { total: entity.total, outOfCatalog: entity.outOfCatalog, classBSelfPay: entity.classBSelfPay, overStandard: entity.overStandard },
+    reported,
+  };
+}
+
+/** The engine's plausibility limits for a bill read now. */
+export function claimLimits(limits: BillLimits): ClaimLimits {
+  return { latestDate: todayInChina(), maxAmount: limits.maxBillTotal };
+}
