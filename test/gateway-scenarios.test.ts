@@ -1,10 +1,11 @@
 /**
  * Every scenario of test/scenarios/ submitted and settled through the running gateway, over HTTP,
  * on SQLite and (with TEST_MYSQL_URL) MariaDB: the stored settlements must equal the expectations,
- * and refused claims must leave nothing stored.
+ * and refused claims must leave nothing stored; afterwards check-data finds no violation.
  */
 import { runScenarioFilesOnGateway } from "../src/scenario/gateway-runner";
 import { projectPath } from "../src/lib/project";
+import { checkData } from "../src/invariants/check-data";
 import { testDatabases } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 
@@ -27,4 +28,11 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("scenarios th
     const checks = await runScenarioFilesOnGateway([projectPath("test", "scenarios", "design")], t.url, t.keys.admin, "~second-run");
     expect(checks.filter((c) => !c.passed).map((c) => c.summary)).toEqual([]);
   }, 300_000);
+
+  it("leaves a database in which every money invariant holds (check-data: 0 violations)", async () => {
+    const violations: string[] = [];
+    const summary = await checkData(t.services.dataSource, (line) => violations.push(line));
+    expect(violations).toEqual([]);
+    expect(summary.settlements).toBeGreaterThan(300);
+  }, 120_000);
 });
