@@ -62,10 +62,11 @@ function periodOf(pack: CompiledPack): { from: string; to: string } {
  * when no rule applies. Uses the engine's decision table: the generator only decides what partners
  * report; the agreement check is what compares the selectors.
  */
-function tierStatus(pack: CompiledPack, tier: Tier, facts: RuleFacts, date: string): "computed" | "unset" | "none" {
-  const rule = engineChoice(pack, tier, facts);
-  if (!rule) return "none";
-  return pack.formula(rule.name, date).ok ? "computed" : "unset";
+function tierStatus(pack: CompiledPack, tier: Tier, competing: readonly RuleFacts[], date: string): "computed" | "unset" | "none" {
+  // As settle decides: computed when one competing category has its figures (就高不重复 per tier).
+  const rules = competing.map((facts) => engineChoice(pack, tier, facts)).filter((rule) => rule !== null);
+  if (rules.length === 0) return "none";
+  return rules.some((rule) => pack.formula(rule.name, date).ok) ? "computed" : "unset";
 }
 
 /**

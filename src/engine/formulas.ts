@@ -20,6 +20,11 @@ export interface TierInput {
   baseBefore: Money;
   /** What the tier paid in the year before this claim. */
   paidBefore: Money;
+  /**
+   * 就高不重复: the highest cumulative entitlement at `baseBefore` of every category competing for
+   * the tier; the claim pays the increase above it. Absent when one category competes.
+   */
+  entitledBefore?: Money;
 }
 
 /**
@@ -39,6 +44,8 @@ export interface FormulaOutcome {
 export interface PreparedFormula {
   kind: FormulaKind;
   pay(input: TierInput): FormulaOutcome;
+  /** The cumulative payment the curve gives at a year's cumulative base, capped. */
+  entitlement(cumulativeBase: Money): Money;
 }
 
 export type Preparation = { ok: true; formula: PreparedFormula } | { ok: false; missing: string[] };
@@ -104,7 +111,9 @@ function stepOnCurve(
   figures: RawFigures,
 ): FormulaOutcome {
   const after = input.baseBefore.plus(input.base);
-  const step = curve(after).minus(curve(input.baseBefore));
+  const curveBefore = curve(input.baseBefore);
+  const reached = input.entitledBefore !== undefined && input.entitledBefore.greaterThan(curveBefore) ? input.entitledBefore : curveBefore;
+  const step = curve(after).minus(reached);
   const capLeft = cap === null ? null : Money.max(ZERO, cap.minus(input.paidBefore));
   let amount = Money.max(ZERO, minMoney(step, input.base));
   if (capLeft !== null) amount = minMoney(amount, capLeft);
@@ -125,12 +134,18 @@ function stepOnCurve(
   return { amount, figures, reason, countsBase: true };
 }
 
+/** A curve's cumulative payment at a base, never above the cap. */
+function capped(curve: (cumulativeBase: Money) => Money, cap: Money | null): (cumulativeBase: Money) => Money {
+  return (x) => (cap === null ? curve(x) : minMoney(curve(x), cap));
+}
+
 /** Deductible, ratio and annual cap: ratio × (cumulative base − deductible), capped. */
 export function deductibleRatioCap(deductible: Money, ratio: Money, cap: Money | null): PreparedFormula {
   const curve = (x: Money): Money => (x.lessThanOrEqualTo(deductible) ? ZERO : toFen(x.minus(deductible).times(ratio)));
   const ratioText = ratio.toString();
   return {
     kind: "deductible-ratio-cap",
+    entitlement: capped(curve, cap),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -161,6 +176,7 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
     .join("; ");
   return {
     kind: "segmented",
+    entitlement: capped(curve, cap),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -176,6 +192,7 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
 export function fullCover(cap: Money | null): PreparedFormula {
   return {
     kind: "full-cover",
+    entitlement: capped((x) => x, cap),
     pay(input) {
       return stepOnCurve(input, (x) => x, cap, ZERO, { ratio: "1" });
     },
@@ -187,6 +204,7 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
   const curve = (x: Money): Money => (x.lessThanOrEqualTo(threshold) ? ZERO : x.minus(threshold));
   return {
     kind: "threshold-top-up",
+    entitlement: curve,
     pay(input) {
       const thresholdLeft = Money.max(ZERO, threshold.minus(input.baseBefore));
       return stepOnCurve(input, curve, null, threshold, { threshold, deductibleLeft: thresholdLeft });
@@ -198,6 +216,7 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
 export function noPayment(): PreparedFormula {
   return {
     kind: "no-payment",
+    entitlement: () => ZERO,
     pay(input) {
       return { amount: ZERO, figures: { base: input.base }, reason: "RULE_EXCLUDES", countsBase: false };
     },

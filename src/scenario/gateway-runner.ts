@@ -16,7 +16,7 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
 }
 
-const SETTLEMENT_FIELDS = "selfPay lines { tier amount }";
+const SETTLEMENT_FIELDS = "selfPay lines { tier amount provisional }";
 
 export class GatewayClient {
   constructor(
@@ -37,10 +37,10 @@ export class GatewayClient {
   }
 }
 
-type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string }> };
+type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string; provisional: boolean }> };
 
 function amounts(settlement: GatewaySettlement) {
-  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount) })) };
+  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount), provisional: l.provisional })) };
 }
 
 function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {

@@ -42,6 +42,15 @@ export class SettlementLine {
 
   @Field()
   note!: string;
+
+  @Field(() => String, { nullable: true, description: "The category whose rule this tier followed (就高不重复 per tier: the best of the categories held); null for an ordinary insured." })
+  category!: string | null;
+
+  @Field({ description: "True when a category held has a rule for this tier whose figures are not set and might pay more: the line is settled up (补差) once they are set." })
+  provisional!: boolean;
+
+  @Field(() => [String], { description: "The parameters without a value that make the line provisional." })
+  missingParameters!: string[];
 }
 
 @ObjectType({ description: "How a claim was settled across the tiers, under one pack version." })
