@@ -46,6 +46,8 @@ export interface PreparedFormula {
   pay(input: TierInput): FormulaOutcome;
   /** The cumulative payment the curve gives at a year's cumulative base, capped. */
   entitlement(cumulativeBase: Money): Money;
+  /** The year's cumulative base at which the cap is reached, to the fen; null when there is no cap. */
+  capReachedAt: Money | null;
 }
 
 export type Preparation = { ok: true; formula: PreparedFormula } | { ok: false; missing: string[] };
@@ -146,6 +148,7 @@ export function deductibleRatioCap(deductible: Money, ratio: Money, cap: Money |
   return {
     kind: "deductible-ratio-cap",
     entitlement: capped(curve, cap),
+    capReachedAt: cap === null || ratio.isZero() ? null : toFen(deductible.plus(cap.dividedBy(ratio))),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -177,6 +180,7 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
   return {
     kind: "segmented",
     entitlement: capped(curve, cap),
+    capReachedAt: cap === null ? null : segmentedCapReachedAt(schedule, cap),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -188,11 +192,25 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
   };
 }
 
+/** Where a schedule's cumulative payment reaches the cap: in the first segment whose end passes it. */
+function segmentedCapReachedAt(schedule: ScheduleSegment[], cap: Money): Money | null {
+  let paid = ZERO;
+  for (let i = 0; i < schedule.length; i++) {
+    const { from, ratio } = schedule[i];
+    const next = i + 1 < schedule.length ? schedule[i + 1].from : null;
+    const segmentPays = next === null ? null : next.minus(from).times(ratio);
+    if (segmentPays === null || paid.plus(segmentPays).greaterThanOrEqualTo(cap)) return ratio.isZero() ? null : toFen(from.plus(cap.minus(paid).dividedBy(ratio)));
+    paid = paid.plus(segmentPays);
+  }
+  return null;
+}
+
 /** Pays everything left, up to an annual cap (e.g. 宜春 一类 100%). */
 export function fullCover(cap: Money | null): PreparedFormula {
   return {
     kind: "full-cover",
     entitlement: capped((x) => x, cap),
+    capReachedAt: cap,
     pay(input) {
       return stepOnCurve(input, (x) => x, cap, ZERO, { ratio: "1" });
     },
@@ -205,6 +223,7 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
   return {
     kind: "threshold-top-up",
     entitlement: curve,
+    capReachedAt: null,
     pay(input) {
       const thresholdLeft = Money.max(ZERO, threshold.minus(input.baseBefore));
       return stepOnCurve(input, curve, null, threshold, { threshold, deductibleLeft: thresholdLeft });
@@ -217,6 +236,7 @@ export function noPayment(): PreparedFormula {
   return {
     kind: "no-payment",
     entitlement: () => ZERO,
+    capReachedAt: null,
     pay(input) {
       return { amount: ZERO, figures: { base: input.base }, reason: "RULE_EXCLUDES", countsBase: false };
     },

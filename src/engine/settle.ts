@@ -111,8 +111,9 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
     const line = settleTier(pack, tier, situation, tierCategories(pack, beneficiary, claim.date, tier), left, before);
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
-      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(left) : before.base, paid: before.paid.plus(line.line.amount) };
+      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
     }
+    if (tier === "assistance") situation.aboveAssistanceCap = aboveCap(line, before.base);
     leftOfTotal = leftOfTotal.minus(line.line.amount);
     leftInPolicy = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy.minus(line.line.amount) : minMoney(leftInPolicy, leftOfTotal);
   }
@@ -139,12 +140,30 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
 interface TierOutcome {
   line: SettlementLine;
   countsBase: boolean;
+  /** What the claim adds to the tier's year base (what was left to it, unless the rule measures less). */
+  base: Money;
+  /** Where the year's base reaches the cap of the rule that paid; null without a cap or a rule. */
+  capReachedAt: Money | null;
 }
 
-/** What every tier looks up a rule by, besides the category. */
+/** What every tier looks up a rule by, besides the category, and what earlier tiers tell later ones. */
 interface ClaimSituation {
   claim: Claim;
   programMask: number;
+  /**
+   * The part of the claim's burden that arises after the year's assistance cap is reached (宜春
+   * 第十条4 倾斜: "超出医疗救助限额之上的高额费用"); all of it when assistance had no rule for the
+   * claim (costs before certification that a lookback counts); null when assistance has no cap.
+   */
+  aboveAssistanceCap?: Money | null;
+}
+
+/** The part of a claim's assistance base beyond the point where the year's assistance cap is reached. */
+function aboveCap(assistance: TierOutcome, baseBefore: Money): Money | null {
+  if (assistance.line.source === "NONE") return assistance.base;
+  if (assistance.capReachedAt === null || !assistance.countsBase) return assistance.line.source === "REPORTED" ? null : ZERO;
+  const after = baseBefore.plus(assistance.base);
+  return Money.max(ZERO, after.minus(Money.max(baseBefore, assistance.capReachedAt)));
 }
 
 /** A competing category's rule with its figures, and what it would pay on this claim. */
@@ -193,6 +212,8 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
         category: first,
       },
       countsBase: true,
+      base: left,
+      capReachedAt: null,
     };
   }
 
@@ -214,11 +235,12 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   }
   if (candidates.length === 0 && unset === null) {
     const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : "NO_RULE";
-    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false };
+    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
   }
   if (candidates.length === 0) throw parameterNotSet(pack, tier, unset!, missing);
 
-  const best = bestCandidate(candidates, { base: left, baseBefore: before.base, paidBefore: before.paid });
+  const base = measuredBase(candidates, situation, left);
+  const best = bestCandidate(candidates, { base, baseBefore: before.base, paidBefore: before.paid });
   const outcome = best.outcome!;
   const { rule } = best;
   const line = new ComputedLine(tier, packId, packVersion, outcome.amount, rule.name, { document: pack.document.source.document, clause: rule.event.params.clause }, rule.event.type, outcome.figures, outcome.reason);
@@ -229,7 +251,17 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
     line.provisional = true;
     line.missingParameters = missing;
   }
-  return { line, countsBase: outcome.countsBase };
+  return { line, countsBase: outcome.countsBase, base, capReachedAt: best.formula.capReachedAt };
+}
+
+/**
+ * What a tier's rules measure on this claim: what is left to the tier, or, for a rule that counts
+ * only costs above the assistance cap (`"base": "aboveAssistanceCap"`), that part of it.
+ */
+function measuredBase(candidates: readonly Candidate[], situation: ClaimSituation, left: Money): Money {
+  if (!candidates.some((c) => c.rule.event.params.base === "aboveAssistanceCap")) return left;
+  const above = situation.aboveAssistanceCap;
+  return above === undefined || above === null ? ZERO : minMoney(above, left);
 }
 
 /**
