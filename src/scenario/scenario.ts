@@ -94,7 +94,7 @@ function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: Pack
   const verdict = (passed: boolean, summary: string): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${path.basename(file)} ${claimId}: ${summary}` });
   try {
     const beneficiary = readBeneficiary(scenario.beneficiary);
-    const base = registry.packFor(scenario.pack, `${check.year}-01-01`);
+    const base = registry.packForYear(scenario.pack, check.year);
     const pack = base.withParameters(scenario.parameters ?? {});
     if (!pack.premium) return verdict(false, `pack ${pack.id} has no premium-subsidy rules`);
     const result = pack.premium.compute(beneficiary, check.year, pack.precedence, pack.parameters);
