@@ -45,7 +45,7 @@ function amounts(settlement: GatewaySettlement) {
 }
 
 function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {
-  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, ...claim } = raw;
+  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, provisional: _provisional, ...claim } = raw;
   return { ...claim, id: `${raw.id}${suffix}`, beneficiaryId };
 }
 
