@@ -62,8 +62,10 @@ export async function checkAgreement(sample: readonly BenchClaim[], packs: reado
   for (const { pack, beneficiary, claim } of sample) {
     for (const tier of TIERS) {
       if (!pack.tables[tier]) continue;
-      note(await disagreement(pack, tier, tierFactsFor(pack, beneficiary, claim, tier), selectors, `claim ${claim.id}`));
-      claimChoices++;
+      for (const facts of tierFactsFor(pack, beneficiary, claim, tier)) {
+        note(await disagreement(pack, tier, facts, selectors, `claim ${claim.id}`));
+        claimChoices++;
+      }
     }
   }
 

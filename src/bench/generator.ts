@@ -57,15 +57,15 @@ function periodOf(pack: CompiledPack): { from: string; to: string } {
 }
 
 /**
- * Whether the pack computes a tier for a claim with these facts: "computed" when a rule applies and
- * all its parameters have values, "unset" when a rule applies but a parameter has no value, "none"
- * when no rule applies. Uses the engine's decision table: the generator only decides what partners
- * report; the agreement check is what compares the selectors.
+ * Whether the pack computes a tier for a claim with the facts of each category competing for it (就高
+ * 不重复 per tier, as settle decides): "computed" when one of their rules has all its values, "unset"
+ * when rules apply but none has, "none" when no rule applies. Uses the engine's decision table: the
+ * generator only decides what partners report; the agreement check is what compares the selectors.
  */
-function tierStatus(pack: CompiledPack, tier: Tier, facts: RuleFacts, date: string): "computed" | "unset" | "none" {
-  const rule = engineChoice(pack, tier, facts);
-  if (!rule) return "none";
-  return pack.formula(rule.name, date).ok ? "computed" : "unset";
+function tierStatus(pack: CompiledPack, tier: Tier, competing: readonly RuleFacts[], date: string): "computed" | "unset" | "none" {
+  const rules = competing.map((facts) => engineChoice(pack, tier, facts)).filter((rule) => rule !== null);
+  if (rules.length === 0) return "none";
+  return rules.some((rule) => pack.formula(rule.name, date).ok) ? "computed" : "unset";
 }
 
 /**

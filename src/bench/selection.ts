@@ -12,7 +12,7 @@ import type { AnnualAccounts } from "../engine/annual-accounts";
 import type { RuleFacts } from "../engine/facts";
 import type { RuleDocument } from "../engine/pack-document";
 import { DecisionTable } from "../engine/rule-selection";
-import { categoriesOn, categoryWithLookbacks, chooseCategory } from "../engine/settle";
+import { categoriesOn, chooseCategory, tierCategories } from "../engine/settle";
 import type { Beneficiary, Claim, Settlement } from "../engine/types";
 import { NO_CATEGORY, TIERS, type Program, type Tier } from "../engine/vocabulary";
 import { yearOf } from "../lib/dates";
@@ -52,32 +52,33 @@ export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim
 }
 
 /**
- * The facts a tier's rule sees: `ruleFactsFor`, except that a tier whose costs some category counts
- * before certification (宜春 倾斜, 聊城 因病致贫) sees the category held with those lookbacks, as
- * `settle` does.
+ * The facts each rule of a tier sees: `ruleFactsFor` once per category competing for the tier
+ * (就高不重复 per tier, with the lookbacks of 宜春 倾斜 and 聊城 因病致贫), as `settle` asks them.
  */
-export function tierFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim: ClaimSituation, tier: Tier): RuleFacts {
+export function tierFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim: ClaimSituation, tier: Tier): RuleFacts[] {
   const facts = ruleFactsFor(pack, beneficiary, claim);
-  if (!pack.lookbackTiers.has(tier)) return facts;
-  return { ...facts, category: categoryWithLookbacks(pack, beneficiary, claim.date, tier) ?? NO_CATEGORY };
+  return tierCategories(pack, beneficiary, claim.date, tier).map((category) => ({ ...facts, category }));
 }
 
 /** The rule the engine's decision table holds for these facts (null: no rule, or no such tier). */
 export function engineChoice(pack: CompiledPack, tier: Tier, facts: RuleFacts): RuleDocument | null {
   const table = pack.tables[tier];
   if (!table) return null;
-  const index = pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications));
-  return table.choose(index);
+  return table.choose(factIndex(pack, facts));
 }
 
-/** A decision table that answers every question with one rule chosen beforehand. */
-class ChosenRule extends DecisionTable {
-  constructor(private readonly rule: RuleDocument | null) {
+function factIndex(pack: CompiledPack, facts: RuleFacts): number {
+  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications));
+}
+
+/** A decision table that answers only the questions of one claim, with rules chosen beforehand. */
+class ChosenRules extends DecisionTable {
+  constructor(private readonly rules: ReadonlyMap<number, RuleDocument | null>) {
     super([]);
   }
 
-  override choose(): RuleDocument | null {
-    return this.rule;
+  override choose(index: number): RuleDocument | null {
+    return this.rules.get(index) ?? null;
   }
 }
 
@@ -86,26 +87,28 @@ class ChosenRule extends DecisionTable {
  * other member (formulas by date, parameters, precedence, dates in force) comes from the pack itself
  * through the prototype chain, so the arithmetic cannot drift from the engine's.
  */
-function packWithChoices(pack: CompiledPack, chosen: Partial<Record<Tier, RuleDocument | null>>): CompiledPack {
+function packWithChoices(pack: CompiledPack, chosen: Partial<Record<Tier, Map<number, RuleDocument | null>>>): CompiledPack {
   const tables: Partial<Record<Tier, DecisionTable>> = {};
   for (const tier of TIERS) {
     // A tier the pack lacks stays absent, so that settle still says NOT_IN_PACK for it.
-    if (pack.tables[tier]) tables[tier] = new ChosenRule(chosen[tier] ?? null);
+    if (pack.tables[tier]) tables[tier] = new ChosenRules(chosen[tier] ?? new Map());
   }
   return Object.create(pack, { tables: { value: tables } }) as CompiledPack;
 }
 
 /**
- * Settles a claim with rules chosen by `select`, one call per tier, awaited in turn. A tier that a
+ * Settles a claim with rules chosen by `select`, one call per tier and competing category, awaited in turn. A tier that a
  * partner reported is not asked: `settle` takes the reported amount without looking at any rule,
  * and a baseline that ran the rules anyway would be slowed by work the engine does not do.
  */
 export async function settleSelecting(accounts: AnnualAccounts, item: BenchClaim, select: RuleSelector): Promise<Settlement> {
   const { pack, beneficiary, claim } = item;
-  const chosen: Partial<Record<Tier, RuleDocument | null>> = {};
+  const chosen: Partial<Record<Tier, Map<number, RuleDocument | null>>> = {};
   for (const tier of TIERS) {
     if (!pack.tables[tier] || claim.reported[tier] !== undefined) continue;
-    chosen[tier] = await select(pack, tier, tierFactsFor(pack, beneficiary, claim, tier));
+    const rules = new Map<number, RuleDocument | null>();
+    for (const facts of tierFactsFor(pack, beneficiary, claim, tier)) rules.set(factIndex(pack, facts), await select(pack, tier, facts));
+    chosen[tier] = rules;
   }
   return accounts.settle(packWithChoices(pack, chosen), beneficiary, claim);
 }

@@ -81,7 +81,7 @@ function* questions(claims: readonly BenchClaim[]): Generator<[BenchClaim, Tier]
  * Returns choices per second; shows how much of a settlement's cost is selection at all.
  */
 export async function timeSelection(claims: readonly BenchClaim[], select: RuleSelector | "table"): Promise<{ choices: number; chosen: number; rate: number }> {
-  const asked = [...questions(claims)].map(([item, tier]) => ({ pack: item.pack, tier, facts: tierFactsFor(item.pack, item.beneficiary, item.claim, tier) }));
+  const asked = [...questions(claims)].flatMap(([item, tier]) => tierFactsFor(item.pack, item.beneficiary, item.claim, tier).map((facts) => ({ pack: item.pack, tier, facts })));
   // Counted and returned so that the table lookups cannot be optimised away.
   let chosen = 0;
   const start = process.hrtime.bigint();

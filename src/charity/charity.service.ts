@@ -514,7 +514,7 @@ export class CharityService {
           const figures = JSON.parse(l.figures) as Record<string, string>;
           const ruleName = l.ruleId ? (ruleNames.get(`${s.packId}/${s.packVersion}/${l.ruleId}`) ?? null) : null;
           const clause = clauseText(l.clauseDocument, l.clause);
-          return { tier: l.tier, amount: l.amount, ruleId: l.ruleId, ruleName, clause, reason: l.reason, source: l.source, figures, explanation: explainLine({ ...l, figures }, s.category) };
+          return { tier: l.tier, amount: l.amount, ruleId: l.ruleId, ruleName, clause, reason: l.reason, source: l.source, figures, explanation: explainLine({ ...l, figures }, l.category ?? s.category) };
         }),
         selfPayBeforeCharity: s.selfPay.plus(charity),
       };

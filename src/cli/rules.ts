@@ -2,16 +2,18 @@
  * `npm run --silent rules -- validate FILE`: checks a pack as publishing would (schema, rules,
  * references, and the jurisdiction's scenarios in test/scenarios/).
  * `npm run --silent rules -- diff OLD NEW`: which parameters, rules and citations changed.
+ * `npm run --silent rules -- decisions`: the table of the shipped packs' decisions (README).
  */
 import * as fs from "node:fs";
 import { compilePack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../engine/pack-loader";
 import { diffPacks } from "../rules/pack-diff";
+import { shippedDecisionsTable } from "../rules/decisions";
 import { DomainError } from "../lib/errors";
 import { projectPath } from "../lib/project";
 import type { RulePackDocument } from "../engine/pack-document";
 
-const USAGE = "usage: npm run --silent rules -- validate FILE | diff OLD NEW";
+const USAGE = "usage: npm run --silent rules -- validate FILE | diff OLD NEW | decisions";
 
 function read(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -41,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
     const lines = diffPacks(read(files[0]) as RulePackDocument, read(files[1]) as RulePackDocument);
     for (const line of lines) process.stdout.write(`${line}\n`);
     process.stdout.write(`${lines.length} difference(s)\n`);
+    return 0;
+  }
+  if (command === "decisions" && files.length === 0) {
+    process.stdout.write(`${shippedDecisionsTable()}\n`);
     return 0;
   }
   process.stderr.write(`${USAGE}\n`);

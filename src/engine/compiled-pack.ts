@@ -204,7 +204,8 @@ function semanticProblems(pack: RulePackDocument): string[] {
     });
   }
   const sectionRules = (name: "premiumSubsidy" | "earlyWarning") => (((pack as unknown as Record<string, { rules: RuleDocument[] } | undefined>)[name]?.rules ?? []) as RuleDocument[]).map((rule, index) => ({ rule, at: `${name}.rules[${index}]` }));
-  [...sectionRules("premiumSubsidy"), ...sectionRules("earlyWarning")].forEach(({ rule, at }) => {
+  const transitions = ((pack as unknown as { premiumSubsidy?: { transitions?: RuleDocument[] } }).premiumSubsidy?.transitions ?? []).map((rule, index) => ({ rule, at: `premiumSubsidy.transitions[${index}]` }));
+  [...sectionRules("premiumSubsidy"), ...transitions, ...sectionRules("earlyWarning")].forEach(({ rule, at }) => {
     if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
     names.add(rule.name);
     problems.push(...referenceProblems(pack, rule, at));

@@ -20,6 +20,11 @@ export interface TierInput {
   baseBefore: Money;
   /** What the tier paid in the year before this claim. */
   paidBefore: Money;
+  /**
+   * 就高不重复: the highest cumulative entitlement at `baseBefore` of every category competing for
+   * the tier; the claim pays the increase above it. Absent when one category competes.
+   */
+  entitledBefore?: Money;
 }
 
 /**
@@ -39,6 +44,10 @@ export interface FormulaOutcome {
 export interface PreparedFormula {
   kind: FormulaKind;
   pay(input: TierInput): FormulaOutcome;
+  /** The cumulative payment the curve gives at a year's cumulative base, capped. */
+  entitlement(cumulativeBase: Money): Money;
+  /** The year's cumulative base at which the cap is reached, to the fen; null when there is no cap. */
+  capReachedAt: Money | null;
 }
 
 export type Preparation = { ok: true; formula: PreparedFormula } | { ok: false; missing: string[] };
@@ -104,7 +113,9 @@ function stepOnCurve(
   figures: RawFigures,
 ): FormulaOutcome {
   const after = input.baseBefore.plus(input.base);
-  const step = curve(after).minus(curve(input.baseBefore));
+  const curveBefore = curve(input.baseBefore);
+  const reached = input.entitledBefore !== undefined && input.entitledBefore.greaterThan(curveBefore) ? input.entitledBefore : curveBefore;
+  const step = curve(after).minus(reached);
   const capLeft = cap === null ? null : Money.max(ZERO, cap.minus(input.paidBefore));
   let amount = Money.max(ZERO, minMoney(step, input.base));
   if (capLeft !== null) amount = minMoney(amount, capLeft);
@@ -125,12 +136,19 @@ function stepOnCurve(
   return { amount, figures, reason, countsBase: true };
 }
 
+/** A curve's cumulative payment at a base, never above the cap. */
+function capped(curve: (cumulativeBase: Money) => Money, cap: Money | null): (cumulativeBase: Money) => Money {
+  return (x) => (cap === null ? curve(x) : minMoney(curve(x), cap));
+}
+
 /** Deductible, ratio and annual cap: ratio × (cumulative base − deductible), capped. */
 export function deductibleRatioCap(deductible: Money, ratio: Money, cap: Money | null): PreparedFormula {
   const curve = (x: Money): Money => (x.lessThanOrEqualTo(deductible) ? ZERO : toFen(x.minus(deductible).times(ratio)));
   const ratioText = ratio.toString();
   return {
     kind: "deductible-ratio-cap",
+    entitlement: capped(curve, cap),
+    capReachedAt: cap === null || ratio.isZero() ? null : toFen(deductible.plus(cap.dividedBy(ratio))),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -161,6 +179,8 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
     .join("; ");
   return {
     kind: "segmented",
+    entitlement: capped(curve, cap),
+    capReachedAt: cap === null ? null : segmentedCapReachedAt(schedule, cap),
     pay(input) {
       const figures: RawFigures = {
         deductible,
@@ -172,10 +192,25 @@ export function segmented(schedule: ScheduleSegment[], cap: Money | null): Prepa
   };
 }
 
+/** Where a schedule's cumulative payment reaches the cap: in the first segment whose end passes it. */
+function segmentedCapReachedAt(schedule: ScheduleSegment[], cap: Money): Money | null {
+  let paid = ZERO;
+  for (let i = 0; i < schedule.length; i++) {
+    const { from, ratio } = schedule[i];
+    const next = i + 1 < schedule.length ? schedule[i + 1].from : null;
+    const segmentPays = next === null ? null : next.minus(from).times(ratio);
+    if (segmentPays === null || paid.plus(segmentPays).greaterThanOrEqualTo(cap)) return ratio.isZero() ? null : toFen(from.plus(cap.minus(paid).dividedBy(ratio)));
+    paid = paid.plus(segmentPays);
+  }
+  return null;
+}
+
 /** Pays everything left, up to an annual cap (e.g. 宜春 一类 100%). */
 export function fullCover(cap: Money | null): PreparedFormula {
   return {
     kind: "full-cover",
+    entitlement: capped((x) => x, cap),
+    capReachedAt: cap,
     pay(input) {
       return stepOnCurve(input, (x) => x, cap, ZERO, { ratio: "1" });
     },
@@ -187,6 +222,8 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
   const curve = (x: Money): Money => (x.lessThanOrEqualTo(threshold) ? ZERO : x.minus(threshold));
   return {
     kind: "threshold-top-up",
+    entitlement: curve,
+    capReachedAt: null,
     pay(input) {
       const thresholdLeft = Money.max(ZERO, threshold.minus(input.baseBefore));
       return stepOnCurve(input, curve, null, threshold, { threshold, deductibleLeft: thresholdLeft });
@@ -198,6 +235,8 @@ export function thresholdTopUp(threshold: Money): PreparedFormula {
 export function noPayment(): PreparedFormula {
   return {
     kind: "no-payment",
+    entitlement: () => ZERO,
+    capReachedAt: null,
     pay(input) {
       return { amount: ZERO, figures: { base: input.base }, reason: "RULE_EXCLUDES", countsBase: false };
     },

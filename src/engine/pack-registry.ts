@@ -47,4 +47,22 @@ export class PackRegistry {
     }
     return pack;
   }
+
+  /**
+   * The pack that governs a whole natural year (premiums, annual summaries, the charity order): the
+   * version in force on the year's last day (`yearDecisionDate`), or else the newest version in force
+   * on some day of it — so a text that takes effect mid-year (威海 2022-05-01) governs that year.
+   */
+  packForYear(id: string, year: number): CompiledPack {
+    const versions = this.versionsById.get(id);
+    const first = `${year}-01-01`;
+    const last = yearDecisionDate(year);
+    const pack = versions?.find((v) => v.covers(last)) ?? versions?.find((v) => v.document.inForce.appliesFrom <= last && (v.document.inForce.to === null || v.document.inForce.to >= first));
+    return pack ?? this.packFor(id, last);
+  }
+}
+
+/** The one date that decides a natural year's pack version and parameter values (premiums, summaries). */
+export function yearDecisionDate(year: number): string {
+  return `${year}-12-31`;
 }

@@ -8,6 +8,7 @@ import { toFen, type Money } from "../lib/money";
 import type { RulePackDocument, ValueRef } from "./pack-document";
 import { evaluateNumber, type ResolvedParameter } from "./parameters";
 import type { Beneficiary } from "./types";
+import { yearDecisionDate } from "./pack-registry";
 import { NO_CATEGORY, type Category, type CategoryFact } from "./vocabulary";
 
 export type PremiumBasis = "HIGHEST_IN_YEAR" | "FIRST_IN_YEAR";
@@ -17,6 +18,14 @@ interface PremiumRule {
   priority?: number;
   conditions: Record<string, unknown>;
   event: { type: "premium-share" | "premium-amount"; params: { clause: string; label: string; share?: ValueRef; standard?: ValueRef; amount?: ValueRef } };
+}
+
+/** A year's rule for people certified before a date, in place of the classified rules (威海 二(二)). */
+interface PremiumTransition {
+  name: string;
+  year: number;
+  certifiedBefore: string;
+  event: PremiumRule["event"];
 }
 
 export interface PremiumSubsidyResult {
@@ -38,11 +47,12 @@ export class PremiumSubsidyTable {
     readonly basis: PremiumBasis,
     readonly basisClause: string,
     private readonly byCategory: Map<CategoryFact, PremiumRule | null>,
+    private readonly transitions: readonly PremiumTransition[] = [],
   ) {}
 
   /** Builds the table by running json-rules-engine once per category (and for no category). */
   static async build(document: RulePackDocument, problems: string[]): Promise<PremiumSubsidyTable | null> {
-    const section = (document as { premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[] } }).premiumSubsidy;
+    const section = (document as { premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[]; transitions?: PremiumTransition[] } }).premiumSubsidy;
     if (!section) return null;
     const engine = new Engine([], { allowUndefinedFacts: false });
     const byName = new Map(section.rules.map((rule) => [rule.name, rule]));
@@ -56,7 +66,7 @@ export class PremiumSubsidyTable {
       }
       byCategory.set(category, matched[0] ?? null);
     }
-    return new PremiumSubsidyTable(section.basis, section.basisClause, byCategory);
+    return new PremiumSubsidyTable(section.basis, section.basisClause, byCategory, section.transitions ?? []);
   }
 
   /** The category of the year that decides, by the pack's basis. */
@@ -74,16 +84,24 @@ export class PremiumSubsidyTable {
     return [...held].sort((a, b) => rank(a.category) - rank(b.category))[0].category;
   }
 
-  /** The subsidy of a person for a year, with the parameter values in force on 1 January. */
+  /** The transitional rule of the year for a person certified, in a category of the pack, before its date. */
+  private transitionFor(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): PremiumTransition | null {
+    const first = `${year}-01-01`;
+    return (
+      this.transitions.find((t) => t.year === year && beneficiary.identities.some((p) => precedence.includes(p.category) && p.from < t.certifiedBefore && (p.to === null || p.to >= first))) ?? null
+    );
+  }
+
+  /** The subsidy of a person for a year, with the parameter values in force on the year's decision date. */
   compute(beneficiary: Beneficiary, year: number, precedence: readonly Category[], parameters: ReadonlyMap<string, ResolvedParameter>): PremiumSubsidyResult {
     const category = this.categoryOfYear(beneficiary, year, precedence);
-    const rule = this.byCategory.get(category ?? NO_CATEGORY) ?? null;
+    const rule = (category === null ? null : this.transitionFor(beneficiary, year, precedence)) ?? this.byCategory.get(category ?? NO_CATEGORY) ?? null;
     const result: PremiumSubsidyResult = { category, basis: this.basis, ruleId: null, clause: null, label: null, share: null, amount: null, missing: [] };
     if (!rule) return result;
     result.ruleId = rule.name;
     result.clause = rule.event.params.clause;
     result.label = rule.event.params.label;
-    const date = `${year}-01-01`;
+    const date = yearDecisionDate(year);
     const params = parameters as Map<string, ResolvedParameter>;
     if (rule.event.type === "premium-amount") {
       const amount = evaluateNumber(rule.event.params.amount!, params, date);

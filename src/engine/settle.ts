@@ -5,11 +5,11 @@
 import { DomainError } from "../lib/errors";
 import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
 import { monthsBefore, yearOf } from "../lib/dates";
-import type { Lookback } from "./pack-document";
+import type { Lookback, RuleDocument } from "./pack-document";
 import type { CompiledPack } from "./compiled-pack";
-import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type Program, type Tier } from "./vocabulary";
+import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Program, type Tier } from "./vocabulary";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
-import { formatFigures, type RawFigures } from "./formulas";
+import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
 
 export interface SettleResult {
   settlement: Settlement;
@@ -50,18 +50,22 @@ export function lookbackStart(from: string, lookback: Lookback): string {
   return lookback.sameYear && start < yearStart ? yearStart : start;
 }
 
-/** 就高不重复: of the categories held that the pack knows, the first in the pack's precedence. */
+/** The first of the held categories in the pack's precedence (ties of 就高不重复; the premium's category). */
 export function chooseCategory(pack: CompiledPack, held: readonly Category[]): Category | null {
   for (const category of pack.precedence) if (held.includes(category)) return category;
   return null;
 }
 
 /**
- * The category that decides a tier whose costs some category lets count before certification
- * (`pack.lookbackTiers`): the one held on `date` once those lookbacks extend the periods.
+ * The categories that compete for a tier (就高不重复 per tier): those held on `date` that the pack
+ * knows, with the lookbacks that extend them for this tier (`pack.lookbackTiers`), in the pack's
+ * precedence order, which breaks ties; NONE alone for an ordinary insured.
  */
-export function categoryWithLookbacks(pack: CompiledPack, beneficiary: Beneficiary, date: string, tier: Tier): Category | null {
-  return chooseCategory(pack, categoriesOn(beneficiary, date, (c) => (pack.lookbacks.get(c)?.tiers.includes(tier) ? pack.lookbacks.get(c) : undefined)));
+export function tierCategories(pack: CompiledPack, beneficiary: Beneficiary, date: string, tier: Tier): CategoryFact[] {
+  const lookbackFor = pack.lookbackTiers.has(tier) ? (c: Category) => (pack.lookbacks.get(c)?.tiers.includes(tier) ? pack.lookbacks.get(c) : undefined) : undefined;
+  const held = categoriesOn(beneficiary, date, lookbackFor);
+  const competing = pack.precedence.filter((category) => held.includes(category));
+  return competing.length > 0 ? competing : [NO_CATEGORY];
 }
 
 /** Programmes of the pack applied for in the claim's natural year. */
@@ -91,16 +95,8 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   }
 
   const held = categoriesOn(beneficiary, claim.date);
-  const category = chooseCategory(pack, held);
   const programMask = pack.space.programMask(programsApplied(pack, beneficiary, year));
-  const factIndex = pack.space.index(category ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask);
-  const lookbackIndex = new Map<Tier, { category: Category | null; index: number }>();
-  for (const tier of pack.lookbackTiers) {
-    const extended = categoryWithLookbacks(pack, beneficiary, claim.date, tier);
-    if (extended !== category) {
-      lookbackIndex.set(tier, { category: extended, index: pack.space.index(extended ?? NO_CATEGORY, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, programMask) });
-    }
-  }
+  const situation: ClaimSituation = { claim, programMask };
 
   const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;
   const policyScope = total.minus(outOfCatalog).minus(classBSelfPay).minus(overStandard);
@@ -112,12 +108,12 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   for (const tier of TIERS) {
     const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
     const before = yearToDate.tiers[tier];
-    const lookback = lookbackIndex.get(tier);
-    const line = lookback ? settleTier(pack, tier, claim, lookback.category, lookback.index, left, before) : settleTier(pack, tier, claim, category, factIndex, left, before);
+    const line = settleTier(pack, tier, situation, tierCategories(pack, beneficiary, claim.date, tier), left, before);
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
-      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(left) : before.base, paid: before.paid.plus(line.line.amount) };
+      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
     }
+    if (tier === "assistance") situation.aboveAssistanceCap = aboveCap(line, before.base);
     leftOfTotal = leftOfTotal.minus(line.line.amount);
     leftInPolicy = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy.minus(line.line.amount) : minMoney(leftInPolicy, leftOfTotal);
   }
@@ -130,7 +126,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
       packVersion: pack.version,
       year,
       date: claim.date,
-      category,
+      category: settlementCategory(pack, lines, held),
       categoriesHeld: held,
       total,
       policyScope,
@@ -144,21 +140,53 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
 interface TierOutcome {
   line: SettlementLine;
   countsBase: boolean;
+  /** What the claim adds to the tier's year base (what was left to it, unless the rule measures less). */
+  base: Money;
+  /** Where the year's base reaches the cap of the rule that paid; null without a cap or a rule. */
+  capReachedAt: Money | null;
 }
 
-function settleTier(
-  pack: CompiledPack,
-  tier: Tier,
-  claim: Claim,
-  category: Category | null,
-  factIndex: number,
-  left: Money,
-  before: TierYearToDate,
-): TierOutcome {
+/** What every tier looks up a rule by, besides the category, and what earlier tiers tell later ones. */
+interface ClaimSituation {
+  claim: Claim;
+  programMask: number;
+  /**
+   * The part of the claim's burden that arises after the year's assistance cap is reached (宜春
+   * 第十条4 倾斜: "超出医疗救助限额之上的高额费用"); all of it when assistance had no rule for the
+   * claim (costs before certification that a lookback counts); null when assistance has no cap.
+   */
+  aboveAssistanceCap?: Money | null;
+}
+
+/** The part of a claim's assistance base beyond the point where the year's assistance cap is reached. */
+function aboveCap(assistance: TierOutcome, baseBefore: Money): Money | null {
+  if (assistance.line.source === "NONE") return assistance.base;
+  if (assistance.capReachedAt === null || !assistance.countsBase) return assistance.line.source === "REPORTED" ? null : ZERO;
+  const after = baseBefore.plus(assistance.base);
+  return Money.max(ZERO, after.minus(Money.max(baseBefore, assistance.capReachedAt)));
+}
+
+/** A competing category's rule with its figures, and what it would pay on this claim. */
+interface Candidate {
+  category: CategoryFact;
+  rule: RuleDocument;
+  formula: PreparedFormula;
+  outcome?: FormulaOutcome;
+}
+
+/** The settlement's category: the assistance line's; the precedence's where the pack has no assistance. */
+function settlementCategory(pack: CompiledPack, lines: readonly SettlementLine[], held: readonly Category[]): Category | null {
+  if (!pack.tables.assistance) return chooseCategory(pack, held);
+  return lines.find((line) => line.tier === "assistance")?.category ?? null;
+}
+
+function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, competing: readonly CategoryFact[], left: Money, before: TierYearToDate): TierOutcome {
   // Lines are written out field by field: in this V8 an object spread followed by more properties
   // costs microseconds per line, which was most of a settlement's time (see the benchmark notes).
+  const { claim } = situation;
   const packId = pack.id;
   const packVersion = pack.version;
+  const first = competing[0] === NO_CATEGORY ? null : (competing[0] as Category);
   const reported = claim.reported[tier];
   if (reported !== undefined) {
     if (reported.greaterThan(left)) {
@@ -181,33 +209,87 @@ function settleTier(
         figures: { base: formatAmount(left), reported: formatAmount(reported) },
         reason: null,
         note: "合作方报送 / as reported by the partner that settled it",
+        category: first,
       },
       countsBase: true,
+      base: left,
+      capReachedAt: null,
     };
   }
 
   const table = pack.tables[tier];
-  const rule = table ? table.choose(factIndex) : null;
-  if (!table || !rule) {
-    const reason: ZeroReason = !table ? "NOT_IN_PACK" : category === null ? "NO_CATEGORY" : "NO_RULE";
-    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason] }, countsBase: false };
+  const candidates: Candidate[] = [];
+  const missing: string[] = [];
+  let unset: RuleDocument | null = null;
+  if (table) {
+    for (const category of competing) {
+      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask));
+      if (!rule) continue;
+      const preparation = pack.formula(rule.name, claim.date);
+      if (preparation.ok) candidates.push({ category, rule, formula: preparation.formula });
+      else {
+        unset ??= rule;
+        for (const id of preparation.missing) if (!missing.includes(id)) missing.push(id);
+      }
+    }
   }
+  if (candidates.length === 0 && unset === null) {
+    const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : "NO_RULE";
+    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
+  }
+  if (candidates.length === 0) throw parameterNotSet(pack, tier, unset!, missing);
 
-  const preparation = pack.formula(rule.name, claim.date);
-  if (!preparation.ok) {
-    const missing = preparation.missing;
-    throw new DomainError(
-      "PARAMETER_NOT_SET",
-      `parameters.${missing[0]}`,
-      `${tier}: 规则 ${rule.name} 需要的参数 ${missing.join(", ")} 未设定 (${missing.map((id) => pack.parameterSource(id)).join("; ")})，` +
-        `请管理员设定或由合作方报送该层金额 / parameter(s) ${missing.join(", ")} have no value; an administrator must set them, or the partner must report this tier`,
-      missing,
-    );
-  }
-  const outcome = preparation.formula.pay({ base: left, baseBefore: before.base, paidBefore: before.paid });
+  const base = measuredBase(candidates, situation, left);
+  const best = bestCandidate(candidates, { base, baseBefore: before.base, paidBefore: before.paid });
+  const outcome = best.outcome!;
+  const { rule } = best;
   const line = new ComputedLine(tier, packId, packVersion, outcome.amount, rule.name, { document: pack.document.source.document, clause: rule.event.params.clause }, rule.event.type, outcome.figures, outcome.reason);
   line.note = outcome.reason ? `${rule.event.params.label}: ${ZERO_NOTES[outcome.reason]}` : rule.event.params.label;
-  return { line, countsBase: outcome.countsBase };
+  line.category = best.category === NO_CATEGORY ? null : (best.category as Category);
+  // A category without its figures might pay more, unless this line already pays all that is left.
+  if (missing.length > 0 && outcome.amount.lessThan(left)) {
+    line.provisional = true;
+    line.missingParameters = missing;
+  }
+  return { line, countsBase: outcome.countsBase, base, capReachedAt: best.formula.capReachedAt };
+}
+
+/**
+ * What a tier's rules measure on this claim: what is left to the tier, or, for a rule that counts
+ * only costs above the assistance cap (`"base": "aboveAssistanceCap"`), that part of it.
+ */
+function measuredBase(candidates: readonly Candidate[], situation: ClaimSituation, left: Money): Money {
+  if (!candidates.some((c) => c.rule.event.params.base === "aboveAssistanceCap")) return left;
+  const above = situation.aboveAssistanceCap;
+  return above === undefined || above === null ? ZERO : minMoney(above, left);
+}
+
+/**
+ * 就高不重复: each candidate pays the increase of the highest entitlement of all candidates; the
+ * most paid wins, then one that counts the claim toward the year, then precedence (the order given).
+ */
+function bestCandidate(candidates: Candidate[], input: TierInput): Candidate {
+  if (candidates.length > 1) {
+    let entitledBefore = ZERO;
+    for (const c of candidates) entitledBefore = Money.max(entitledBefore, c.formula.entitlement(input.baseBefore));
+    input = { ...input, entitledBefore };
+  }
+  let best: Candidate | null = null;
+  for (const candidate of candidates) {
+    candidate.outcome = candidate.formula.pay(input);
+    if (best === null || candidate.outcome.amount.greaterThan(best.outcome!.amount) || (candidate.outcome.amount.equals(best.outcome!.amount) && candidate.outcome.countsBase && !best.outcome!.countsBase)) best = candidate;
+  }
+  return best!;
+}
+
+function parameterNotSet(pack: CompiledPack, tier: Tier, rule: RuleDocument, missing: string[]): DomainError {
+  return new DomainError(
+    "PARAMETER_NOT_SET",
+    `parameters.${missing[0]}`,
+    `${tier}: 规则 ${rule.name} 需要的参数 ${missing.join(", ")} 未设定 (${missing.map((id) => pack.parameterSource(id)).join("; ")})，` +
+      `请管理员设定或由合作方报送该层金额 / parameter(s) ${missing.join(", ")} have no value; an administrator must set them, or the partner must report this tier`,
+    missing,
+  );
 }
 
 /**
@@ -218,6 +300,9 @@ function settleTier(
 class ComputedLine implements SettlementLine {
   readonly source = "COMPUTED" as const;
   note = "";
+  category: Category | null = null;
+  provisional?: boolean;
+  missingParameters?: string[];
   private text: Record<string, string> | null = null;
 
   constructor(
@@ -239,6 +324,6 @@ class ComputedLine implements SettlementLine {
 
   /** Serialises like a plain line, figures as text. */
   toJSON(): Omit<SettlementLine, "amount"> & { amount: Money } {
-    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note };
+    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note, category: this.category, provisional: this.provisional, missingParameters: this.missingParameters };
   }
 }

@@ -81,6 +81,14 @@ export interface SettlementLine {
   figures: Record<string, string>;
   reason: ZeroReason | null;
   note: string;
+  /** The category whose rule the line follows (就高不重复 per tier); null for an ordinary insured. */
+  category?: Category | null;
+  /**
+   * True when a category held has a rule for this tier whose figures are not set and that might pay
+   * more: the line is settled up (补差) once they are set. `missingParameters` names them.
+   */
+  provisional?: boolean;
+  missingParameters?: string[];
 }
 
 export interface Settlement {
@@ -90,7 +98,10 @@ export interface Settlement {
   packVersion: number;
   year: number;
   date: string;
-  /** The category that decided the settlement (就高不重复), or null for an ordinary insured. */
+  /**
+   * The category of the assistance line (就高不重复 is per tier; the pack's precedence where it has
+   * no assistance tier), or null for an ordinary insured.
+   */
   category: Category | null;
   /** Every category the person held on the claim date, including those the pack ignores. */
   categoriesHeld: Category[];

@@ -21,7 +21,7 @@ function money(value: Money | null | undefined): string | null {
 }
 
 /** A settlement as JSON: amounts as strings with two decimals. */
-function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; source: string; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string> }>) {
+function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; source: string; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string>; category?: string | null }>) {
   return {
     id: s.id,
     claimId: partnerId(s.claimId),
@@ -31,7 +31,7 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
     total: money(s.total),
     policyScope: money(s.policyScope),
     selfPay: money(s.selfPay),
-    lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures, explanation: explainLine(l, s.category, "ZH"), explanationEn: explainLine(l, s.category, "EN") })),
+    lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures, explanation: explainLine(l, l.category ?? s.category, "ZH"), explanationEn: explainLine(l, l.category ?? s.category, "EN") })),
   };
 }
 
@@ -100,7 +100,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
     handle(async (principal, req) => {
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
-      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures) })));
+      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures), category: l.category })));
     }),
   );
 

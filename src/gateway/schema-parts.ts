@@ -14,6 +14,7 @@ import { AlertsWebhooks1731300000000 } from "../../migrations/1731300000000-aler
 import { WebhookOutbox1731500000000 } from "../../migrations/1731500000000-webhook-outbox";
 import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api-key-lifecycle";
 import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
+import { LineCategories1731900000000 } from "../../migrations/1731900000000-line-categories";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -48,4 +49,5 @@ export const MIGRATIONS: Function[] = [
   WebhookOutbox1731500000000,
   TenantIds1731550000000,
   ApiKeyLifecycle1731650000000,
+  LineCategories1731900000000,
 ];

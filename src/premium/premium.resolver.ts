@@ -7,6 +7,7 @@ import type { Services } from "../gateway/services";
 import { PremiumSubsidy, PremiumSubsidyReport } from "./premium.types";
 import { JURISDICTION_ARG } from "../access/tenant-ids";
 import { clauseText } from "../engine/citation";
+import { ParameterOverride } from "../settlement/settlement.types";
 
 @Resolver(() => PremiumSubsidy)
 export class PremiumResolver {
@@ -18,8 +19,10 @@ export class PremiumResolver {
     @Arg("year", () => Int) year: number,
     @Ctx() { principal }: GatewayContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+    @Arg("parameters", () => [ParameterOverride], { nullable: true, description: "A what-if: pack parameters tried with other values (nothing is stored)." }) parameters?: ParameterOverride[] | null,
   ): Promise<PremiumSubsidy> {
-    const result = await this.services.premium.forPerson(principal, beneficiaryId, year, jurisdiction);
+    const overrides = parameters ? Object.fromEntries(parameters.map((p) => [p.id, p.value])) : {};
+    const result = await this.services.premium.forPerson(principal, beneficiaryId, year, jurisdiction, overrides);
     return { ...result, clause: clauseText(result.document, result.clause), share: result.share?.toString() ?? null, missingParameters: result.missing };
   }
 

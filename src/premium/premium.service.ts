@@ -54,9 +54,9 @@ export class PremiumService {
   }
 
   /** One person's subsidy for a year, with the rule and clause. */
-  async forPerson(principal: Principal, beneficiaryId: string, year: number, jurisdiction?: string | null): Promise<PersonSubsidy> {
+  async forPerson(principal: Principal, beneficiaryId: string, year: number, jurisdiction?: string | null, overrides: Record<string, unknown> = {}): Promise<PersonSubsidy> {
     const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, jurisdiction, "beneficiaryId");
-    const pack = this.packOf(beneficiary.jurisdiction, year);
+    const pack = this.packOf(beneficiary.jurisdiction, year).withParameters(overrides);
     const engineBeneficiary = await this.beneficiaries.engineBeneficiary(this.dataSource.manager, beneficiary.id);
     return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters));
   }

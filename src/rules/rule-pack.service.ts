@@ -108,10 +108,9 @@ export class RulePackService {
    */
   packForYear(jurisdiction: string, year: number): CompiledPack | null {
     try {
-      return this.registry.packFor(jurisdiction, `${year}-12-31`);
+      return this.registry.packForYear(jurisdiction, year);
     } catch {
-      const first = `${year}-01-01`;
-      return this.registry.versions(jurisdiction).find((p) => p.document.inForce.appliesFrom <= `${year}-12-31` && (p.document.inForce.to === null || p.document.inForce.to >= first)) ?? null;
+      return null;
     }
   }
 

@@ -3,7 +3,8 @@
  * beneficiary is upserted, each claim submitted and settled, and the stored settlement compared with
  * the expectations. A claim expected to be refused must be refused with that code and be absent
  * afterwards. Scenarios that override pack parameters are run as one what-if (simulateSettlement),
- * since a partner cannot change a pack's figures.
+ * since a partner cannot change a pack's figures; their premium checks ask premiumSubsidy with the same
+ * parameters, for the stored beneficiary.
  *
  * Ids get a suffix per run, so the same files can be run again against the same database.
  */
@@ -16,7 +17,7 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
 }
 
-const SETTLEMENT_FIELDS = "selfPay lines { tier amount }";
+const SETTLEMENT_FIELDS = "selfPay lines { tier amount provisional }";
 
 export class GatewayClient {
   constructor(
@@ -37,14 +38,14 @@ export class GatewayClient {
   }
 }
 
-type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string }> };
+type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string; provisional: boolean }> };
 
 function amounts(settlement: GatewaySettlement) {
-  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount) })) };
+  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount), provisional: l.provisional })) };
 }
 
 function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {
-  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, ...claim } = raw;
+  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, provisional: _provisional, ...claim } = raw;
   return { ...claim, id: `${raw.id}${suffix}`, beneficiaryId };
 }
 
@@ -75,14 +76,16 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
         },
       },
     );
-    if (error || !data) return scenario.claims.map((claim) => refusal(claim, error ?? { code: "UNKNOWN", message: "no data" }));
-    return scenario.claims.map((claim, index) => {
+    const premiums = await premiumChecksWithBeneficiary(client, scenario, beneficiary, check);
+    if (error || !data) return [...scenario.claims.map((claim) => refusal(claim, error ?? { code: "UNKNOWN", message: "no data" })), ...premiums];
+    const claimChecks = scenario.claims.map((claim, index) => {
       const result = data.simulateSettlement[index];
       if (result.error) return refusal(claim, result.error);
       if (claim.expectError) return check(claim.id, false, `expected error ${claim.expectError}, but it was settled`);
       const verdict = judge(claim, amounts(result.settlement!), index);
       return check(claim.id, verdict.passed, verdict.summary);
     });
+    return [...claimChecks, ...premiums];
   }
 
   const upsert = await client.request(`mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`, { input: beneficiaryVariables(scenario, suffix) });
@@ -127,11 +130,30 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
     const verdict = judge(claim, amounts(settlement), index);
     checks[at] = check(claim.id, verdict.passed, verdict.summary);
   }
+  checks.push(...(await premiumChecks(client, scenario, beneficiaryId, check)));
+  return checks;
+}
+
+/**
+ * The premium checks of a scenario whose claims run as a what-if: the beneficiary is stored (a
+ * premium is asked of a stored person), the claims are not.
+ */
+async function premiumChecksWithBeneficiary(client: GatewayClient, scenario: Scenario, beneficiary: Record<string, unknown>, check: (claimId: string, passed: boolean, summary: string) => ClaimCheck): Promise<ClaimCheck[]> {
+  if (!scenario.premiumSubsidy?.length) return [];
+  const upsert = await client.request(`mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`, { input: beneficiary });
+  if (upsert.error) return scenario.premiumSubsidy.map((premium) => check(`premium-${premium.year}`, false, `error ${upsert.error!.code}: ${upsert.error!.message}`));
+  return premiumChecks(client, scenario, String(beneficiary.id), check);
+}
+
+/** The scenario's premium-subsidy checks, asked of the gateway with the scenario's parameters. */
+async function premiumChecks(client: GatewayClient, scenario: Scenario, beneficiaryId: string, check: (claimId: string, passed: boolean, summary: string) => ClaimCheck): Promise<ClaimCheck[]> {
+  const checks: ClaimCheck[] = [];
+  const parameters = Object.entries(scenario.parameters ?? {}).map(([id, value]) => ({ id, value }));
   for (const premium of scenario.premiumSubsidy ?? []) {
     const claimId = `premium-${premium.year}`;
     const result = await client.request<{ premiumSubsidy: { category: string | null; ruleId: string | null; amount: string | null; missingParameters: string[] } }>(
-      `query ($id: String!, $year: Int!) { premiumSubsidy(beneficiaryId: $id, year: $year) { category ruleId amount missingParameters } }`,
-      { id: beneficiaryId, year: premium.year },
+      `query ($id: String!, $year: Int!, $parameters: [ParameterOverride!]) { premiumSubsidy(beneficiaryId: $id, year: $year, parameters: $parameters) { category ruleId amount missingParameters } }`,
+      { id: beneficiaryId, year: premium.year, parameters: parameters.length > 0 ? parameters : null },
     );
     if (result.error) {
       checks.push(check(claimId, false, `error ${result.error.code}: ${result.error.message}`));

@@ -21,6 +21,8 @@ export interface ScenarioClaim {
   reported?: Record<string, string>;
   expect?: Record<string, string>;
   expectError?: string;
+  /** True when a line must be provisional (a category held lacks figures and might pay more); no line may be otherwise. */
+  provisional?: boolean;
   [key: string]: unknown;
 }
 
@@ -35,6 +37,8 @@ export interface Scenario {
   name: string;
   pack: string;
   cites?: string;
+  /** The arithmetic worked by hand from the text, for a reader; not checked. */
+  comment?: string;
   parameters?: Record<string, unknown>;
   beneficiary: unknown;
   claims: ScenarioClaim[];
@@ -90,7 +94,7 @@ function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: Pack
   const verdict = (passed: boolean, summary: string): ClaimCheck => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${path.basename(file)} ${claimId}: ${summary}` });
   try {
     const beneficiary = readBeneficiary(scenario.beneficiary);
-    const base = registry.packFor(scenario.pack, `${check.year}-01-01`);
+    const base = registry.packForYear(scenario.pack, check.year);
     const pack = base.withParameters(scenario.parameters ?? {});
     if (!pack.premium) return verdict(false, `pack ${pack.id} has no premium-subsidy rules`);
     const result = pack.premium.compute(beneficiary, check.year, pack.precedence, pack.parameters);
@@ -165,7 +169,7 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
 
 /** What a settlement must show to be compared with a scenario's expectations. */
 export interface SettledAmounts {
-  lines: ReadonlyArray<{ tier: string; amount: Money }>;
+  lines: ReadonlyArray<{ tier: string; amount: Money; provisional?: boolean }>;
   selfPay: Money;
 }
 
@@ -183,6 +187,8 @@ export function compare(rawClaim: ScenarioClaim, settlement: SettledAmounts, ind
     const actual = settlement.lines.find((line) => line.tier === tier)?.amount;
     if (!actual || !actual.equals(expected)) differences.push(`${tier} expected ${formatAmount(expected)} got ${actual ? formatAmount(actual) : "nothing"}`);
   }
+  const provisional = settlement.lines.filter((line) => line.provisional).map((line) => line.tier);
+  if ((rawClaim.provisional === true) !== provisional.length > 0) differences.push(`provisional expected ${rawClaim.provisional === true}, lines provisional: ${provisional.join(", ") || "none"}`);
   if (expect.selfPay === undefined) differences.push("selfPay: no expectation given");
   else {
     const expected = amountField(expect.selfPay, `claims[${index}].expect.selfPay`);

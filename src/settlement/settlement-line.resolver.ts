@@ -15,6 +15,6 @@ registerEnumType(Language, { name: "Language", description: "ZH: Chinese (简体
 export class SettlementLineResolver {
   @FieldResolver(() => String, { description: "The line as a sentence: the category, deductible, ratio and cap left in words, or why it paid nothing." })
   explanation(@Root() line: SettlementLine, @Arg("language", () => Language, { defaultValue: Language.ZH }) language: Language): string {
-    return explainLine(line, line.settlementCategory ?? null, language as ExplanationLanguage);
+    return explainLine(line, line.category ?? line.settlementCategory ?? null, language as ExplanationLanguage);
   }
 }

@@ -120,6 +120,17 @@ export class SettlementLineEntity {
 
   @Column({ type: "varchar", length: 400 })
   note!: string;
+
+  /** The category whose rule the line follows (就高不重复 per tier). */
+  @Column({ type: "varchar", length: 40, nullable: true })
+  category!: string | null;
+
+  @Column({ type: "boolean", default: false })
+  provisional!: boolean;
+
+  /** The parameters without a value that make the line provisional, comma-separated. */
+  @Column({ name: "missing_parameters", type: "varchar", length: 400, nullable: true })
+  missingParameters!: string | null;
 }
 
 @Entity("year_to_date")

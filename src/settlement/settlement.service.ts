@@ -266,6 +266,9 @@ export class SettlementService {
         figures: JSON.stringify(line.figures),
         reason: line.reason,
         note: line.note.slice(0, 400),
+        category: line.category ?? null,
+        provisional: line.provisional === true,
+        missingParameters: line.missingParameters?.join(",") ?? null,
       })),
     );
     return entity;

@@ -46,6 +46,15 @@ export class SettlementLine {
 
   /** The settlement's deciding category, for the explanation (not a field of its own). */
   settlementCategory?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The category whose rule this tier followed (就高不重复 per tier: the best of the categories held); null for an ordinary insured." })
+  category!: string | null;
+
+  @Field({ description: "True when a category held has a rule for this tier whose figures are not set and might pay more: the line is settled up (补差) once they are set." })
+  provisional!: boolean;
+
+  @Field(() => [String], { description: "The parameters without a value that make the line provisional." })
+  missingParameters!: string[];
 }
 
 @ObjectType({ description: "How a claim was settled across the tiers, under one pack version." })

@@ -20,6 +20,9 @@ export function storedLineView(line: SettlementLineEntity): SettlementLine {
     figures: JSON.parse(line.figures) as Record<string, string>,
     reason: line.reason,
     note: line.note,
+    category: line.category,
+    provisional: line.provisional,
+    missingParameters: line.missingParameters ? line.missingParameters.split(",") : [],
   };
 }
 
@@ -36,6 +39,9 @@ export function engineLineView(line: EngineLine): SettlementLine {
     figures: line.figures,
     reason: line.reason,
     note: line.note,
+    category: line.category ?? null,
+    provisional: line.provisional === true,
+    missingParameters: line.missingParameters ?? [],
   };
 }
 

@@ -10,7 +10,7 @@ import { CaseError, caseFieldOf } from "./errors";
 import type { SettlementBackend, WriteBack } from "./settlement-backend";
 import type { CaseSettlement, HouseholdStatement } from "./settlement-result";
 
-const SETTLEMENT_FIELDS = "claimId packId packVersion category total policyScope selfPay lines { tier amount source ruleId clause formula figures reason note }";
+const SETTLEMENT_FIELDS = "claimId packId packVersion category total policyScope selfPay lines { tier amount source ruleId clause formula figures reason note category }";
 
 const UPSERT_BENEFICIARY = `mutation ($input: BeneficiaryInput!) { upsertBeneficiary(input: $input) { id } }`;
 const SUBMIT_CLAIM = `mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`;

@@ -21,6 +21,8 @@ export interface CaseSettlementLine {
   figures: Record<string, string>;
   reason: string | null;
   note: string;
+  /** The category whose rule this tier followed (就高不重复 per tier); absent from older rows. */
+  category?: string | null;
   /** The line as one Chinese sentence from its figures (the engine's explainLine); set for the case worker. */
   sentence?: string;
 }
@@ -56,13 +58,14 @@ export function fromEngineSettlement(settlement: Settlement): CaseSettlement {
       figures: line.figures,
       reason: line.reason,
       note: line.note,
+      category: line.category,
     })),
   };
 }
 
 /** The line as a sentence in words, with the figures the engine used (the product's one explainLine). */
 function sentenceOf(line: CaseSettlementLine, category: string | null): string {
-  return explainLine({ ...line, amount: money(line.amount) }, category, "ZH");
+  return explainLine({ ...line, amount: money(line.amount) }, line.category ?? category, "ZH");
 }
 
 /** The settlement with each line's sentence, as the case worker's block shows it. */
