@@ -3,6 +3,7 @@
  */
 import { DomainError } from "../lib/errors";
 import type { CompiledPack } from "./compiled-pack";
+import { yearDecisionDate } from "./year-decision";
 
 export class PackRegistry {
   private readonly versionsById = new Map<string, CompiledPack[]>();
@@ -60,9 +61,4 @@ export class PackRegistry {
     const pack = versions?.find((v) => v.covers(last)) ?? versions?.find((v) => v.document.inForce.appliesFrom <= last && (v.document.inForce.to === null || v.document.inForce.to >= first));
     return pack ?? this.packFor(id, last);
   }
-}
-
-/** The one date that decides a natural year's pack version and parameter values (premiums, summaries). */
-export function yearDecisionDate(year: number): string {
-  return `${year}-12-31`;
 }

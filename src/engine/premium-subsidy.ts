@@ -8,7 +8,7 @@ import { toFen, type Money } from "../lib/money";
 import type { RulePackDocument, ValueRef } from "./pack-document";
 import { evaluateNumber, type ResolvedParameter } from "./parameters";
 import type { Beneficiary } from "./types";
-import { yearDecisionDate } from "./pack-registry";
+import { yearDecisionDate } from "./year-decision";
 import { NO_CATEGORY, type Category, type CategoryFact } from "./vocabulary";
 
 export type PremiumBasis = "HIGHEST_IN_YEAR" | "FIRST_IN_YEAR";
