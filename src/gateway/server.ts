@@ -59,6 +59,9 @@ export async function startGateway(
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // SIGTERM is start.ts's to handle (fail /readyz, serve through the drain, then stop): Apollo's
+    // own handler, on outside NODE_ENV=test, would close the server at once.
+    stopOnTerminationSignals: false,
     parseOptions: parseLimits(config),
     validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
