@@ -18,6 +18,7 @@ import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
+import { resultNodeLimit } from "./result-limit";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
@@ -46,7 +47,7 @@ export interface RunningGateway {
  */
 export async function startGateway(
   services: Services,
-  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken">>,
+  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops" | "billLimits"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken">>,
   logger: Logger,
   listening?: http.Server,
 ): Promise<RunningGateway> {
@@ -66,7 +67,7 @@ export async function startGateway(
     validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
     // costs a hook per resolved field.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost, config.billLimits), resultNodeLimit(config.maxResultNodes)],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error({ err: unexpected }, "unexpected error in a GraphQL request")),
   });
   await apollo.start();

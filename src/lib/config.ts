@@ -40,6 +40,8 @@ export interface GatewayConfig {
   maxQueryAliases: number;
   /** The most directives one operation may use. */
   maxQueryDirectives: number;
+  /** The most fields one request may resolve (every field of every list item), whatever its estimated cost. */
+  maxResultNodes: number;
   /** How often, in seconds, a gateway looks for rule pack versions activated by another instance. */
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
@@ -168,6 +170,7 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     maxQueryTokens: integer(env, "MAX_QUERY_TOKENS", 5_000, 100, 1_000_000, problems),
     maxQueryAliases: integer(env, "MAX_QUERY_ALIASES", 30, 0, 10_000, problems),
     maxQueryDirectives: integer(env, "MAX_QUERY_DIRECTIVES", 50, 0, 10_000, problems),
+    maxResultNodes: integer(env, "MAX_RESULT_NODES", 50_000, 100, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
     webhookAllowedTargets: webhookTargets.targets,
