@@ -50,6 +50,8 @@ export interface GatewayConfig {
   webhookAllowedTargets: AllowedTarget[];
   /** Active webhook subscriptions one key may have. */
   webhookMaxPerKey: number;
+  /** Webhook deliveries in flight at once for one key, per instance: one partner's slow receivers cannot take every slot. */
+  webhookInFlightPerKey: number;
   /** At most 5 s: a key revoked by another instance or the CLI is refused here within that time. */
   apiKeyCacheSeconds: number;
   rateLimits: RateLimits;
@@ -175,6 +177,7 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     scenariosDir: env.SCENARIOS_DIR || null,
     webhookAllowedTargets: webhookTargets.targets,
     webhookMaxPerKey: integer(env, "WEBHOOK_MAX_PER_KEY", 20, 1, 10_000, problems),
+    webhookInFlightPerKey: integer(env, "WEBHOOK_IN_FLIGHT_PER_KEY", 2, 1, 8, problems),
     apiKeyCacheSeconds: integer(env, "API_KEY_CACHE_SECONDS", DEFAULT_API_KEY_CACHE_SECONDS, 0, 5, problems),
     rateLimits: {
       perKeyPerMinute: integer(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", 6_000, 0, 10_000_000, problems),
