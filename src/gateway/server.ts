@@ -19,6 +19,7 @@ import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { resultNodeLimit } from "./result-limit";
+import { operationLabelling } from "./operation-label";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
@@ -67,7 +68,7 @@ export async function startGateway(
     validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
     // costs a hook per resolved field.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost, config.billLimits), resultNodeLimit(config.maxResultNodes)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost, config.billLimits), resultNodeLimit(config.maxResultNodes), operationLabelling()],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error({ err: unexpected }, "unexpected error in a GraphQL request")),
   });
   await apollo.start();
