@@ -57,6 +57,15 @@ describe("start-up refusals: one line, exit 1, nothing written", () => {
     expect(fs.readdirSync(dir)).toEqual(["a-file"]);
   });
 
+  it.each([
+    ["under /proc, where mkdir fails without end", () => "/proc/nope/x.sqlite"],
+    ["two missing directories deep", () => path.join(dir, "missing", "data", "gateway.sqlite")],
+  ])("a SQLite path %s", async (_where, locate) => {
+    const location = locate();
+    expect(await refusedStart({ DATABASE_URL: `sqlite:${location}` })).toBe(`cannot create or open the SQLite database at ${location}: ENOENT (set DATABASE_URL)`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it("an unreachable database server", async () => {
     expect(await refusedStart({ DATABASE_URL: "mysql://app:secret@127.0.0.1:1/medassist" })).toBe("cannot reach the database server at 127.0.0.1:1: ECONNREFUSED (is it running? check DATABASE_URL)");
   });
