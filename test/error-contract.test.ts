@@ -42,6 +42,8 @@ const GRAPHQL_REFUSALS: Array<[string, Key, string, Record<string, unknown>, str
   ["an amount with a sign, in a variable named otherwise", "partner", `mutation ($c: ClaimInput!) { submitClaim(input: $c) { id } }`, { c: bill("EC-X", { fees: { total: "+5.00" } }) }, "INVALID_AMOUNT", "input.fees.total"],
   ["an amount with a sign, in a variable inside a literal", "partner", `mutation ($t: Money!) { submitClaim(input: ${inline(bill("EC-X", { fees: { total: "$t" } }))}) { id } }`, { t: "+5.00" }, "INVALID_AMOUNT", "input.fees.total"],
   ["a malformed date in a list, inline", "partner", `mutation { simulateSettlement(input: ${inline({ jurisdiction: "liaocheng", beneficiaryId: "EC-1", claims: [bill("S-1"), bill("S-2", { date: "2023-02-30" })] })}) { claimId } }`, {}, "INVALID_DATE", "input.claims[1].date"],
+  ["an amount with a leading space", "partner", SUBMIT, { input: bill("EC-X", { fees: { total: " 5.00" } }) }, "INVALID_AMOUNT", "input.fees.total"],
+  ["a list nested 3,000 deep", "partner", `{ claim(id: ${"[".repeat(3000)}${"]".repeat(3000)}) { id } }`, {}, "QUERY_TOO_DEEP", "query"],
   ["a variable missing a field, named otherwise", "partner", `mutation ($c: ClaimInput!) { submitClaim(input: $c) { id } }`, { c: { id: "x" } }, "BAD_USER_INPUT", "input"],
   ["submitClaim: inconsistent fees", "partner", SUBMIT, { input: bill("EC-X", { fees: inconsistentFees }) }, "INCONSISTENT_FEES", "input.fees"],
   ["submitClaim: no pack in force", "partner", SUBMIT, { input: bill("EC-X", { date: "2019-03-01" }) }, "NO_PACK_IN_FORCE", "input.date"],

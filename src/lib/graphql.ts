@@ -103,6 +103,11 @@ function tokenLimitMessage(message: string): string | null {
   return match ? `查询过长 / the query has more than ${match[1]} tokens; ask for fewer fields or fewer aliases` : null;
 }
 
+/** A document nested so deeply that parsing it ran out of stack (the token limit comes later), as our QUERY_TOO_DEEP. */
+function nestingMessage(message: string): string | null {
+  return /Maximum call stack size exceeded/.test(message) ? "查询嵌套过深 / the query nests values or selections too deeply" : null;
+}
+
 /**
  * The error a client sees: a message, `extensions.code` and `extensions.field` (the argument path
  * as the client wrote it, see README), for our own errors and GraphQL's. Stack traces, SQL and
@@ -118,6 +123,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const code = (cause instanceof GraphQLError ? cause.extensions?.code : undefined) ?? formatted.extensions?.code;
   const tooLong = code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage(formatted.message) : null;
   if (tooLong) return { ...base, message: tooLong, extensions: { code: "QUERY_TOO_COMPLEX", field: QUERY_FIELD } };
+  const tooDeep = code === "GRAPHQL_PARSE_FAILED" ? nestingMessage(formatted.message) : null;
+  if (tooDeep) return { ...base, message: tooDeep, extensions: { code: "QUERY_TOO_DEEP", field: QUERY_FIELD } };
   const ownField = cause instanceof GraphQLError && typeof cause.extensions?.field === "string" ? cause.extensions.field : null;
   const named = graphqlFieldOf(formatted.message);
   const field = ownField || (error instanceof GraphQLError ? argumentPathOf(error, named) : null) || named;
