@@ -24,7 +24,7 @@ export const LANDING_PAGE = `<!doctype html>
 <input id="key" type="password" placeholder="mak_…" autocomplete="off">
 <label for="query">Query</label>
 <textarea id="query">{
-  beneficiaries(first: 1, filter: { jurisdiction: "liaocheng" }) {
+  beneficiaries(first: 3, filter: { jurisdiction: "liaocheng" }) {
     edges { node { id jurisdiction name identities { category from to }
       claims { id date fees { total policyScope }
         settlement { packId packVersion category selfPay
