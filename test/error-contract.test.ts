@@ -16,6 +16,13 @@ const beneficiary = { id: "EC-1", jurisdiction: "liaocheng", name: "张三", nat
 function bill(id: string, extra: Record<string, unknown> = {}) {
   return { id, beneficiaryId: "EC-1", date: "2023-03-01", kind: "INPATIENT", fees: { total: "26000.00", outOfCatalog: "0.00", classBSelfPay: "0.00", overStandard: "0.00" }, reported: { basic: "6000.00", critical: "0.00" }, ...extra };
 }
+/** A value written inline in a document; a string "$name" stays the variable it names. */
+function inline(value: unknown): string {
+  if (typeof value === "string") return value.startsWith("$") ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(inline).join(", ")}]`;
+  if (value && typeof value === "object") return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${inline(item)}`).join(", ")} }`;
+  return String(value);
+}
 const inconsistentFees = { total: "100.00", outOfCatalog: "200.00", classBSelfPay: "0.00", overStandard: "0.00" };
 
 /** [what, key, query, variables, code, field] */
@@ -31,6 +38,13 @@ const GRAPHQL_REFUSALS: Array<[string, Key, string, Record<string, unknown>, str
   ["a too costly query", "admin", `{ beneficiaries(first: 100) { edges { node { claims { settlementHistory { lines { tier amount figures } } } } } } }`, {}, "QUERY_TOO_COMPLEX", "query"],
   ["a negative amount (scalar)", "partner", SUBMIT, { input: bill("EC-X", { fees: { total: "-1.00" } }) }, "INVALID_AMOUNT", "input.fees.total"],
   ["a malformed date (scalar)", "partner", SUBMIT, { input: bill("EC-X", { date: "2023-02-30" }) }, "INVALID_DATE", "input.date"],
+  ["an amount with a sign, inline", "partner", `mutation { submitClaim(input: ${inline(bill("EC-X", { fees: { total: "+5.00" } }))}) { id } }`, {}, "INVALID_AMOUNT", "input.fees.total"],
+  ["an amount with a sign, in a variable named otherwise", "partner", `mutation ($c: ClaimInput!) { submitClaim(input: $c) { id } }`, { c: bill("EC-X", { fees: { total: "+5.00" } }) }, "INVALID_AMOUNT", "input.fees.total"],
+  ["an amount with a sign, in a variable inside a literal", "partner", `mutation ($t: Money!) { submitClaim(input: ${inline(bill("EC-X", { fees: { total: "$t" } }))}) { id } }`, { t: "+5.00" }, "INVALID_AMOUNT", "input.fees.total"],
+  ["a malformed date in a list, inline", "partner", `mutation { simulateSettlement(input: ${inline({ jurisdiction: "liaocheng", beneficiaryId: "EC-1", claims: [bill("S-1"), bill("S-2", { date: "2023-02-30" })] })}) { claimId } }`, {}, "INVALID_DATE", "input.claims[1].date"],
+  ["an amount with a leading space", "partner", SUBMIT, { input: bill("EC-X", { fees: { total: " 5.00" } }) }, "INVALID_AMOUNT", "input.fees.total"],
+  ["a list nested 3,000 deep", "partner", `{ claim(id: ${"[".repeat(3000)}${"]".repeat(3000)}) { id } }`, {}, "QUERY_TOO_DEEP", "query"],
+  ["a variable missing a field, named otherwise", "partner", `mutation ($c: ClaimInput!) { submitClaim(input: $c) { id } }`, { c: { id: "x" } }, "BAD_USER_INPUT", "input"],
   ["submitClaim: inconsistent fees", "partner", SUBMIT, { input: bill("EC-X", { fees: inconsistentFees }) }, "INCONSISTENT_FEES", "input.fees"],
   ["submitClaim: no pack in force", "partner", SUBMIT, { input: bill("EC-X", { date: "2019-03-01" }) }, "NO_PACK_IN_FORCE", "input.date"],
   ["submitClaim: a reported tier over what is left", "partner", SUBMIT, { input: bill("EC-X", { reported: { basic: "30000.00" } }) }, "INCONSISTENT_FEES", "input.reported.basic"],

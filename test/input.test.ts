@@ -37,6 +37,8 @@ describe("reading a claim", () => {
     ["a JSON number instead of a string", { fees: { ...goodClaim.fees, total: 1000 } }, "INVALID_AMOUNT", "claim.fees.total"],
     ["words instead of an amount", { fees: { ...goodClaim.fees, overStandard: "abc" } }, "INVALID_AMOUNT", "claim.fees.overStandard"],
     ["an exponent", { fees: { ...goodClaim.fees, total: "1e3" } }, "INVALID_AMOUNT", "claim.fees.total"],
+    ["a leading space", { fees: { ...goodClaim.fees, total: " 1000.00" } }, "INVALID_AMOUNT", "claim.fees.total"],
+    ["a trailing space", { fees: { ...goodClaim.fees, total: "1000.00 " } }, "INVALID_AMOUNT", "claim.fees.total"],
     ["a missing total", { fees: { outOfCatalog: "0.00" } }, "INVALID_AMOUNT", "claim.fees.total"],
     ["a negative reported tier", { reported: { basic: "-5.00" } }, "INVALID_AMOUNT", "claim.reported.basic"],
     ["parts larger than the total", { fees: { total: "100.00", outOfCatalog: "60.00", classBSelfPay: "30.00", overStandard: "10.01" } }, "INCONSISTENT_FEES", "claim.fees"],

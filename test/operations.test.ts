@@ -85,9 +85,20 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
     const after = await metricsText(t);
     expect(after).toMatch(/^medassist_settlements_total 1$/m);
     expect(after).toMatch(/^medassist_charity_allocations_total 1$/m);
-    expect(after).toMatch(/^medassist_http_requests_total\{operation="Allocate",status="200"\} 1$/m);
-    expect(after).toMatch(/^medassist_http_request_duration_seconds_count\{operation="Allocate"\} 1$/m);
+    expect(after).toMatch(/^medassist_http_requests_total\{operation="mutation allocateCharity",status="200"\} 1$/m);
+    expect(after).toMatch(/^medassist_http_request_duration_seconds_count\{operation="mutation allocateCharity"\} 1$/m);
     expect(after).toMatch(/^medassist_active_pack_versions\{jurisdiction="yueqing",version="\d+"\} 1$/m);
+  });
+
+  it("labels GraphQL requests by what the schema bounds, never by the client's operation names", async () => {
+    for (let i = 0; i < 120; i++) await gql(t.url, t.keys.charity, `query Spam${i} { charityFunds { id } }`);
+    await gql(t.url, t.keys.charity, `query Both { charityFunds { id } x: charityFunds { id } rulePacks { id } }`);
+    await gql(t.url, t.keys.charity, `query Broken { charityFunds { nope } }`);
+    const text = await metricsText(t);
+    expect(text).not.toMatch(/Spam|Both|Broken|other/);
+    expect(text).toMatch(/^medassist_http_requests_total\{operation="query charityFunds",status="200"\} 120$/m);
+    expect(text).toMatch(/^medassist_http_requests_total\{operation="query charityFunds\+",status="200"\} 1$/m);
+    expect(text).toMatch(/^medassist_http_requests_total\{operation="unresolved",status="400"\} 1$/m);
   });
 
   it("reports waiting webhook deliveries as the queue depth", async () => {

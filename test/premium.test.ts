@@ -61,4 +61,12 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("premium subs
     expect(refused.status).toBe(403);
     expect((await fetch(`${t.url}/reports/premium-subsidy/weihai/2023.csv`)).status).toBe(401);
   });
+
+  it.each([["abc"], ["20231"], ["0"]])("refuses the CSV report of year %s as INVALID_INPUT, not a report of year NaN", async (year) => {
+    const refused = await fetch(`${t.url}/reports/premium-subsidy/weihai/${year}.csv`, { headers: { authorization: `Bearer ${t.keys.charity}` } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("year");
+    const graphql = await gql(t.url, t.keys.charity, `{ premiumSubsidyReport(jurisdiction: "weihai", year: ${Number(year) || -1}) { year } }`);
+    expect(graphql.errors?.[0].extensions).toEqual({ code: "INVALID_INPUT", field: "year" });
+  });
 });

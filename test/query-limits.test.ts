@@ -2,6 +2,10 @@
  * Limits on one request, over HTTP as a PARTNER would send it: huge alias queries, JSON values,
  * page sizes. Each is refused fast with 400 and nothing runs.
  */
+import { Principal } from "../src/access/principal";
+import { scopedKey } from "../src/access/tenant-ids";
+import { ClaimEntity } from "../src/claim/claim.entity";
+import { Money } from "../src/lib/money";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 
@@ -56,9 +60,9 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("query limits
     const one = await gql(t.url, t.keys.partner, "{ rulePacks { id document } }");
     expect(one.status).toBe(200);
     expect(one.data!.rulePacks.length).toBeGreaterThan(0);
-    const ten = await refused(aliases(10, "rulePacks { document }"));
-    expect(ten.status).toBe(400);
-    expect(ten.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    const twenty = await refused(aliases(20, "rulePacks { document }"));
+    expect(twenty.status).toBe(400);
+    expect(twenty.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", field: "query" });
   });
 
   it.each([["-1000"], ["0"]])("refuses first: %s with INVALID_INPUT naming first, before anything runs", async (first) => {
@@ -97,5 +101,74 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("query limits
     } finally {
       await lax.stop();
     }
+  });
+});
+
+/** A household of `count` submitted bills, stored in bulk: the estimate cannot know their number. */
+async function bigHousehold(t: TestGateway, id: string, count: number): Promise<void> {
+  await t.services.beneficiaries.upsert(Principal.system("test"), { id, jurisdiction: "liaocheng", name: id, identities: [{ category: "DIBAO", from: "2023-01-01", to: null }] });
+  const zero = new Money("0.00");
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: scopedKey("liaocheng", `${id}-${i}`), beneficiaryId: scopedKey("liaocheng", id), jurisdiction: "liaocheng",
+    date: `2023-${String(1 + (i % 12)).padStart(2, "0")}-10`, year: 2023, kind: "OUTPATIENT", referred: true, inProvince: true, guidanceFollowed: true,
+    total: new Money("100.00"), outOfCatalog: zero, classBSelfPay: zero, overStandard: zero, reportedBasic: null, reportedCritical: null,
+    reportedAssistance: null, reportedReassistance: null, reportedCommercial: null, fingerprint: `f${i}`, status: "SUBMITTED" as const,
+    sequence: i + 1, submittedBy: "test", submittedAt: "2023-12-31T00:00:00.000Z",
+  }));
+  for (let i = 0; i < rows.length; i += 100) await t.services.dataSource.getRepository(ClaimEntity).insert(rows.slice(i, i + 100));
+}
+
+describe.each(testDatabases().map((db) => [db.name, db] as const))("a household of 1,000 bills on %s", (_name, database) => {
+  const NODES = 3_000;
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(database, { limits: { maxResultNodes: NODES } });
+    await bigHousehold(t, "BIG", 1000);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  /** Runs a query while /healthz is asked alongside: the gateway must keep answering it. */
+  async function whileHealthChecked(query: string) {
+    const started = Date.now();
+    const [result, health] = await Promise.all([
+      gql(t.url, t.keys.partner, query),
+      (async () => {
+        const asked = Date.now();
+        const response = await fetch(`${t.url}/healthz`);
+        return { status: response.status, ms: Date.now() - asked };
+      })(),
+    ]);
+    return { result, health, ms: Date.now() - started };
+  }
+
+  it("answers the household's bills when the answer fits", async () => {
+    const result = await gql(t.url, t.keys.partner, `{ beneficiary(id: "BIG") { claims { id } } }`);
+    expect(result.status).toBe(200);
+    expect(result.data!.beneficiary.claims).toHaveLength(1000);
+  });
+
+  it("prices the household's bills at the most a year may hold: the nested query is refused before it runs", async () => {
+    const { result, health, ms } = await whileHealthChecked(`{ beneficiary(id: "BIG") { claims { id date beneficiary { claims { id date } } } } }`);
+    expect(result.status).toBe(400);
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions).toEqual({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    expect(result.errors![0].message).toContain("query cost");
+    expect(ms).toBeLessThan(2000);
+    expect(health.status).toBe(200);
+  });
+
+  it("stops a query the estimate admits once it has resolved more fields than the limit, and sends none of them", async () => {
+    // 1,000 bills of 3 fields: 4,000 by the estimate (under the cost limit), 3,000 and more resolved.
+    const { result, health, ms } = await whileHealthChecked(`{ beneficiary(id: "BIG") { id claims { id date kind } } }`);
+    expect(result.status).toBe(400);
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions).toEqual({ code: "QUERY_TOO_COMPLEX", field: "query" });
+    expect(result.errors![0].message).toContain(`more than ${NODES} fields`);
+    expect(ms).toBeLessThan(2000);
+    expect(health.status).toBe(200);
   });
 });

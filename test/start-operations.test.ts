@@ -57,6 +57,15 @@ describe("start-up refusals: one line, exit 1, nothing written", () => {
     expect(fs.readdirSync(dir)).toEqual(["a-file"]);
   });
 
+  it.each([
+    ["under /proc, where mkdir fails without end", () => "/proc/nope/x.sqlite"],
+    ["two missing directories deep", () => path.join(dir, "missing", "data", "gateway.sqlite")],
+  ])("a SQLite path %s", async (_where, locate) => {
+    const location = locate();
+    expect(await refusedStart({ DATABASE_URL: `sqlite:${location}` })).toBe(`cannot create or open the SQLite database at ${location}: ENOENT (set DATABASE_URL)`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it("an unreachable database server", async () => {
     expect(await refusedStart({ DATABASE_URL: "mysql://app:secret@127.0.0.1:1/medassist" })).toBe("cannot reach the database server at 127.0.0.1:1: ECONNREFUSED (is it running? check DATABASE_URL)");
   });
@@ -103,7 +112,8 @@ describe("a running gateway started by the operator", () => {
     const token = "metrics-token-from-dotenv-0123";
     // PORT in the file is invalid: the environment's PORT must win, or start-up would refuse it.
     fs.writeFileSync(path.join(dir, ".env"), `PORT=not-a-port\nMETRICS_TOKEN=${token}\nSHUTDOWN_DRAIN_SECONDS=2\n`);
-    const started = await startUntil(START, [], { DATABASE_URL: "", PORT: "0", LOG_LEVEL: "warn" }, LISTENING, 90_000, dir);
+    // NODE_ENV=production as operators run it: jest's NODE_ENV=test would hide a library that stops the server on SIGTERM by itself.
+    const started = await startUntil(START, [], { DATABASE_URL: "", PORT: "0", LOG_LEVEL: "warn", NODE_ENV: "production" }, LISTENING, 90_000, dir);
     child = started.child;
     expect(started.output()).toMatch(/Demo ADMIN key \(shown once\): mak_/);
     expect(fs.existsSync(path.join(dir, "data", "gateway.sqlite"))).toBe(true);
@@ -120,6 +130,8 @@ describe("a running gateway started by the operator", () => {
     expect(readiness).toBe(503);
     // Still serving while draining.
     expect((await fetch(`${url}/livez`)).status).toBe(200);
+    const graphql = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    expect(graphql.status).toBe(401);
     expect(await exited).toBe(0);
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(2000);
     child = null;

@@ -198,6 +198,27 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
     }
   });
 
+  it("sends fairly per partner: a key with 20 hanging subscriptions holds two slots, another key's deliveries go through", async () => {
+    await unsubscribeAll();
+    for (let i = 0; i < 20; i++) await storeSubscription(`wh_slow_${String(i).padStart(2, "0")}`, `${hanging.url}/slow-${i}`);
+    const second = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["liaocheng"], name: "second partner" }, "test", t.services.packs.jurisdictions());
+    expect((await subscribe(second.key, `${healthy.url}/second`)).errors).toBeUndefined();
+    const hangingBefore = hanging.attempts();
+    const claims = await settleBills("WH-MANY", 5);
+    const served = () => healthy.received.filter((r) => JSON.parse(r.body).data.beneficiaryId === "WH-MANY");
+    t.services.webhooks.start(logger, 50);
+    try {
+      // Each hanging request holds its slot for the 15 s timeout: per subscription, the 20 would
+      // take every slot and the second key would wait for them.
+      await until(() => served().length === claims.length || null, 10_000);
+      expect(served().map((r) => JSON.parse(r.body).data.claimId).sort()).toEqual(claims);
+      expect(hanging.attempts() - hangingBefore).toBe(2);
+    } finally {
+      await t.services.webhooks.stop();
+      await unsubscribeAll();
+    }
+  });
+
   it("follows no redirect, and the delivery log says only a status or a coarse word", async () => {
     await unsubscribeAll();
     expect((await subscribe(t.keys.partner, `${redirecting.url}/moved`)).errors).toBeUndefined();

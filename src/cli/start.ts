@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
       scenariosDir: config.scenariosDir,
       webhookAllowedTargets: config.webhookAllowedTargets,
       webhookMaxPerKey: config.webhookMaxPerKey,
+      webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
     }),

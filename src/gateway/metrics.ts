@@ -11,13 +11,9 @@ import type { Services } from "./services";
 import type { Logger } from "../lib/logger";
 import { pendingWebhookDeliveries } from "../webhooks/queue-depth";
 
-/** Distinct operation labels kept; further names count as "other" (clients choose the names). */
-const MAX_OPERATION_LABELS = 100;
-
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly operations = new Set<string>();
-  private readonly requests = new Counter({ name: "medassist_http_requests_total", help: "HTTP requests answered, by operation (GraphQL operation name or route) and status", labelNames: ["operation", "status"], registers: [this.registry] });
+  private readonly requests = new Counter({ name: "medassist_http_requests_total", help: "HTTP requests answered, by operation (GraphQL operation type and root field, or route) and status", labelNames: ["operation", "status"], registers: [this.registry] });
   private readonly latency = new Histogram({
     name: "medassist_http_request_duration_seconds",
     help: "Time to answer an HTTP request, by operation",
@@ -55,17 +51,10 @@ export class GatewayMetrics {
   }
 
   /** Records one answered request. */
+  /** Records one answered request; `operation` is one of a set the schema and the routes bound. */
   observeRequest(operation: string, status: number, seconds: number): void {
-    const label = this.operationLabel(operation);
-    this.requests.inc({ operation: label, status: String(status) });
-    this.latency.observe({ operation: label }, seconds);
-  }
-
-  private operationLabel(operation: string): string {
-    if (this.operations.has(operation)) return operation;
-    if (this.operations.size >= MAX_OPERATION_LABELS) return "other";
-    this.operations.add(operation);
-    return operation;
+    this.requests.inc({ operation, status: String(status) });
+    this.latency.observe({ operation }, seconds);
   }
 }
 

@@ -12,20 +12,43 @@ import { getComplexity, type ComplexityEstimator } from "graphql-query-complexit
 import type { ApolloServerPlugin } from "@apollo/server";
 import { DomainError } from "../lib/errors";
 import { QUERY_FIELD } from "../lib/graphql";
-import type { GatewayConfig } from "../lib/config";
+import type { BillLimits, GatewayConfig } from "../lib/config";
+import { TIERS } from "../engine/vocabulary";
 
-export type QueryLimits = Pick<GatewayConfig, "maxQueryDepth" | "maxQueryCost" | "maxQueryTokens" | "maxQueryAliases" | "maxQueryDirectives">;
+export type QueryLimits = Pick<GatewayConfig, "maxQueryDepth" | "maxQueryCost" | "maxQueryTokens" | "maxQueryAliases" | "maxQueryDirectives" | "maxResultNodes">;
+
+/** The size of a list without `first`, when nothing more is known of it. */
+const UNPAGED_LIST_SIZE = 10;
+
+/**
+ * Lists without `first` whose size the data sets, at the most they can hold (`Type.field`): a
+ * household's or a statement's bills, a re-settled year, a what-if. Others count UNPAGED_LIST_SIZE,
+ * and the result-node limit (result-limit.ts) bounds what an estimate misses.
+ */
+export function listSizes(bills: BillLimits): ReadonlyMap<string, number> {
+  return new Map([
+    ["Beneficiary.claims", bills.maxBillsPerYear],
+    ["ResolutionStatement.claims", bills.maxBillsPerYear],
+    ["ResolutionStatement.allocations", bills.maxBillsPerYear],
+    ["Mutation.resettle", bills.maxBillsPerYear],
+    ["Mutation.simulateSettlement", bills.maxBillsPerRequest],
+    // One line per tier: fewer than the default, so that a household's bills with their lines stay affordable.
+    ["Settlement.lines", TIERS.length],
+    ["StatementClaim.lines", TIERS.length],
+  ]);
+}
 
 /** A JSON value's cost when its field declares none: the small maps (figures, audit details, parameter values). */
 export const JSON_FIELD_COST = 10;
 
-function refusal(message: string, code: "QUERY_TOO_DEEP" | "QUERY_TOO_COMPLEX", extensions: Record<string, unknown> = {}): GraphQLError {
+/** A refusal of the request's document, 400 with the field `query`. */
+export function queryRefusal(message: string, code: "QUERY_TOO_DEEP" | "QUERY_TOO_COMPLEX", extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, field: QUERY_FIELD, ...extensions, http: { status: 400 } } });
 }
 
 /** Reports an armor rule's rejection as our own coded error (the rule's own would be BAD_USER_INPUT). */
 function reportAs(code: "QUERY_TOO_DEEP" | "QUERY_TOO_COMPLEX", words: string) {
-  return (context: ValidationContext | null, error: GraphQLError) => context?.reportError(refusal(`${words}: ${error.message.replace(/^Syntax Error: /, "")}`, code));
+  return (context: ValidationContext | null, error: GraphQLError) => context?.reportError(queryRefusal(`${words}: ${error.message.replace(/^Syntax Error: /, "")}`, code));
 }
 
 /** The validation rules of the limits: depth, aliases, directives. */
@@ -51,17 +74,19 @@ function pageAsked(args: Record<string, unknown>): number | null {
 
 /**
  * A field costs its own weight plus its children, times its size: `first` for a paged connection
- * (whose `edges` then count once), 10 for any other list. Its weight is what its `complexity`
- * declares, JSON_FIELD_COST for a JSON value, else 1.
+ * (whose `edges` then count once), its entry in `sizes` or UNPAGED_LIST_SIZE for any other list.
+ * Its weight is what its `complexity` declares, JSON_FIELD_COST for a JSON value, else 1.
  */
-const estimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  const declared = field.extensions?.complexity;
-  const isJson = /^JSON(Object)?$/.test(getNamedType(field.type).name);
-  const weight = typeof declared === "number" ? declared : isJson ? JSON_FIELD_COST : 1;
-  const isList = /^\[.*\]!?$/.test(String(field.type));
-  const size = pageAsked(args) ?? (isList && field.name !== "edges" ? 10 : 1);
-  return weight + childComplexity * size;
-};
+function estimatorFor(sizes: ReadonlyMap<string, number>): ComplexityEstimator {
+  return ({ args, childComplexity, field, type }) => {
+    const declared = field.extensions?.complexity;
+    const isJson = /^JSON(Object)?$/.test(getNamedType(field.type).name);
+    const weight = typeof declared === "number" ? declared : isJson ? JSON_FIELD_COST : 1;
+    const isList = /^\[.*\]!?$/.test(String(field.type));
+    const size = pageAsked(args) ?? (isList && field.name !== "edges" ? (sizes.get(`${type.name}.${field.name}`) ?? UNPAGED_LIST_SIZE) : 1);
+    return weight + childComplexity * size;
+  };
+}
 
 /** True when the request's variables do not fit their types: execution then refuses them, running nothing. */
 function variablesRefused(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): boolean {
@@ -71,17 +96,18 @@ function variablesRefused(schema: GraphQLSchema, document: DocumentNode, variabl
 }
 
 /** The operation's cost, or the refusal when it cannot be computed: nothing runs uncounted. */
-function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
+function costOf(schema: GraphQLSchema, estimator: ComplexityEstimator, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
   try {
     return getComplexity({ schema, query: document, variables, operationName, estimators: [estimator] });
   } catch (error) {
     if (error instanceof DomainError) throw new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
-    throw refusal(`查询过于复杂 / the query's cost cannot be computed (${(error as Error).message}); ask for fewer fields`, "QUERY_TOO_COMPLEX");
+    throw queryRefusal(`查询过于复杂 / the query's cost cannot be computed (${(error as Error).message}); ask for fewer fields`, "QUERY_TOO_COMPLEX");
   }
 }
 
 /** Refuses operations whose cost exceeds `maxCost`, or cannot be computed, with code QUERY_TOO_COMPLEX (HTTP 400). */
-export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+export function costLimit(schema: GraphQLSchema, maxCost: number, bills: BillLimits): ApolloServerPlugin {
+  const estimator = estimatorFor(listSizes(bills));
   return {
     async requestDidStart() {
       return {
@@ -91,9 +117,9 @@ export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerP
           // Variables that do not fit their types: execution refuses them before any resolver runs
           // (BAD_USER_INPUT, or our INVALID_AMOUNT / INVALID_DATE), so there is no cost to count.
           if (variablesRefused(schema, document, variables, operationName)) return;
-          const cost = costOf(schema, document, variables, operationName);
+          const cost = costOf(schema, estimator, document, variables, operationName);
           if (cost > maxCost) {
-            throw refusal(`查询过于复杂 / query cost ${cost} exceeds the limit of ${maxCost}; ask for fewer fields or smaller pages`, "QUERY_TOO_COMPLEX", { cost, maxCost });
+            throw queryRefusal(`查询过于复杂 / query cost ${cost} exceeds the limit of ${maxCost}; ask for fewer fields or smaller pages`, "QUERY_TOO_COMPLEX", { cost, maxCost });
           }
         },
       };

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "../lib/logger";
-import { requestContext } from "../lib/request-context";
+import { requestContext, type RequestContext } from "../lib/request-context";
+import { UNRESOLVED_OPERATION } from "./operation-label";
 import type { GatewayMetrics } from "./metrics";
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -36,9 +37,9 @@ export function graphqlOperationName(req: IncomingMessage): string | null {
   return named ? named.slice(0, 64) : null;
 }
 
-/** The metrics label of a request: its GraphQL operation, or the route it matched. */
-function operationLabel(req: Request): string {
-  if (pathOf(req) === "/graphql") return graphqlOperationName(req) ?? "anonymous";
+/** The metrics label of a request: its GraphQL operation (by type and root field), or the route it matched. */
+function metricsLabel(req: Request, context: RequestContext): string {
+  if (pathOf(req) === "/graphql") return context.operation ?? UNRESOLVED_OPERATION;
   if (!req.route) return "unmatched";
   // A route of the /api router knows only its path inside the router.
   return `${pathOf(req).startsWith("/api/") ? "/api" : ""}${req.route.path}`;
@@ -70,8 +71,9 @@ export function requestLogging(logger: Logger, metrics: GatewayMetrics): Request
   });
   const measuring: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on("finish", () => metrics.observeRequest(operationLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
-    requestContext.run({ requestId: String(req.id) }, next);
+    const context: RequestContext = { requestId: String(req.id) };
+    res.on("finish", () => metrics.observeRequest(metricsLabel(req, context), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    requestContext.run(context, next);
   };
   return [logging as unknown as RequestHandler, measuring];
 }

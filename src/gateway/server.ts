@@ -18,6 +18,8 @@ import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildGatewaySchema } from "./schema";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
+import { resultNodeLimit } from "./result-limit";
+import { operationLabelling } from "./operation-label";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
@@ -47,7 +49,7 @@ export interface RunningGateway {
  */
 export async function startGateway(
   services: Services,
-  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken" | "pages">>,
+  config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops" | "billLimits"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken" | "pages">>,
   logger: Logger,
   listening?: http.Server,
 ): Promise<RunningGateway> {
@@ -61,11 +63,14 @@ export async function startGateway(
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // SIGTERM is start.ts's to handle (fail /readyz, serve through the drain, then stop): Apollo's
+    // own handler, on outside NODE_ENV=test, would close the server at once.
+    stopOnTerminationSignals: false,
     parseOptions: parseLimits(config),
     validationRules: limitRules(config),
     // Cache hints are of no use to partners (every answer depends on the key), and computing them
     // costs a hook per resolved field.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimit(schema, config.maxQueryCost, config.billLimits), resultNodeLimit(config.maxResultNodes), operationLabelling()],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error({ err: unexpected }, "unexpected error in a GraphQL request")),
   });
   await apollo.start();

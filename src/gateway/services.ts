@@ -44,6 +44,8 @@ export interface ServiceOptions {
   webhookAllowedTargets?: AllowedTarget[];
   /** Active webhook subscriptions per key (WEBHOOK_MAX_PER_KEY). */
   webhookMaxPerKey?: number;
+  /** Webhook deliveries in flight at once per API key (WEBHOOK_IN_FLIGHT_PER_KEY). */
+  webhookInFlightPerKey?: number;
   /** How long one webhook request may take (tests lengthen it). */
   webhookTimeoutMillis?: number;
   /** The scenarios new pack versions must pass (default: the project's test/scenarios). */
@@ -76,6 +78,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     retryBaseMillis: options.webhookRetryBaseMillis ?? DEFAULT_WEBHOOK_OPTIONS.retryBaseMillis,
     timeoutMillis: options.webhookTimeoutMillis ?? DEFAULT_WEBHOOK_OPTIONS.timeoutMillis,
     maxPerKey: options.webhookMaxPerKey ?? DEFAULT_WEBHOOK_OPTIONS.maxPerKey,
+    maxInFlightPerKey: options.webhookInFlightPerKey ?? DEFAULT_WEBHOOK_OPTIONS.maxInFlightPerKey,
     targets: new WebhookTargets(options.webhookAllowedTargets),
   });
   const alerts = new RiskAlertService(dataSource, packs, webhooks, audit);

@@ -41,6 +41,8 @@ export interface GatewayConfig {
   maxQueryAliases: number;
   /** The most directives one operation may use. */
   maxQueryDirectives: number;
+  /** The most fields one request may resolve (every field of every list item), whatever its estimated cost. */
+  maxResultNodes: number;
   /** How often, in seconds, a gateway looks for rule pack versions activated by another instance. */
   packRefreshSeconds: number;
   /** Where the jurisdictions' scenarios are, which a new pack version must pass; null: the project's test/scenarios. */
@@ -49,6 +51,8 @@ export interface GatewayConfig {
   webhookAllowedTargets: AllowedTarget[];
   /** Active webhook subscriptions one key may have. */
   webhookMaxPerKey: number;
+  /** Webhook deliveries in flight at once for one key, per instance: one partner's slow receivers cannot take every slot. */
+  webhookInFlightPerKey: number;
   /** At most 5 s: a key revoked by another instance or the CLI is refused here within that time. */
   apiKeyCacheSeconds: number;
   rateLimits: RateLimits;
@@ -167,14 +171,17 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     host: env.HOST || "127.0.0.1",
     logLevel,
     maxQueryDepth: integer(env, "MAX_QUERY_DEPTH", 8, 2, 50, problems),
-    maxQueryCost: integer(env, "MAX_QUERY_COST", 50_000, 10, 10_000_000, problems),
+    // 150,000: a household of MAX_BILLS_PER_YEAR bills with every settlement line and its figures (the NocoBase plugin's query) costs 119,002.
+    maxQueryCost: integer(env, "MAX_QUERY_COST", 150_000, 10, 10_000_000, problems),
     maxQueryTokens: integer(env, "MAX_QUERY_TOKENS", 5_000, 100, 1_000_000, problems),
     maxQueryAliases: integer(env, "MAX_QUERY_ALIASES", 30, 0, 10_000, problems),
     maxQueryDirectives: integer(env, "MAX_QUERY_DIRECTIVES", 50, 0, 10_000, problems),
+    maxResultNodes: integer(env, "MAX_RESULT_NODES", 100_000, 100, 10_000_000, problems),
     packRefreshSeconds: integer(env, "PACK_REFRESH_SECONDS", 2, 1, 3600, problems),
     scenariosDir: env.SCENARIOS_DIR || null,
     webhookAllowedTargets: webhookTargets.targets,
     webhookMaxPerKey: integer(env, "WEBHOOK_MAX_PER_KEY", 20, 1, 10_000, problems),
+    webhookInFlightPerKey: integer(env, "WEBHOOK_IN_FLIGHT_PER_KEY", 2, 1, 8, problems),
     apiKeyCacheSeconds: integer(env, "API_KEY_CACHE_SECONDS", DEFAULT_API_KEY_CACHE_SECONDS, 0, 5, problems),
     rateLimits: {
       perKeyPerMinute: integer(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", 6_000, 0, 10_000_000, problems),

@@ -47,10 +47,21 @@ function statementLogger(onQuery: (sql: string) => void) {
   return { logQuery: (sql: string) => onQuery(sql), logQueryError: ignore, logQuerySlow: ignore, logSchemaBuild: ignore, logMigration: ignore, log: ignore };
 }
 
+/**
+ * Creates the SQLite file's directory when only it is missing (the default ./data): a path whose
+ * parent is missing too is refused with ENOENT rather than built however deep — it is more likely
+ * a mistake — and Node's recursive mkdir would loop for ever on a parent that refuses it (/proc).
+ */
+function makeDataDirectory(location: string): void {
+  const directory = path.dirname(path.resolve(location));
+  if (fs.existsSync(directory)) return;
+  fs.mkdirSync(directory);
+}
+
 /** Builds (does not open) the DataSource for a configuration. */
 export function createDataSource(config: DatabaseConfig, parts: DataSourceParts): DataSource {
   if (config.kind === "sqlite") {
-    if (config.location !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(config.location)), { recursive: true });
+    if (config.location !== ":memory:") makeDataDirectory(config.location);
     return new DataSource({
       type: "better-sqlite3",
       database: config.location,

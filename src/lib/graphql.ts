@@ -2,19 +2,21 @@
  * GraphQL pieces shared by every domain: the Money and Date scalars, the error shape partners see,
  * and the cursor encoding of paged lists.
  */
-import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type ValueNode } from "graphql";
+import { argumentPathOf } from "./argument-path";
 import { DomainError, type ErrorCode } from "./errors";
 import { Money, formatAmount, readAmount } from "./money";
 import { isValidDate } from "./dates";
 
-function scalarError(code: ErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+/** A scalar's refusal; `node`, the literal refused, lets the error name its argument path. */
+function scalarError(code: ErrorCode, message: string, node?: ValueNode): GraphQLError {
+  return new GraphQLError(message, { nodes: node, extensions: { code } });
 }
 
-function parseMoney(value: unknown): Money {
+function parseMoney(value: unknown, node?: ValueNode): Money {
   const amount = readAmount(value);
   if (typeof amount === "string") {
-    throw scalarError("INVALID_AMOUNT", `金额须为最多两位小数的非负十进制字符串 / Money is a non-negative decimal string with at most 2 places, e.g. "1200.50" (got ${JSON.stringify(value)})`);
+    throw scalarError("INVALID_AMOUNT", `金额须为最多两位小数的非负十进制字符串 / Money is a non-negative decimal string with at most 2 places, e.g. "1200.50" (got ${JSON.stringify(value)})`, node);
   }
   return amount;
 }
@@ -28,15 +30,15 @@ export const MoneyScalar = new GraphQLScalarType({
     if (typeof value === "string") return formatAmount(parseMoney(value));
     throw new GraphQLError("Money must be a Decimal on output");
   },
-  parseValue: parseMoney,
+  parseValue: (value) => parseMoney(value),
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_AMOUNT", 'Money is written as a string, e.g. "26000.00"');
-    return parseMoney(ast.value);
+    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_AMOUNT", 'Money is written as a string, e.g. "26000.00"', ast);
+    return parseMoney(ast.value, ast);
   },
 });
 
-function parseDate(value: unknown): string {
-  if (!isValidDate(value)) throw scalarError("INVALID_DATE", `日期须为 YYYY-MM-DD / Date is a calendar date YYYY-MM-DD (got ${JSON.stringify(value)})`);
+function parseDate(value: unknown, node?: ValueNode): string {
+  if (!isValidDate(value)) throw scalarError("INVALID_DATE", `日期须为 YYYY-MM-DD / Date is a calendar date YYYY-MM-DD (got ${JSON.stringify(value)})`, node);
   return value;
 }
 
@@ -45,10 +47,10 @@ export const DateScalar = new GraphQLScalarType({
   name: "Date",
   description: "A calendar date YYYY-MM-DD, without time or time zone.",
   serialize: (value) => parseDate(value),
-  parseValue: parseDate,
+  parseValue: (value) => parseDate(value),
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_DATE", "Date is written as a string YYYY-MM-DD");
-    return parseDate(ast.value);
+    if (ast.kind !== Kind.STRING) throw scalarError("INVALID_DATE", "Date is written as a string YYYY-MM-DD", ast);
+    return parseDate(ast.value, ast);
   },
 });
 
@@ -101,6 +103,11 @@ function tokenLimitMessage(message: string): string | null {
   return match ? `查询过长 / the query has more than ${match[1]} tokens; ask for fewer fields or fewer aliases` : null;
 }
 
+/** A document nested so deeply that parsing it ran out of stack (the token limit comes later), as our QUERY_TOO_DEEP. */
+function nestingMessage(message: string): string | null {
+  return /Maximum call stack size exceeded/.test(message) ? "查询嵌套过深 / the query nests values or selections too deeply" : null;
+}
+
 /**
  * The error a client sees: a message, `extensions.code` and `extensions.field` (the argument path
  * as the client wrote it, see README), for our own errors and GraphQL's. Stack traces, SQL and
@@ -116,8 +123,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const code = (cause instanceof GraphQLError ? cause.extensions?.code : undefined) ?? formatted.extensions?.code;
   const tooLong = code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage(formatted.message) : null;
   if (tooLong) return { ...base, message: tooLong, extensions: { code: "QUERY_TOO_COMPLEX", field: QUERY_FIELD } };
+  const tooDeep = code === "GRAPHQL_PARSE_FAILED" ? nestingMessage(formatted.message) : null;
+  if (tooDeep) return { ...base, message: tooDeep, extensions: { code: "QUERY_TOO_DEEP", field: QUERY_FIELD } };
   const ownField = cause instanceof GraphQLError && typeof cause.extensions?.field === "string" ? cause.extensions.field : null;
-  const field = ownField || graphqlFieldOf(formatted.message);
+  const named = graphqlFieldOf(formatted.message);
+  const field = ownField || (error instanceof GraphQLError ? argumentPathOf(error, named) : null) || named;
   if (cause instanceof GraphQLError && (code === "INVALID_AMOUNT" || code === "INVALID_DATE")) {
     // A scalar refused a variable: graphql-js prefixes where it was; keep that text.
     return { ...base, message: formatted.message, extensions: { code, field } };

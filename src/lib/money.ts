@@ -25,10 +25,10 @@ export type AmountProblem = "NOT_A_STRING" | "NOT_A_NUMBER" | "NEGATIVE" | "TOO_
  */
 export function readAmount(raw: unknown): Money | AmountProblem {
   if (typeof raw !== "string") return "NOT_A_STRING";
-  const text = raw.trim();
-  if (AMOUNT_PATTERN.test(text)) return new Money(text);
-  if (/^-\s*\d/.test(text)) return "NEGATIVE";
-  if (/^\d+\.\d{3,}$/.test(text)) return "TOO_MANY_DECIMALS";
+  // The exact text, untrimmed: " 5.00" is no more how an amount is written than "+5.00".
+  if (AMOUNT_PATTERN.test(raw)) return new Money(raw);
+  if (/^-\s*\d/.test(raw)) return "NEGATIVE";
+  if (/^\d+\.\d{3,}$/.test(raw)) return "TOO_MANY_DECIMALS";
   return "NOT_A_NUMBER";
 }
 

@@ -6,6 +6,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 export interface RequestContext {
   requestId: string;
+  /** The metrics label of the GraphQL operation served, once it is known (see operation-label.ts). */
+  operation?: string;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

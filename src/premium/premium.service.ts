@@ -47,6 +47,8 @@ export class PremiumService {
   ) {}
 
   private packOf(jurisdiction: string, year: number): CompiledPack {
+    // A year from a URL may be NaN, which no pack lookup refuses by itself.
+    if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new DomainError("INVALID_INPUT", "year", `year: 须为四位年份 / a year YYYY (got ${year})`);
     const pack = this.packs.packForYear(jurisdiction, year);
     if (!pack) throw new DomainError("NO_PACK_IN_FORCE", "year", `year: ${jurisdiction} 在 ${year} 年无有效政策 / no pack of ${jurisdiction} is in force in ${year}`);
     if (!pack.premium) throw new DomainError("NOT_FOUND", "jurisdiction", `${jurisdiction} 的规则包没有参保资助规则 / the pack has no premium-subsidy rules`);

@@ -1,10 +1,11 @@
 /**
- * Sends due webhook deliveries, fairly: each round takes the oldest due delivery of each
- * subscription, in turn after the subscription served last, at most one in flight per
- * subscription and `maxInFlight` in all, each bounded by a timeout — so a slow or failing
- * receiver holds one slot and never the queue. Bodies are signed with the subscription's secret
- * (HMAC-SHA256); failures are retried with exponential back-off. Any number of gateway instances
- * may dispatch: a delivery is claimed by a guarded update first.
+ * Sends due webhook deliveries, fairly per subscriber: each round goes round the API keys with due
+ * deliveries, in turn after the key served last, and within a key round its subscriptions; at most
+ * one delivery in flight per subscription, `maxInFlightPerKey` per key and `maxInFlight` in all,
+ * each bounded by a timeout — so a partner with many slow receivers holds a few slots and never
+ * the queue. Bodies are signed with the subscription's secret (HMAC-SHA256); failures are retried
+ * with exponential back-off. Any number of gateway instances may dispatch: a delivery is claimed
+ * by a guarded update first.
  */
 import { createHmac } from "node:crypto";
 import type { DataSource } from "typeorm";
@@ -21,6 +22,8 @@ export interface DispatchOptions {
   timeoutMillis: number;
   /** Deliveries in flight at once from one instance (one per subscription at most). */
   maxInFlight: number;
+  /** Deliveries in flight at once for one API key's subscriptions, from one instance. */
+  maxInFlightPerKey: number;
 }
 
 /** The signature header of a body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
@@ -36,10 +39,28 @@ interface AttemptResult {
   final: boolean;
 }
 
+/** The oldest due delivery of a subscription. */
+interface DueHead {
+  subscriptionId: string;
+  keyId: string;
+  id: number;
+}
+
+/** `items` in turn after `last`, by their names. */
+function inTurnAfter<T>(items: T[], nameOf: (item: T) => string, last: string): T[] {
+  const sorted = [...items].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : 1));
+  const next = sorted.findIndex((item) => nameOf(item) > last);
+  return next <= 0 ? sorted : [...sorted.slice(next), ...sorted.slice(0, next)];
+}
+
 export class WebhookDispatcher {
   /** The sends under way, by subscription. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  private lastServed = "";
+  /** How many sends are under way, by API key. */
+  private readonly inFlightByKey = new Map<string, number>();
+  private lastServedKey = "";
+  /** The subscription served last, by API key. */
+  private readonly lastServed = new Map<string, string>();
   private stopping = new AbortController();
 
   constructor(
@@ -53,18 +74,44 @@ export class WebhookDispatcher {
     const free = this.options.maxInFlight - this.inFlight.size;
     if (free <= 0) return 0;
     let started = 0;
-    for (const head of await this.dueHeads()) {
+    for (const head of this.fairOrder(await this.dueHeads())) {
       if (started >= free) break;
+      if ((this.inFlightByKey.get(head.keyId) ?? 0) >= this.options.maxInFlightPerKey) continue;
       const delivery = await this.claim(head.id);
       if (!delivery) continue;
       started++;
-      this.lastServed = head.subscriptionId;
-      const sending = this.send(delivery, logger)
-        .catch((error) => logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed to record"))
-        .finally(() => this.inFlight.delete(head.subscriptionId));
-      this.inFlight.set(head.subscriptionId, sending);
+      this.lastServedKey = head.keyId;
+      this.lastServed.set(head.keyId, head.subscriptionId);
+      this.track(head, this.send(delivery, logger).catch((error) => logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed to record")));
     }
     return started;
+  }
+
+  /** Counts a send as under way, by subscription and by key, until it ends. */
+  private track(head: DueHead, sending: Promise<void>): void {
+    this.inFlightByKey.set(head.keyId, (this.inFlightByKey.get(head.keyId) ?? 0) + 1);
+    const done = sending.finally(() => {
+      this.inFlight.delete(head.subscriptionId);
+      const left = (this.inFlightByKey.get(head.keyId) ?? 1) - 1;
+      if (left > 0) this.inFlightByKey.set(head.keyId, left);
+      else this.inFlightByKey.delete(head.keyId);
+    });
+    this.inFlight.set(head.subscriptionId, done);
+  }
+
+  /**
+   * The heads in the order to serve them: the keys in turn after the key served last, each key's
+   * subscriptions in turn after its own last; then one head per key at a time, so that a key with
+   * many subscriptions is served as often as a key with one.
+   */
+  private fairOrder(heads: DueHead[]): DueHead[] {
+    const byKey = new Map<string, DueHead[]>();
+    for (const head of heads) byKey.set(head.keyId, [...(byKey.get(head.keyId) ?? []), head]);
+    const keys = inTurnAfter([...byKey.keys()], (key) => key, this.lastServedKey);
+    const queues = keys.map((key) => inTurnAfter(byKey.get(key)!, (head) => head.subscriptionId, this.lastServed.get(key) ?? ""));
+    const order: DueHead[] = [];
+    for (let turn = 0; order.length < heads.length; turn++) for (const queue of queues) if (turn < queue.length) order.push(queue[turn]);
+    return order;
   }
 
   /** Aborts the sends under way and waits until each has recorded its outcome. */
@@ -74,20 +121,21 @@ export class WebhookDispatcher {
     this.stopping = new AbortController();
   }
 
-  /** The oldest due delivery of each subscription not in flight, in turn after the one served last. */
-  private async dueHeads(): Promise<Array<{ subscriptionId: string; id: number }>> {
+  /** The oldest due delivery of each subscription not in flight, with the key it belongs to. */
+  private async dueHeads(): Promise<DueHead[]> {
     const rows = await this.dataSource
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder("d")
+      .leftJoin(WebhookSubscriptionEntity, "s", "s.id = d.subscription_id")
       .select("d.subscription_id", "subscriptionId")
+      .addSelect("s.key_id", "keyId")
       .addSelect("MIN(d.id)", "id")
       .where("d.status = 'PENDING' AND d.next_attempt_at <= :now", { now: nowIso() })
       .groupBy("d.subscription_id")
-      .getRawMany<{ subscriptionId: string; id: number | string }>();
-    const heads = rows.filter((row) => !this.inFlight.has(row.subscriptionId)).map((row) => ({ subscriptionId: row.subscriptionId, id: Number(row.id) }));
-    heads.sort((a, b) => (a.subscriptionId < b.subscriptionId ? -1 : 1));
-    const next = heads.findIndex((head) => head.subscriptionId > this.lastServed);
-    return next <= 0 ? heads : [...heads.slice(next), ...heads.slice(0, next)];
+      .addGroupBy("s.key_id")
+      .getRawMany<{ subscriptionId: string; keyId: string | null; id: number | string }>();
+    // A delivery whose subscription is gone is still sent once, to be recorded as failed.
+    return rows.filter((row) => !this.inFlight.has(row.subscriptionId)).map((row) => ({ subscriptionId: row.subscriptionId, keyId: row.keyId ?? "", id: Number(row.id) }));
   }
 
   /** Claims a delivery for one attempt: only the instance whose update matches the attempt count it read sends it. */

@@ -32,7 +32,7 @@ export interface WebhookOptions extends DispatchOptions {
   targets: WebhookTargets;
 }
 
-export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = { retryBaseMillis: 1000, maxAttempts: 8, timeoutMillis: 5000, maxInFlight: 8, maxPerKey: 20, targets: new WebhookTargets() };
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = { retryBaseMillis: 1000, maxAttempts: 8, timeoutMillis: 5000, maxInFlight: 8, maxInFlightPerKey: 2, maxPerKey: 20, targets: new WebhookTargets() };
 
 /** Outbox events handed to the fan-out per round, and delivery rows per insert. */
 const EVENTS_PER_ROUND = 20;

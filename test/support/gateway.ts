@@ -71,6 +71,7 @@ export async function startTestGateway(
       rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
       trustProxyHops: options.trustProxyHops ?? 0,
       metricsToken: options.metricsToken,
+      billLimits: options.billLimits ?? defaults.billLimits,
     },
     logger,
   );

@@ -10,10 +10,12 @@ export function distScript(name: string): string {
   return projectPath("dist", "src", "cli", `${name}.js`);
 }
 
-/** Runs a command to its end; returns its exit code and output. */
-export function runToEnd(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a command to its end (killed after `timeoutMs`, so that a failing test leaves none behind); returns its exit code and output. */
+export function runToEnd(script: string, args: string[], env: Record<string, string>, timeoutMs = 45_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, cwd: projectPath() });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", () => clearTimeout(timer));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
