@@ -6,6 +6,7 @@
  * whatever the number of subscribers; a hanging receiver does not hold up a healthy one. Through
  * the gateway on SQLite and (with TEST_MYSQL_URL) MariaDB.
  */
+import { Principal } from "../src/access/principal";
 import * as net from "node:net";
 import { Like } from "typeorm";
 import { ConfigError, readConfig } from "../src/lib/config";
@@ -201,7 +202,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
   it("sends fairly per partner: a key with 20 hanging subscriptions holds two slots, another key's deliveries go through", async () => {
     await unsubscribeAll();
     for (let i = 0; i < 20; i++) await storeSubscription(`wh_slow_${String(i).padStart(2, "0")}`, `${hanging.url}/slow-${i}`);
-    const second = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["liaocheng"], name: "second partner" }, "test", t.services.packs.jurisdictions());
+    const second = await t.services.apiKeys.create({ role: "PARTNER", jurisdictions: ["liaocheng"], name: "second partner" }, Principal.system("test"), t.services.packs.jurisdictions());
     expect((await subscribe(second.key, `${healthy.url}/second`)).errors).toBeUndefined();
     const hangingBefore = hanging.attempts();
     const claims = await settleBills("WH-MANY", 5);
