@@ -110,7 +110,7 @@ async function bigHousehold(t: TestGateway, id: string, count: number): Promise<
   const zero = new Money("0.00");
   const rows = Array.from({ length: count }, (_, i) => ({
     id: scopedKey("liaocheng", `${id}-${i}`), beneficiaryId: scopedKey("liaocheng", id), jurisdiction: "liaocheng",
-    date: `2023-${String(1 + (i % 12)).padStart(2, "0")}-10`, year: 2023, kind: "OUTPATIENT", referred: true, inProvince: true, guidanceFollowed: true,
+    date: `2023-${String(1 + (i % 12)).padStart(2, "0")}-10`, year: 2023, kind: "OUTPATIENT_GENERAL", referred: true, inProvince: true, guidanceFollowed: true,
     total: new Money("100.00"), outOfCatalog: zero, classBSelfPay: zero, overStandard: zero, reportedBasic: null, reportedCritical: null,
     reportedAssistance: null, reportedReassistance: null, reportedCommercial: null, fingerprint: `f${i}`, status: "SUBMITTED" as const,
     sequence: i + 1, submittedBy: "test", submittedAt: "2023-12-31T00:00:00.000Z",
