@@ -4,29 +4,14 @@
  * `{ errors: [{ code, field, message }] }`, and is turned into a SettlementRefusal.
  */
 
+import type { CaseSettlement, CaseSettlementLine } from "../server/settlement-result";
+
 /** NocoBase's `APIClient.request`, as far as the client uses it. */
 export type ApiRequest = (options: { url: string; method?: "get" | "post"; params?: Record<string, unknown>; data?: unknown }) => Promise<{ data: { data?: unknown; meta?: unknown } }>;
 
-export interface SettlementLineView {
-  tier: string;
-  amount: string;
-  clause: string | null;
-  ruleId: string | null;
-  note: string;
-  /** The line in plain words, when the server has it. */
-  sentence?: string;
-}
-
-export interface SettlementView {
-  claimId: string;
-  packId: string;
-  packVersion: number;
-  category: string | null;
-  total: string;
-  policyScope: string;
-  selfPay: string;
-  lines: SettlementLineView[];
-}
+/** A settlement as the server actions answer it: the server's own shape (types only, nothing is bundled). */
+export type SettlementView = CaseSettlement;
+export type SettlementLineView = CaseSettlementLine;
 
 export interface SettlementResult {
   mode: "library" | "gateway";
