@@ -123,7 +123,7 @@ export function readClaim(raw: unknown, beneficiaryId: string, field = "claim", 
   const id = idField(input.id, `${field}.id`);
   const date = claimDateField(input.date, `${field}.date`, limits?.latestDate);
   if (!isClaimKind(input.kind)) {
-    throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL or HIGH_VALUE_DRUG`);
+    throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL, HIGH_VALUE_DRUG or SPECIAL_DRUG`);
   }
   const feesRaw = objectField(input.fees, `${field}.fees`);
   const part = (name: keyof Fees) => (feesRaw[name] === undefined && name !== "total" ? ZERO : claimAmountField(feesRaw[name], `${field}.fees.${name}`, limits?.maxAmount));

@@ -21,7 +21,8 @@ export type Category = (typeof CATEGORIES)[number];
 export const NO_CATEGORY = "NONE" as const;
 export type CategoryFact = Category | typeof NO_CATEGORY;
 
-export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG"] as const;
+/** SPECIAL_DRUG: 大病保险单独支付 (单独补偿) 范围的特药, whose deductible a tilt can abolish (聊城 三(二), 威海 三(二)). */
+export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG", "SPECIAL_DRUG"] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 /** The kinds of care as a household reads them. */
@@ -30,6 +31,7 @@ export const CLAIM_KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
   OUTPATIENT_CHRONIC: "门诊慢特病",
   OUTPATIENT_GENERAL: "普通门诊",
   HIGH_VALUE_DRUG: "高值药品",
+  SPECIAL_DRUG: "大病保险特药",
 };
 
 /** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
