@@ -140,6 +140,7 @@ function claimFor(id: string, pack: CompiledPack, beneficiary: Beneficiary, situ
     referred: situation.referred,
     inProvince: situation.inProvince,
     guidanceFollowed: situation.guidanceFollowed,
+    insuredType: situation.insuredType,
     fees: { total: fenText(total), outOfCatalog: fenText(outOfCatalog), classBSelfPay: fenText(classBSelfPay), overStandard: fenText(overStandard) },
     reported,
   };
@@ -173,6 +174,7 @@ export function generateClaims(packs: readonly CompiledPack[], count: number, se
           referred: random.chance(0.9),
           inProvince: random.chance(0.92),
           guidanceFollowed: random.chance(0.9),
+          insuredType: random.chance(0.2) ? "EMPLOYEE" : "RESIDENT",
         };
         const raw = claimFor(`${beneficiary.id}-${++n}`, pack, beneficiary, situation, random);
         claims.push({ pack, beneficiary, claim: readClaim(raw, beneficiary.id) });

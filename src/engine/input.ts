@@ -6,7 +6,7 @@
 import { DomainError } from "../lib/errors";
 import { formatAmount, Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
 import { isValidDate } from "../lib/dates";
-import { isCategory, isClaimKind, isProgram, REPORTABLE_TIERS, TIERS, type Tier } from "./vocabulary";
+import { DEFAULT_INSURED_TYPE, INSURED_TYPES, isCategory, isClaimKind, isInsuredType, isProgram, REPORTABLE_TIERS, TIERS, type InsuredType, type Tier } from "./vocabulary";
 import type { Application, Beneficiary, CategoryPeriod, Claim, Fees } from "./types";
 
 const AMOUNT_WORDS: Record<AmountProblem, string> = {
@@ -75,6 +75,12 @@ function idField(raw: unknown, field: string): string {
   if (typeof raw !== "string" || raw.trim() === "" || raw.length > 64) {
     throw new DomainError("INVALID_INPUT", field, `${field}: 须为 1–64 个字符的编号 / must be an id of 1–64 characters`);
   }
+  return raw;
+}
+
+function insuredTypeField(raw: unknown, field: string): InsuredType {
+  if (raw === undefined || raw === null) return DEFAULT_INSURED_TYPE;
+  if (!isInsuredType(raw)) throw new DomainError("INVALID_INPUT", field, `${field}: 未知参保类型 / insuredType must be ${INSURED_TYPES.join(" or ")} (got ${JSON.stringify(raw)})`);
   return raw;
 }
 
@@ -156,6 +162,7 @@ export function readClaim(raw: unknown, beneficiaryId: string, field = "claim", 
     referred: flagField(input.referred, `${field}.referred`),
     inProvince: flagField(input.inProvince, `${field}.inProvince`),
     guidanceFollowed: flagField(input.guidanceFollowed, `${field}.guidanceFollowed`),
+    insuredType: insuredTypeField(input.insuredType, `${field}.insuredType`),
     fees,
     reported,
   };
