@@ -110,6 +110,7 @@ function claimFor(setting: Setting, beneficiaryId: string, id: string, bill: Bil
     referred: setting.referred,
     inProvince: setting.inProvince,
     guidanceFollowed: setting.guidanceFollowed,
+    insuredType: "RESIDENT",
     fees: {
       total: new Money(fenText(total)),
       outOfCatalog: new Money(fenText(bill.outOfCatalog)),

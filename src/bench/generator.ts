@@ -23,6 +23,7 @@ const KIND_WEIGHTS: Readonly<Record<ClaimKind, number>> = {
   OUTPATIENT_CHRONIC: 25,
   INPATIENT: 30,
   HIGH_VALUE_DRUG: 10,
+  SPECIAL_DRUG: 5,
 };
 
 /** Bill totals per kind in yuan, drawn log-uniformly (heavy-tailed, as medical costs are). */
@@ -31,6 +32,7 @@ const TOTAL_RANGE: Readonly<Record<ClaimKind, [number, number]>> = {
   OUTPATIENT_CHRONIC: [200, 8_000],
   INPATIENT: [1_500, 150_000],
   HIGH_VALUE_DRUG: [3_000, 80_000],
+  SPECIAL_DRUG: [3_000, 80_000],
 };
 
 /** The share of the in-policy cost basic insurance pays, as the insurance platform would report it. */
@@ -39,6 +41,7 @@ const BASIC_RATIO: Readonly<Record<ClaimKind, [number, number]>> = {
   OUTPATIENT_CHRONIC: [0.5, 0.7],
   INPATIENT: [0.5, 0.8],
   HIGH_VALUE_DRUG: [0.5, 0.7],
+  SPECIAL_DRUG: [0.5, 0.7],
 };
 
 const DAY_MS = 86_400_000;
@@ -137,6 +140,7 @@ function claimFor(id: string, pack: CompiledPack, beneficiary: Beneficiary, situ
     referred: situation.referred,
     inProvince: situation.inProvince,
     guidanceFollowed: situation.guidanceFollowed,
+    insuredType: situation.insuredType,
     fees: { total: fenText(total), outOfCatalog: fenText(outOfCatalog), classBSelfPay: fenText(classBSelfPay), overStandard: fenText(overStandard) },
     reported,
   };
@@ -170,6 +174,7 @@ export function generateClaims(packs: readonly CompiledPack[], count: number, se
           referred: random.chance(0.9),
           inProvince: random.chance(0.92),
           guidanceFollowed: random.chance(0.9),
+          insuredType: random.chance(0.2) ? "EMPLOYEE" : "RESIDENT",
         };
         const raw = claimFor(`${beneficiary.id}-${++n}`, pack, beneficiary, situation, random);
         claims.push({ pack, beneficiary, claim: readClaim(raw, beneficiary.id) });

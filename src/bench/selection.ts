@@ -28,7 +28,7 @@ export interface BenchClaim {
 export type RuleSelector = (pack: CompiledPack, tier: Tier, facts: RuleFacts) => Promise<RuleDocument | null>;
 
 /** The parts of a claim that rules look at (a claim being generated has no amounts yet). */
-export type ClaimSituation = Pick<Claim, "date" | "kind" | "referred" | "inProvince" | "guidanceFollowed">;
+export type ClaimSituation = Pick<Claim, "date" | "kind" | "referred" | "inProvince" | "guidanceFollowed" | "insuredType">;
 
 /**
  * The facts the rules see for a claim, derived as `settle` derives them: the category in force on
@@ -47,6 +47,7 @@ export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim
     referred: claim.referred,
     inProvince: claim.inProvince,
     guidanceFollowed: claim.guidanceFollowed,
+    insuredType: claim.insuredType,
     applications,
   };
 }
@@ -68,7 +69,7 @@ export function engineChoice(pack: CompiledPack, tier: Tier, facts: RuleFacts): 
 }
 
 function factIndex(pack: CompiledPack, facts: RuleFacts): number {
-  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications));
+  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications), facts.insuredType);
 }
 
 /** A decision table that answers only the questions of one claim, with rules chosen beforehand. */

@@ -39,6 +39,9 @@ export class ClaimEntity {
   @Column({ name: "guidance_followed", type: "boolean" })
   guidanceFollowed!: boolean;
 
+  @Column({ name: "insured_type", type: "varchar", length: 12, default: "RESIDENT" })
+  insuredType!: string;
+
   @Column({ ...moneyColumn })
   total!: Money;
 

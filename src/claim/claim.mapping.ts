@@ -25,6 +25,7 @@ export function toEngineClaim(entity: ClaimEntity): Claim {
     referred: entity.referred,
     inProvince: entity.inProvince,
     guidanceFollowed: entity.guidanceFollowed,
+    insuredType: entity.insuredType as Claim["insuredType"],
     fees: { total: entity.total, outOfCatalog: entity.outOfCatalog, classBSelfPay: entity.classBSelfPay, overStandard: entity.overStandard },
     reported,
   };

@@ -72,6 +72,7 @@ export class ClaimService {
         referred: claim.referred,
         inProvince: claim.inProvince,
         guidanceFollowed: claim.guidanceFollowed,
+        insuredType: claim.insuredType,
         total: claim.fees.total,
         outOfCatalog: claim.fees.outOfCatalog,
         classBSelfPay: claim.fees.classBSelfPay,

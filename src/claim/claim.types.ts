@@ -4,7 +4,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
-import { ClaimKindEnum, ClaimStatusEnum } from "../gateway/enums";
+import { ClaimKindEnum, ClaimStatusEnum, InsuredTypeEnum } from "../gateway/enums";
 
 @ObjectType({ description: "The fee split of a bill; policyScope = total − outOfCatalog − classBSelfPay − overStandard." })
 export class Fees {
@@ -67,6 +67,9 @@ export class Claim {
 
   @Field()
   guidanceFollowed!: boolean;
+
+  @Field(() => InsuredTypeEnum, { description: "居民 or 职工 insured; RESIDENT when the partner did not say (a project decision)." })
+  insuredType!: string;
 
   @Field(() => ClaimStatusEnum)
   status!: string;
@@ -134,6 +137,9 @@ export class ClaimInput {
   @Field({ nullable: true, defaultValue: true })
   guidanceFollowed?: boolean;
 
+  @Field(() => InsuredTypeEnum, { nullable: true, description: "居民 or 职工 insured; RESIDENT when omitted (a project decision)." })
+  insuredType?: string | null;
+
   @Field(() => FeesInput)
   fees!: FeesInput;
 
@@ -155,6 +161,7 @@ export function claimInputToRaw(input: ClaimInput): Record<string, unknown> {
     referred: input.referred ?? true,
     inProvince: input.inProvince ?? true,
     guidanceFollowed: input.guidanceFollowed ?? true,
+    insuredType: input.insuredType ?? undefined,
     fees: { total: text(input.fees.total), outOfCatalog: text(input.fees.outOfCatalog), classBSelfPay: text(input.fees.classBSelfPay), overStandard: text(input.fees.overStandard) },
     reported,
   };

@@ -18,6 +18,7 @@ import {
   type ResolvedParameter,
 } from "./parameters";
 import { prepareFormula, type Preparation } from "./formulas";
+import { floorProblems } from "./parameter-floors";
 import { FactSpace } from "./facts";
 import { buildDecisionTable, DecisionTable } from "./rule-selection";
 import { FundOrderRules } from "./fund-order";
@@ -114,6 +115,8 @@ export class CompiledPack {
   withParameters(overrides: Record<string, unknown>): CompiledPack {
     if (Object.keys(overrides).length === 0) return this;
     const parameters = overrideParameters(new Map(this.parameters), overrides);
+    const belowFloor = floorProblems(this.document, parameters);
+    if (belowFloor.length > 0) throw invalid("parameters", belowFloor);
     return new CompiledPack(this.document, this.hash, this.space, { ...this.tables }, parameters, this.premium, this.warnings);
   }
 }
@@ -128,6 +131,7 @@ export async function compilePack(document: unknown, origin = "pack"): Promise<C
 
   problems.push(...semanticProblems(pack));
   const parameters = resolveParameters(pack, problems);
+  problems.push(...floorProblems(pack, parameters));
   if (problems.length > 0) throw invalid(origin, problems);
 
   const space = new FactSpace(

@@ -2,7 +2,7 @@
  * The facts rules decide on, and their encoding as a small integer. Every fact is categorical, so a
  * pack's rule choice for every possible claim can be tabulated once when the pack is built.
  */
-import { CLAIM_KINDS, NO_CATEGORY, type CategoryFact, type ClaimKind, type Program } from "./vocabulary";
+import { CLAIM_KINDS, DEFAULT_INSURED_TYPE, INSURED_TYPES, NO_CATEGORY, type CategoryFact, type ClaimKind, type InsuredType, type Program } from "./vocabulary";
 
 export interface RuleFacts {
   category: CategoryFact;
@@ -10,13 +10,14 @@ export interface RuleFacts {
   referred: boolean;
   inProvince: boolean;
   guidanceFollowed: boolean;
+  insuredType: InsuredType;
   /** Programmes applied for in the claim's year. */
   applications: Program[];
 }
 
 /**
  * Numbers every combination of facts for one pack: the pack's categories plus NONE, the four claim
- * kinds, three flags and each subset of the pack's programmes.
+ * kinds, three flags, the two insured types and each subset of the pack's programmes.
  */
 export class FactSpace {
   readonly categories: CategoryFact[];
@@ -33,15 +34,16 @@ export class FactSpace {
 
   /** How many combinations there are. */
   get size(): number {
-    return this.categories.length * CLAIM_KINDS.length * 8 * (1 << this.programs.length);
+    return this.categories.length * CLAIM_KINDS.length * 8 * INSURED_TYPES.length * (1 << this.programs.length);
   }
 
   /** The index of a combination; `programMask` has bit i set when programs[i] was applied for. */
-  index(category: CategoryFact, kind: ClaimKind, referred: boolean, inProvince: boolean, guidanceFollowed: boolean, programMask: number): number {
+  index(category: CategoryFact, kind: ClaimKind, referred: boolean, inProvince: boolean, guidanceFollowed: boolean, programMask: number, insuredType: InsuredType = DEFAULT_INSURED_TYPE): number {
     const categoryAt = this.categoryIndex.get(category) ?? 0;
     const kindAt = this.kindIndex.get(kind) ?? 0;
     const flags = (referred ? 4 : 0) | (inProvince ? 2 : 0) | (guidanceFollowed ? 1 : 0);
-    return (((categoryAt * CLAIM_KINDS.length + kindAt) * 8 + flags) << this.programs.length) | programMask;
+    const insuredAt = INSURED_TYPES.indexOf(insuredType);
+    return ((((categoryAt * CLAIM_KINDS.length + kindAt) * 8 + flags) * INSURED_TYPES.length + insuredAt) << this.programs.length) | programMask;
   }
 
   /** The facts of a combination, as json-rules-engine receives them. */
@@ -50,16 +52,19 @@ export class FactSpace {
     for (const category of this.categories) {
       for (const kind of CLAIM_KINDS) {
         for (let flags = 0; flags < 8; flags++) {
-          for (let mask = 0; mask < 1 << programCount; mask++) {
-            const facts: RuleFacts = {
-              category,
-              kind,
-              referred: (flags & 4) !== 0,
-              inProvince: (flags & 2) !== 0,
-              guidanceFollowed: (flags & 1) !== 0,
-              applications: this.programs.filter((_, i) => (mask & (1 << i)) !== 0),
-            };
-            yield { index: this.index(category, kind, facts.referred, facts.inProvince, facts.guidanceFollowed, mask), facts };
+          for (const insuredType of INSURED_TYPES) {
+            for (let mask = 0; mask < 1 << programCount; mask++) {
+              const facts: RuleFacts = {
+                category,
+                kind,
+                referred: (flags & 4) !== 0,
+                inProvince: (flags & 2) !== 0,
+                guidanceFollowed: (flags & 1) !== 0,
+                insuredType,
+                applications: this.programs.filter((_, i) => (mask & (1 << i)) !== 0),
+              };
+              yield { index: this.index(category, kind, facts.referred, facts.inProvince, facts.guidanceFollowed, mask, insuredType), facts };
+            }
           }
         }
       }

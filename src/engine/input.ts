@@ -6,7 +6,7 @@
 import { DomainError } from "../lib/errors";
 import { formatAmount, Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
 import { isValidDate } from "../lib/dates";
-import { isCategory, isClaimKind, isProgram, REPORTABLE_TIERS, TIERS, type Tier } from "./vocabulary";
+import { DEFAULT_INSURED_TYPE, INSURED_TYPES, isCategory, isClaimKind, isInsuredType, isProgram, REPORTABLE_TIERS, TIERS, type InsuredType, type Tier } from "./vocabulary";
 import type { Application, Beneficiary, CategoryPeriod, Claim, Fees } from "./types";
 
 const AMOUNT_WORDS: Record<AmountProblem, string> = {
@@ -78,6 +78,12 @@ function idField(raw: unknown, field: string): string {
   return raw;
 }
 
+function insuredTypeField(raw: unknown, field: string): InsuredType {
+  if (raw === undefined || raw === null) return DEFAULT_INSURED_TYPE;
+  if (!isInsuredType(raw)) throw new DomainError("INVALID_INPUT", field, `${field}: 未知参保类型 / insuredType must be ${INSURED_TYPES.join(" or ")} (got ${JSON.stringify(raw)})`);
+  return raw;
+}
+
 function flagField(raw: unknown, field: string): boolean {
   if (raw === undefined || raw === null) return true;
   if (typeof raw !== "boolean") throw new DomainError("INVALID_INPUT", field, `${field}: 须为 true 或 false / must be true or false`);
@@ -123,7 +129,7 @@ export function readClaim(raw: unknown, beneficiaryId: string, field = "claim", 
   const id = idField(input.id, `${field}.id`);
   const date = claimDateField(input.date, `${field}.date`, limits?.latestDate);
   if (!isClaimKind(input.kind)) {
-    throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL or HIGH_VALUE_DRUG`);
+    throw new DomainError("INVALID_INPUT", `${field}.kind`, `${field}.kind: 未知就诊类别 / kind must be INPATIENT, OUTPATIENT_CHRONIC, OUTPATIENT_GENERAL, HIGH_VALUE_DRUG or SPECIAL_DRUG`);
   }
   const feesRaw = objectField(input.fees, `${field}.fees`);
   const part = (name: keyof Fees) => (feesRaw[name] === undefined && name !== "total" ? ZERO : claimAmountField(feesRaw[name], `${field}.fees.${name}`, limits?.maxAmount));
@@ -156,6 +162,7 @@ export function readClaim(raw: unknown, beneficiaryId: string, field = "claim", 
     referred: flagField(input.referred, `${field}.referred`),
     inProvince: flagField(input.inProvince, `${field}.inProvince`),
     guidanceFollowed: flagField(input.guidanceFollowed, `${field}.guidanceFollowed`),
+    insuredType: insuredTypeField(input.insuredType, `${field}.insuredType`),
     fees,
     reported,
   };

@@ -20,6 +20,8 @@ export interface ParameterDocument {
   values?: Array<{ from: string; value: ParameterValue }>;
   source: { document?: string; clause: string; quote?: string };
   note?: string;
+  /** A parameter this value may not fall below (a "不低于" of the text); checked when the pack is built. */
+  floor?: { param: string };
 }
 
 /** A reference to a number in the pack: a parameter, or a product of such references. */

@@ -223,7 +223,7 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   let unset: RuleDocument | null = null;
   if (table) {
     for (const category of competing) {
-      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask));
+      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType));
       if (!rule) continue;
       const preparation = pack.formula(rule.name, claim.date);
       if (preparation.ok) candidates.push({ category, rule, formula: preparation.formula });

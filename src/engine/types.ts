@@ -3,7 +3,7 @@
  * calendar dates ("2023-03-10") compared as strings, which is exact for that format.
  */
 import type { Money } from "../lib/money";
-import type { Category, CategoryFact, ClaimKind, Program, Tier } from "./vocabulary";
+import type { Category, CategoryFact, ClaimKind, InsuredType, Program, Tier } from "./vocabulary";
 
 /** A category held from `from` to `to` inclusive; `to` null means still held. */
 export interface CategoryPeriod {
@@ -40,6 +40,8 @@ export interface Claim {
   referred: boolean;
   inProvince: boolean;
   guidanceFollowed: boolean;
+  /** 居民 or 职工 insured on the bill's date; DEFAULT_INSURED_TYPE when the partner does not say. */
+  insuredType: InsuredType;
   fees: Fees;
   /** Tier amounts a partner has already settled and reports as given. */
   reported: Partial<Record<Tier, Money>>;
@@ -126,4 +128,4 @@ export interface YearToDate {
   tiers: Record<Tier, TierYearToDate>;
 }
 
-export type { Category, CategoryFact, ClaimKind, Program, Tier };
+export type { Category, CategoryFact, ClaimKind, InsuredType, Program, Tier };

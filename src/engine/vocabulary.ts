@@ -21,7 +21,8 @@ export type Category = (typeof CATEGORIES)[number];
 export const NO_CATEGORY = "NONE" as const;
 export type CategoryFact = Category | typeof NO_CATEGORY;
 
-export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG"] as const;
+/** SPECIAL_DRUG: 大病保险单独支付 (单独补偿) 范围的特药, whose deductible a tilt can abolish (聊城 三(二), 威海 三(二)). */
+export const CLAIM_KINDS = ["INPATIENT", "OUTPATIENT_CHRONIC", "OUTPATIENT_GENERAL", "HIGH_VALUE_DRUG", "SPECIAL_DRUG"] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 /** The kinds of care as a household reads them. */
@@ -30,7 +31,21 @@ export const CLAIM_KIND_NAMES_ZH: Readonly<Record<ClaimKind, string>> = {
   OUTPATIENT_CHRONIC: "门诊慢特病",
   OUTPATIENT_GENERAL: "普通门诊",
   HIGH_VALUE_DRUG: "高值药品",
+  SPECIAL_DRUG: "大病保险特药",
 };
+
+/**
+ * The insurance a person is enrolled in: 城乡居民医保 or 职工医保 (with 职工大额医疗费用补助). Texts
+ * distinguish them (威海's tilt is for 居民大病保险 only; 聊城's 大病 tilt covers both).
+ */
+export const INSURED_TYPES = ["RESIDENT", "EMPLOYEE"] as const;
+export type InsuredType = (typeof INSURED_TYPES)[number];
+export const INSURED_TYPE_NAMES_ZH: Readonly<Record<InsuredType, string>> = { RESIDENT: "居民医保", EMPLOYEE: "职工医保" };
+/**
+ * Project decision: a claim that does not say is 居民 insured. The assisted households of the texts
+ * are mostly subsidised into 居民医保 (资助参保 is for the 居民 premium), so that is the safe default.
+ */
+export const DEFAULT_INSURED_TYPE: InsuredType = "RESIDENT";
 
 /** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
 export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
@@ -115,6 +130,10 @@ export function isCategory(value: unknown): value is Category {
 
 export function isClaimKind(value: unknown): value is ClaimKind {
   return typeof value === "string" && (CLAIM_KINDS as readonly string[]).includes(value);
+}
+
+export function isInsuredType(value: unknown): value is InsuredType {
+  return typeof value === "string" && (INSURED_TYPES as readonly string[]).includes(value);
 }
 
 export function isProgram(value: unknown): value is Program {

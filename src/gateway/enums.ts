@@ -9,7 +9,7 @@
  * UNKNOWN_CATEGORY (DESIGN.md, "Scenario files"), so inputs take them as String.
  */
 import { registerEnumType } from "type-graphql";
-import { CATEGORIES, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, PROGRAMS, TIERS, TIERS_AND_SELF_PAY, TIER_NAMES_ZH, type Tier } from "../engine/vocabulary";
+import { CATEGORIES, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, INSURED_TYPES, INSURED_TYPE_NAMES_ZH, PROGRAMS, TIERS, TIERS_AND_SELF_PAY, TIER_NAMES_ZH, type Tier } from "../engine/vocabulary";
 import { LINE_SOURCES } from "../engine/types";
 import { ROLES } from "../access/access.entity";
 import { CLAIM_STATUSES } from "../claim/claim.entity";
@@ -31,6 +31,7 @@ const tierName = (word: string): string => (word === "selfPay" ? "个人自付 /
 
 export const TierEnum = graphqlEnum(TIERS, "Tier", "A layer of payment, in the order they pay (先保险后救助).", tierName);
 export const TierOrSelfPayEnum = graphqlEnum(TIERS_AND_SELF_PAY, "TierOrSelfPay", "A tier, or selfPay: the amounts a settlement has and an adjustment changes.", tierName);
+export const InsuredTypeEnum = graphqlEnum(INSURED_TYPES, "InsuredType", "The insurance a person is enrolled in: 城乡居民医保 or 职工医保.", (type) => INSURED_TYPE_NAMES_ZH[type]);
 export const ClaimKindEnum = graphqlEnum(CLAIM_KINDS, "ClaimKind", "The kind of care a bill is for.", (kind) => CLAIM_KIND_NAMES_ZH[kind]);
 export const CategoryEnum = graphqlEnum(CATEGORIES, "Category", "An assistance category (身份) certified by civil affairs or rural revitalisation.");
 export const ProgramEnum = graphqlEnum(PROGRAMS, "Program", "A programme granted on application, e.g. 宜春 倾斜救助.");

@@ -15,6 +15,7 @@ import { WebhookOutbox1731500000000 } from "../../migrations/1731500000000-webho
 import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api-key-lifecycle";
 import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
 import { LineCategories1731900000000 } from "../../migrations/1731900000000-line-categories";
+import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-claim-insured-type";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   TenantIds1731550000000,
   ApiKeyLifecycle1731650000000,
   LineCategories1731900000000,
+  ClaimInsuredType1732150000000,
 ];

@@ -28,7 +28,8 @@ export function withTestValuesForUnsetParameters(pack: CompiledPack): CompiledPa
     const unset = parameter.values ? parameter.values.some((v) => v.value === null) : parameter.value === null || parameter.value === undefined;
     if (!unset) continue;
     if (parameter.unit === "CNY") overrides[id] = id.toLowerCase().includes("income") ? "30000.00" : "2000.00";
-    else if (parameter.unit === "ratio") overrides[id] = "0.55";
+    // A ratio with a floor (东至 二(五) 不低于70%) takes the floor: a lower test value is refused.
+    else if (parameter.unit === "ratio") overrides[id] = parameter.floor ? pack.document.parameters[parameter.floor.param].value : "0.55";
     else if (parameter.unit === "share") overrides[id] = "0.20";
     else overrides[id] = [{ from: "3000.00", ratio: "0.50" }, { from: "20000.00", ratio: "0.60" }, { from: "60000.00", ratio: "0.70" }];
   }
