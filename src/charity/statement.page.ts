@@ -24,19 +24,25 @@ export interface StatementPageOptions {
 function claimRows(statement: ResolutionStatement, tiers: string[]): string {
   return statement.claims
     .map((claim) => {
-      const cells = tiers.map((tier) => `<td class="num">${yuan(claim.lines.find((l) => l.tier === tier)?.amount ?? ZERO)}</td>`).join("");
+      const cells = tiers.map((tier) => tierCell(claim.lines.find((l) => l.tier === tier), tier)).join("");
       return `<tr data-claim="${escape(claim.claimId)}"><td>${escape(claim.date)}</td><td>${escape(CLAIM_KIND_NAMES_ZH[claim.kind as ClaimKind] ?? claim.kind)}</td><td class="num">${yuan(claim.total)}</td>${cells}<td class="num">${yuan(claim.selfPayBeforeCharity)}</td></tr>`;
     })
     .join("\n");
+}
+
+/** A tier's amount, or 待报送 for a tier a partial settlement leaves pending (staged settlement). */
+function tierCell(line: { amount: Money; reason: string | null } | undefined, tier: string): string {
+  if (line?.reason === "PENDING") return `<td class="num pending" data-pending="${escape(tier)}">待报送</td>`;
+  return `<td class="num">${yuan(line?.amount ?? ZERO)}</td>`;
 }
 
 function basisRows(statement: ResolutionStatement): string {
   return statement.claims
     .flatMap((claim) =>
       claim.lines
-        .filter((l) => !l.amount.isZero())
+        .filter((l) => !l.amount.isZero() || l.reason === "PENDING")
         .map((l) => {
-          const basis = l.source === "REPORTED" ? "经办机构报送" : `${escape(l.ruleName ?? l.ruleId ?? "")}<br><span class="clause">${escape(l.clause ?? "")}</span>`;
+          const basis = l.reason === "PENDING" ? "待报送" : l.source === "REPORTED" ? "经办机构报送" : `${escape(l.ruleName ?? l.ruleId ?? "")}<br><span class="clause">${escape(l.clause ?? "")}</span>`;
           return `<tr><td>${escape(claim.date)}</td><td>${escape(TIER_NAMES[l.tier] ?? l.tier)}</td><td class="num">${yuan(l.amount)}</td><td class="basis">${basis}</td><td class="why">${escape(l.explanation)}</td></tr>`;
         }),
     )

@@ -27,6 +27,19 @@ export function claimFingerprint(claim: Claim): string {
   });
 }
 
+/**
+ * True when `claim` is the insurer's later report on a partial settlement of `previous`: the same
+ * bill, with amounts reported for pending tiers added and nothing else changed.
+ */
+export function completesPending(settlement: Pick<Settlement, "pending">, previous: Claim, claim: Claim): boolean {
+  const pending = settlement.pending ?? [];
+  const added = pending.filter((tier) => claim.reported[tier] !== undefined && previous.reported[tier] === undefined);
+  if (added.length === 0) return false;
+  const withoutAdded = { ...claim, reported: { ...claim.reported } };
+  for (const tier of added) delete withoutAdded.reported[tier];
+  return claimFingerprint(withoutAdded) === claimFingerprint(previous);
+}
+
 /** A bill kept by AnnualAccounts: the pack it was settled with stays its pack, as stored settlements keep their version. */
 interface KeptBill extends YearBill {
   pack: CompiledPack;
@@ -62,6 +75,7 @@ export class AnnualAccounts {
    */
   settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim): Settlement {
     const settledIn = this.yearOfClaim.get(claim.id);
+    if (settledIn && completesPending(settledIn.current.get(claim.id)!, settledIn.bills.find((b) => b.claim.id === claim.id)!.claim, claim)) return this.complete(settledIn, beneficiary, claim);
     if (settledIn) return this.repeat(settledIn, claim);
     const year = yearOf(claim.date);
     const key = `${beneficiary.id}/${year}`;
@@ -82,6 +96,19 @@ export class AnnualAccounts {
     kept.yearToDate = plan.yearToDate;
     this.years.set(key, kept);
     this.yearOfClaim.set(claim.id, kept);
+    return kept.current.get(claim.id)!;
+  }
+
+  /**
+   * The insurer's later report on a partial settlement: the bill keeps its arrival and pack, takes
+   * the reported amounts, and its year is settled again from the start (later bills may change).
+   */
+  private complete(kept: KeptYear, beneficiary: Beneficiary, claim: Claim): Settlement {
+    const bills = kept.bills.map((b) => (b.claim.id === claim.id ? { ...b, claim, fingerprint: null } : b));
+    const plan = planYear({ beneficiary, year: kept.yearToDate.year, bills, current: (b) => kept.current.get(b.claim.id) ?? null, packFor: (b) => b.pack });
+    kept.bills = bills;
+    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement!);
+    kept.yearToDate = plan.yearToDate;
     return kept.current.get(claim.id)!;
   }
 

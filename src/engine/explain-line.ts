@@ -57,6 +57,7 @@ const ZH: Words = {
     UNDER_THRESHOLD: (f) => (f.deductible || f.threshold ? `年度累计未超过起付标准 ${money(f.deductible ?? f.threshold, ZH)}` : "年度累计未超过起付标准"),
     CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `年度限额 ${money(f.cap, ZH)}已用完` : "年度限额已用完"),
     NOTHING_LEFT: () => "前序保障支付后无剩余费用",
+    PENDING: () => "待报送：商业保险结算后报送，慈善化解随后",
   },
   join: (head, parts) => `${head}：${parts.join("，")}。`,
 };
@@ -82,6 +83,7 @@ const EN: Words = {
     UNDER_THRESHOLD: (f) => (f.deductible || f.threshold ? `the year's costs have not passed the deductible of ${money(f.deductible ?? f.threshold, EN)}` : "the year's costs have not passed the deductible"),
     CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `the annual cap of ${money(f.cap, EN)} is used up` : "the annual cap is used up"),
     NOTHING_LEFT: () => "nothing left after the earlier layers",
+    PENDING: () => "pending: the insurer reports it later, charity follows",
   },
   join: (head, parts) => `${head}: ${parts.join(", ")}.`,
 };

@@ -39,6 +39,8 @@ export interface StoredAmounts {
   category: string | null;
   selfPay: Money;
   lines: ReadonlyArray<{ tier: Tier; amount: Money }>;
+  /** The tiers left pending (staged settlement); completing them is a change even when amounts stay. */
+  pending?: readonly Tier[];
 }
 
 export interface PlannedSettlement<B extends YearBill, S extends StoredAmounts = Settlement> {
@@ -125,10 +127,14 @@ export function planYear<B extends YearBill, S extends StoredAmounts = Settlemen
     }
     yearToDate = result.yearToDate;
     const adjustments = current ? differences(current, result.settlement) : [];
-    const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId || current.category !== result.settlement.category;
+    const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId || current.category !== result.settlement.category || pendingText(current) !== pendingText(result.settlement);
     settlements.push({ bill, settlement: result.settlement, current, changed, adjustments, yearToDate });
   }
   return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate, refused };
+}
+
+function pendingText(settlement: Pick<StoredAmounts, "pending">): string {
+  return (settlement.pending ?? []).join(",");
 }
 
 /** Per tier and self-pay, what moves from `before` to `after` (tiers absent from a side count 0). */

@@ -25,7 +25,16 @@ const ZERO_NOTES: Record<ZeroReason, string> = {
   UNDER_THRESHOLD: "年度累计未超过起付标准 / the year's cumulative amount has not passed the deductible or threshold",
   CAP_USED_UP: "年度限额已用完 / the annual cap is used up",
   NOTHING_LEFT: "前序保障后无剩余费用 / nothing left after the earlier layers",
+  PENDING: "待报送 / pending: settled once the insurer reports it",
 };
+
+/**
+ * Staged settlement (DESIGN.md): tiers the insurer reports weeks later. Without figures in the pack
+ * and without a report, such a tier is left pending instead of refusing the known layers.
+ */
+const STAGED_TIERS: readonly Tier[] = ["commercial"];
+/** Charity measures what is left after every other layer, so it waits for the pending ones. */
+const AFTER_PENDING: readonly Tier[] = ["charity"];
 
 /**
  * The categories held on a date, in the order the beneficiary lists them, without repeats. With
@@ -104,11 +113,15 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   let leftOfTotal = total;
   const lines: SettlementLine[] = [];
   const tiersAfter = { ...yearToDate.tiers };
+  const pending: Tier[] = [];
 
   for (const tier of TIERS) {
     const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
     const before = yearToDate.tiers[tier];
-    const line = settleTier(pack, tier, situation, tierCategories(pack, beneficiary, claim.date, tier), left, before);
+    const competing = tierCategories(pack, beneficiary, claim.date, tier);
+    const waits = pending.length > 0 && AFTER_PENDING.includes(tier) && pack.tables[tier] !== undefined;
+    const line = waits ? pendingTier(pack, tier, competing, left) : settleTier(pack, tier, situation, competing, left, before);
+    if (line.line.reason === "PENDING") pending.push(tier);
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
       tiersAfter[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
@@ -132,6 +145,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
       policyScope,
       lines,
       selfPay: leftOfTotal,
+      ...(pending.length > 0 ? { pending } : {}),
     },
     yearToDate: { beneficiaryId: beneficiary.id, year, tiers: tiersAfter },
   };
@@ -237,6 +251,7 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
     const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : "NO_RULE";
     return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
   }
+  if (candidates.length === 0 && STAGED_TIERS.includes(tier)) return pendingTier(pack, tier, competing, left);
   if (candidates.length === 0) throw parameterNotSet(pack, tier, unset!, missing);
 
   const base = measuredBase(candidates, situation, left);
@@ -252,6 +267,16 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
     line.missingParameters = missing;
   }
   return { line, countsBase: outcome.countsBase, base, capReachedAt: best.formula.capReachedAt };
+}
+
+/**
+ * A tier left for later (staged settlement): it pays nothing now and counts nothing toward the
+ * year; the claim is settled again, and the year with it, when the insurer reports.
+ */
+function pendingTier(pack: CompiledPack, tier: Tier, competing: readonly CategoryFact[], left: Money): TierOutcome {
+  const category = competing[0] === NO_CATEGORY ? null : (competing[0] as Category);
+  const line: SettlementLine = { tier, packId: pack.id, packVersion: pack.version, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason: "PENDING", note: ZERO_NOTES.PENDING, category };
+  return { line, countsBase: false, base: left, capReachedAt: null };
 }
 
 /**

@@ -55,7 +55,8 @@ export type ZeroReason =
   | "RULE_EXCLUDES"
   | "UNDER_THRESHOLD"
   | "CAP_USED_UP"
-  | "NOTHING_LEFT";
+  | "NOTHING_LEFT"
+  | "PENDING";
 
 /** How a tier's amount came about. */
 export const LINE_SOURCES = ["COMPUTED", "REPORTED", "NONE"] as const;
@@ -111,6 +112,11 @@ export interface Settlement {
   policyScope: Money;
   lines: SettlementLine[];
   selfPay: Money;
+  /**
+   * Staged settlement: the tiers still to come (commercial not reported and without figures, then
+   * charity); absent or empty for a complete settlement.
+   */
+  pending?: Tier[];
 }
 
 /** What one tier has counted and paid so far in a natural year. */

@@ -15,6 +15,10 @@ import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
 import { callerOf } from "./keyed-access";
 import { explainLine } from "../engine/explain-line";
+import { pendingTiers } from "../settlement/settlement.views";
+import { amountField } from "../engine/input";
+import { TIERS, type Tier } from "../engine/vocabulary";
+import type { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -22,7 +26,10 @@ function money(value: Money | null | undefined): string | null {
 
 /** A settlement as JSON: amounts as strings with two decimals. */
 function settlementJson(s: { id: string | null; claimId: string; packId: string; packVersion: number; category: string | null; total: Money; policyScope: Money; selfPay: Money }, lines: Array<{ tier: string; amount: Money; source: string; ruleId: string | null; clause: string | null; reason: string | null; figures: Record<string, string>; category?: string | null }>) {
+  const pending = pendingTiers(lines);
   return {
+    complete: pending.length === 0,
+    pending,
     id: s.id,
     claimId: partnerId(s.claimId),
     packId: s.packId,
@@ -33,6 +40,10 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
     selfPay: money(s.selfPay),
     lines: lines.map((l) => ({ tier: l.tier, amount: money(l.amount), ruleId: l.ruleId, clause: l.clause, reason: l.reason, figures: l.figures, explanation: explainLine(l, l.category ?? s.category, "ZH"), explanationEn: explainLine(l, l.category ?? s.category, "EN") })),
   };
+}
+
+function storedSettlementJson(settled: SettlementEntity, lines: SettlementLineEntity[]) {
+  return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures), category: l.category })));
 }
 
 function engineSettlementJson(s: EngineSettlement) {
@@ -100,7 +111,21 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
     handle(async (principal, req) => {
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
-      return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures), category: l.category })));
+      return storedSettlementJson(settled, lines);
+    }),
+  );
+
+  // The insurer's later report of a pending tier (staged settlement): the claim settled again, charity follows.
+  router.post(
+    "/settlement/report",
+    handle(async (principal, req) => {
+      const input = body(req);
+      const tier = String(input.tier ?? "") as Tier;
+      if (!TIERS.includes(tier)) throw new DomainError("INVALID_INPUT", "tier", `tier: 未知保障层 ${tier} / unknown tier`);
+      const amount = amountField(input.amount, "amount");
+      const jurisdiction = typeof input.jurisdiction === "string" ? input.jurisdiction : null;
+      const settled = await services.settlements.reportTier(principal, String(input.claimId ?? ""), tier, amount, jurisdiction);
+      return storedSettlementJson(settled, await services.settlements.repository.linesOf(services.dataSource.manager, [settled.id]));
     }),
   );
 

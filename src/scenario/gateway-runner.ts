@@ -17,7 +17,7 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
 }
 
-const SETTLEMENT_FIELDS = "selfPay lines { tier amount provisional }";
+const SETTLEMENT_FIELDS = "selfPay pending lines { tier amount provisional }";
 
 export class GatewayClient {
   constructor(
@@ -38,14 +38,14 @@ export class GatewayClient {
   }
 }
 
-type GatewaySettlement = { selfPay: string; lines: Array<{ tier: string; amount: string; provisional: boolean }> };
+type GatewaySettlement = { selfPay: string; pending?: string[]; lines: Array<{ tier: string; amount: string; provisional: boolean }> };
 
 function amounts(settlement: GatewaySettlement) {
-  return { selfPay: new Money(settlement.selfPay), lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount), provisional: l.provisional })) };
+  return { selfPay: new Money(settlement.selfPay), pending: settlement.pending ?? [], lines: settlement.lines.map((l) => ({ tier: l.tier, amount: new Money(l.amount), provisional: l.provisional })) };
 }
 
 function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: string): Record<string, unknown> {
-  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, provisional: _provisional, ...claim } = raw;
+  const { expect: _expect, expectError: _expectError, expectAlerts: _expectAlerts, provisional: _provisional, pending: _pending, ...claim } = raw;
   return { ...claim, id: `${raw.id}${suffix}`, beneficiaryId };
 }
 
@@ -94,12 +94,40 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
   // Settled claims are judged once every claim of the file is settled: a later, earlier-dated bill
   // may have settled the year again.
   const settledAt: Array<{ at: number; claim: ScenarioClaim; index: number; id: string }> = [];
+  const judgeSettled = async ({ at, claim, index, id }: (typeof settledAt)[number]) => {
+    if (claim.expectError) {
+      checks[at] = check(claim.id, false, `expected error ${claim.expectError}, but it was settled`);
+      return;
+    }
+    const stored = await client.request<{ claim: { settlement: GatewaySettlement | null } | null }>(`query ($id: ID!) { claim(id: $id) { settlement { ${SETTLEMENT_FIELDS} } } }`, { id });
+    const settlement = stored.data?.claim?.settlement;
+    if (!settlement) {
+      checks[at] = check(claim.id, false, `settled, but reading it back failed: ${stored.error?.code ?? "no settlement"}`);
+      return;
+    }
+    const verdict = judge(claim, amounts(settlement), index);
+    checks[at] = check(claim.id, verdict.passed, verdict.summary);
+  };
   for (const [index, claim] of scenario.claims.entries()) {
     if (upsert.error) {
       checks.push(refusal(claim, upsert.error));
       continue;
     }
     const variables = claimVariables(claim, beneficiaryId, suffix);
+    const earlier = settledAt.filter((settled) => settled.id === variables.id);
+    if (earlier.length > 0) {
+      // Listed again: the insurer's later report. The earlier entries are judged by the partial settlement.
+      for (const settled of earlier) await judgeSettled(settled);
+      settledAt.splice(0, settledAt.length, ...settledAt.filter((settled) => settled.id !== variables.id));
+      const reported = await reportNewTiers(client, String(variables.id), earlier[earlier.length - 1].claim, claim);
+      if (reported.error) {
+        checks.push(refusal(claim, reported.error));
+        continue;
+      }
+      settledAt.push({ at: checks.length, claim, index, id: String(variables.id) });
+      checks.push(check(claim.id, false, "not judged"));
+      continue;
+    }
     const submitted = await client.request(`mutation ($input: ClaimInput!) { submitClaim(input: $input) { id } }`, { input: variables });
     const settled = submitted.error ? submitted : await client.request(`mutation ($id: ID!) { settleClaim(id: $id) { id } }`, { id: variables.id });
     if (settled.error) {
@@ -116,22 +144,19 @@ export async function runScenarioOnGateway(client: GatewayClient, scenario: Scen
     settledAt.push({ at: checks.length, claim, index, id: String(variables.id) });
     checks.push(check(claim.id, false, "not judged"));
   }
-  for (const { at, claim, index, id } of settledAt) {
-    if (claim.expectError) {
-      checks[at] = check(claim.id, false, `expected error ${claim.expectError}, but it was settled`);
-      continue;
-    }
-    const stored = await client.request<{ claim: { settlement: GatewaySettlement | null } | null }>(`query ($id: ID!) { claim(id: $id) { settlement { ${SETTLEMENT_FIELDS} } } }`, { id });
-    const settlement = stored.data?.claim?.settlement;
-    if (!settlement) {
-      checks[at] = check(claim.id, false, `settled, but reading it back failed: ${stored.error?.code ?? "no settlement"}`);
-      continue;
-    }
-    const verdict = judge(claim, amounts(settlement), index);
-    checks[at] = check(claim.id, verdict.passed, verdict.summary);
-  }
+  for (const settled of settledAt) await judgeSettled(settled);
   checks.push(...(await premiumChecks(client, scenario, beneficiaryId, check)));
   return checks;
+}
+
+/** Reports, through reportTier, each tier the claim listed again reports and its earlier entry did not. */
+async function reportNewTiers(client: GatewayClient, id: string, before: ScenarioClaim, again: ScenarioClaim): Promise<{ error: { code: string; message: string } | null }> {
+  for (const [tier, amount] of Object.entries(again.reported ?? {})) {
+    if (before.reported?.[tier] !== undefined) continue;
+    const result = await client.request(`mutation ($id: ID!, $tier: Tier!, $amount: Money!) { reportTier(claimId: $id, tier: $tier, amount: $amount) { id } }`, { id, tier, amount });
+    if (result.error) return result;
+  }
+  return { error: null };
 }
 
 /**

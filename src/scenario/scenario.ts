@@ -23,6 +23,8 @@ export interface ScenarioClaim {
   expectError?: string;
   /** True when a line must be provisional (a category held lacks figures and might pay more); no line may be otherwise. */
   provisional?: boolean;
+  /** The tiers a partial settlement leaves pending (staged settlement); none when absent. */
+  pending?: string[];
   [key: string]: unknown;
 }
 
@@ -113,7 +115,7 @@ function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: Pack
 type CheckMaker = (passed: boolean, summary: string, extra?: Partial<ClaimCheck>) => ClaimCheck;
 
 /** A claim once the file's claims are all submitted: judged already (a refusal), or settled and judged at the end. */
-type ClaimOutcome = { judged: ClaimCheck } | { judged: null; rawClaim: ScenarioClaim; index: number; check: CheckMaker; settledId: string; raised: string[] };
+type ClaimOutcome = { judged: ClaimCheck } | { judged: null; rawClaim: ScenarioClaim; index: number; check: CheckMaker; settledId: string; raised: string[]; partial?: Settlement };
 
 /**
  * Settles a scenario's claims in the order listed against one fresh state, then judges each claim by
@@ -124,7 +126,9 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
   const accounts = new AnnualAccounts();
   const withOverrides = new Map<CompiledPack, CompiledPack>();
   const name = path.basename(file);
-  const outcomes = scenario.claims.map((rawClaim, index): ClaimOutcome => {
+  const outcomes: ClaimOutcome[] = [];
+  for (const [index, rawClaim] of scenario.claims.entries()) outcomes.push(settleListed(rawClaim, index));
+  function settleListed(rawClaim: ScenarioClaim, index: number): ClaimOutcome {
     const claimId = typeof rawClaim.id === "string" ? rawClaim.id : `claims[${index}]`;
     const check: CheckMaker = (passed, summary, extra = {}) => ({ file, scenario: scenario.name, claimId, passed, summary: `${passed ? "PASS" : "FAIL"} ${name} ${claimId}: ${summary}`, ...extra });
     const stateBefore = accounts.snapshot();
@@ -138,6 +142,7 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
         withOverrides.set(basePack, pack);
       }
       const earlier = accounts.settlementsOfYear(beneficiary.id, Number(claim.date.slice(0, 4)));
+      freezePartial(outcomes, claim.id, accounts.settlementOf(claim.id));
       const settlement = accounts.settle(pack, beneficiary, claim);
       const raised = raisedAlerts(pack.warnings, pack.parameters, earlier.filter((s) => s.claimId !== settlement.claimId), settlement).raised.map((a) => a.ruleId);
       return { judged: null, rawClaim, index, check, settledId: claim.id, raised };
@@ -148,11 +153,11 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
       const expected = rawClaim.expectError ? `expected error ${rawClaim.expectError}` : "expected a settlement";
       return { judged: check(false, `${expected}, got error ${error.code} at ${error.field}: ${error.message}`, { error }) };
     }
-  });
+  }
   return outcomes.map((outcome) => {
     if (outcome.judged) return outcome.judged;
     const { rawClaim, index, check, settledId, raised } = outcome;
-    const settlement = accounts.settlementOf(settledId)!;
+    const settlement = outcome.partial ?? accounts.settlementOf(settledId)!;
     if (rawClaim.expectError) {
       return check(false, `expected error ${rawClaim.expectError}, but it was settled (selfPay ${formatAmount(settlement.selfPay)})`, { settlement });
     }
@@ -167,10 +172,20 @@ function runClaims(scenario: Scenario, registry: PackRegistry, file: string): Cl
   });
 }
 
+/**
+ * A claim listed again may be the insurer's report completing a partial settlement: the earlier
+ * entry is then judged by the partial settlement, as it stood before the report.
+ */
+function freezePartial(outcomes: ClaimOutcome[], claimId: string, settled: Settlement | undefined): void {
+  if (!settled?.pending?.length) return;
+  for (const outcome of outcomes) if (!outcome.judged && outcome.settledId === claimId) outcome.partial ??= settled;
+}
+
 /** What a settlement must show to be compared with a scenario's expectations. */
 export interface SettledAmounts {
   lines: ReadonlyArray<{ tier: string; amount: Money; provisional?: boolean }>;
   selfPay: Money;
+  pending?: readonly string[];
 }
 
 /** The differences between a claim's expectations and its settlement, one text per tier. */
@@ -189,6 +204,9 @@ export function compare(rawClaim: ScenarioClaim, settlement: SettledAmounts, ind
   }
   const provisional = settlement.lines.filter((line) => line.provisional).map((line) => line.tier);
   if ((rawClaim.provisional === true) !== provisional.length > 0) differences.push(`provisional expected ${rawClaim.provisional === true}, lines provisional: ${provisional.join(", ") || "none"}`);
+  const pending = (settlement.pending ?? []).join(", ") || "none";
+  const expectedPending = (rawClaim.pending ?? []).join(", ") || "none";
+  if (pending !== expectedPending) differences.push(`pending expected ${expectedPending}, got ${pending}`);
   if (expect.selfPay === undefined) differences.push("selfPay: no expectation given");
   else {
     const expected = amountField(expect.selfPay, `claims[${index}].expect.selfPay`);

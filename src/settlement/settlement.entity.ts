@@ -15,9 +15,10 @@ export type SettlementStatus = Exclude<(typeof SETTLEMENT_STATUSES)[number], "SI
 /**
  * Why a settlement was made: the first time (INITIAL), because an earlier bill arrived later
  * (OUT_OF_ORDER), a category or application changed back in time (RETROACTIVE), a re-settlement
- * under the versions in force (RESETTLED); SIMULATED for a what-if, never stored.
+ * under the versions in force (RESETTLED), the insurer's later report completing a partial
+ * settlement (REPORTED); SIMULATED for a what-if, never stored.
  */
-export const SETTLEMENT_CAUSES = ["INITIAL", "OUT_OF_ORDER", "RETROACTIVE", "RESETTLED", "SIMULATED"] as const;
+export const SETTLEMENT_CAUSES = ["INITIAL", "OUT_OF_ORDER", "RETROACTIVE", "RESETTLED", "REPORTED", "SIMULATED"] as const;
 export type SettlementCause = (typeof SETTLEMENT_CAUSES)[number];
 
 @Entity("settlements")

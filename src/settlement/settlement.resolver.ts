@@ -5,7 +5,11 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
 import { AnnualSummary, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
-import { simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
+import { pendingTiers, simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
+import { TierEnum } from "../gateway/enums";
+import { MoneyScalar } from "../lib/graphql";
+import type { Money } from "../lib/money";
+import type { Tier } from "../engine/vocabulary";
 import { claimInputToRaw } from "../claim/claim.types";
 import { JURISDICTION_ARG } from "../access/tenant-ids";
 
@@ -16,6 +20,17 @@ export class SettlementResolver {
   @Mutation(() => Settlement, { description: "Settles a submitted claim; settling it again returns the stored settlement (PARTNER, ADMIN)." })
   async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext, @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string): Promise<Settlement> {
     return storedSettlementView(await this.services.settlements.settleClaim(principal, id, jurisdiction));
+  }
+
+  @Mutation(() => Settlement, { description: "The insurer's later report of a tier left pending (staged settlement: commercial): records it on the claim and settles the claim again, superseding the partial settlement; charity follows (PARTNER, ADMIN). CONFLICT when the tier is not pending." })
+  async reportTier(
+    @Arg("claimId", () => ID) claimId: string,
+    @Arg("tier", () => TierEnum) tier: Tier,
+    @Arg("amount", () => MoneyScalar) amount: Money,
+    @Ctx() { principal }: GatewayContext,
+    @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
+  ): Promise<Settlement> {
+    return storedSettlementView(await this.services.settlements.reportTier(principal, claimId, tier, amount, jurisdiction));
   }
 
   @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: each claim as it stands once all are settled (a claim dated before others settles its year again in date order); at most MAX_BILLS_PER_REQUEST claims; stores nothing." })
@@ -54,6 +69,16 @@ export class SettlementResolver {
   ): Promise<AnnualSummary> {
     const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year, jurisdiction);
     return { beneficiaryId, year, tiers };
+  }
+
+  @FieldResolver(() => [TierEnum], { description: "Staged settlement: the tiers still to come (commercial until the insurer reports, charity after it); empty for a complete settlement." })
+  async pending(@Root() settlement: Settlement, @Ctx() context: GatewayContext): Promise<string[]> {
+    return pendingTiers(await this.lines(settlement, context));
+  }
+
+  @FieldResolver(() => Boolean, { description: "False for a partial settlement (staged settlement: some tiers pending); charity entitlements count complete settlements only." })
+  async complete(@Root() settlement: Settlement, @Ctx() context: GatewayContext): Promise<boolean> {
+    return (await this.pending(settlement, context)).length === 0;
   }
 
   @FieldResolver(() => [SettlementLine])

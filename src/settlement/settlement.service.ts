@@ -34,6 +34,7 @@ import { assertNoViolations, settlementViolations } from "../invariants/money-in
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
+import { pendingTiers } from "./settlement.views";
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -90,6 +91,33 @@ export class SettlementService {
   }
 
   /**
+   * The insurer's later report on a partial settlement (staged settlement, DESIGN.md): records the
+   * amount on the claim and settles its year again through the same plan, so a new settlement
+   * supersedes the partial one (differences as adjustments) and charity follows. Refused with
+   * CONFLICT, changing nothing, when the tier is not pending on the claim's current settlement.
+   */
+  async reportTier(principal: Principal, callerId: string, tier: Tier, amount: Money, jurisdiction?: string | null): Promise<SettlementEntity> {
+    principal.requireRole(...RECORD_KEEPERS);
+    if (amount.isNegative()) throw new DomainError("INVALID_AMOUNT", "amount", "amount: 金额不能为负 / the amount cannot be negative");
+    const visible = await this.claims.findByCallerId(this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    if (!visible) throw notFound("claim", callerId);
+    return this.transactions.run(async (manager) => {
+      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      const [current] = await this.repository.currentOfClaims(manager, [visible.id]);
+      const lines = current ? await this.repository.tierAmountsOf(manager, [current.id]) : [];
+      if (!pendingTiers(lines).includes(tier)) {
+        throw new DomainError("CONFLICT", "tier", `tier: 费用 ${callerId} 的 ${tier} 不是待报送 / ${tier} is not pending on claim ${callerId}: only a partial settlement's pending tier can be reported`);
+      }
+      await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
+      const plan = await this.planStoredYear(manager, visible.beneficiaryId, visible.year, { packs: "recorded" });
+      const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
+      for (const hook of this.afterSettlement) await hook(manager, visible);
+      await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
+      return written.get(visible.id) ?? (await this.repository.currentOfClaims(manager, [visible.id]))[0];
+    });
+  }
+
+  /**
    * Settles `claim` within its beneficiary's year, as the engine's `planYear` plans it: after the
    * year's settled bills from the stored account (the usual case), or, when it is dated before some
    * of them, the year settled again in date order, superseding what changes.
@@ -128,8 +156,10 @@ export class SettlementService {
     // Looked up by key, not searched per bill: a year of n bills costs O(n), not O(n²).
     const linesOf = groupBy(await this.repository.tierAmountsOf(manager, currents.map((s) => s.id)), (line) => line.settlementId);
     return currents.map((row) => {
-      const lines = (linesOf.get(row.id) ?? []).map((line) => ({ tier: line.tier as Tier, amount: line.amount }));
-      return storedBill(claims.get(row.claimId)!, { packId: row.packId, packVersion: row.packVersion, category: row.category, selfPay: row.selfPay, lines, row });
+      const stored = linesOf.get(row.id) ?? [];
+      const lines = stored.map((line) => ({ tier: line.tier as Tier, amount: line.amount }));
+      const pending = pendingTiers(stored);
+      return storedBill(claims.get(row.claimId)!, { packId: row.packId, packVersion: row.packVersion, category: row.category, selfPay: row.selfPay, lines, pending, row });
     });
   }
 
@@ -419,6 +449,9 @@ export function toYearToDate(beneficiaryId: string, year: number, rows: YearToDa
   for (const row of rows) ytd.tiers[row.tier as Tier] = { base: row.base, paid: row.paid };
   return ytd;
 }
+
+/** The claim columns a later report fills (staged settlement: the tiers that can be pending). */
+const REPORTED_COLUMNS: Partial<Record<Tier, keyof ClaimEntity>> = { commercial: "reportedCommercial" };
 
 /** A stored bill: the claim as the engine reads it, arriving when it was submitted. */
 function storedBill(entity: ClaimEntity, current: CurrentSettlement | null): StoredBill {

@@ -38,7 +38,7 @@ export class SettlementLine {
   @Field(() => GraphQLJSONObject, { description: "The figures the formula used (base, deductibleLeft, ratio, capLeft, …), as strings." })
   figures!: Record<string, string>;
 
-  @Field(() => String, { nullable: true, description: "Why the tier paid nothing: NO_CATEGORY, NO_RULE, RULE_EXCLUDES, UNDER_THRESHOLD, CAP_USED_UP, NOTHING_LEFT, NOT_IN_PACK." })
+  @Field(() => String, { nullable: true, description: "Why the tier paid nothing: NO_CATEGORY, NO_RULE, RULE_EXCLUDES, UNDER_THRESHOLD, CAP_USED_UP, NOTHING_LEFT, NOT_IN_PACK; PENDING for a tier the insurer reports later (staged settlement)." })
   reason!: string | null;
 
   @Field()
@@ -103,6 +103,9 @@ export class Settlement {
 
   @Field(() => String, { nullable: true })
   settledAt!: string | null;
+
+  /** Resolved from the lines (staged settlement): the tiers still to come. */
+  pending?: string[];
 
   /** Lines of a what-if travel with it; stored lines are loaded per request. */
   inlineLines?: SettlementLine[];

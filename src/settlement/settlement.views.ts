@@ -6,6 +6,12 @@ import type { SettlementEntity, SettlementLineEntity } from "./settlement.entity
 import type { Settlement, SettlementLine } from "./settlement.types";
 import { partnerId } from "../access/tenant-ids";
 import { citationText, clauseText } from "../engine/citation";
+import type { Tier } from "../engine/vocabulary";
+
+/** The tiers a settlement leaves pending (staged settlement): its lines marked PENDING. */
+export function pendingTiers(lines: ReadonlyArray<{ tier: string; reason: string | null }>): Tier[] {
+  return lines.filter((line) => line.reason === "PENDING").map((line) => line.tier as Tier);
+}
 
 export function storedLineView(line: SettlementLineEntity): SettlementLine {
   return {
