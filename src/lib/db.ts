@@ -165,8 +165,35 @@ export class TransactionRunner {
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.isSqlite) return this.dataSource.transaction("READ COMMITTED", work);
-    const result = this.queue.then(() => this.dataSource.transaction(work));
+    const result = this.queue.then(() => retriedWhileBusy(() => this.dataSource.transaction(work)));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** How often, and after how long, a SQLite transaction is tried again when another process holds the file. */
+const BUSY_ATTEMPTS = 8;
+const BUSY_FIRST_WAIT_MS = 20;
+
+/** True for SQLite's "another connection is writing" (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT), however TypeORM wraps it. */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Runs a SQLite transaction again when another process (a second gateway, the CLI) wrote the file
+ * first. The busy timeout covers a writer waiting to begin, not a reader whose snapshot a writer made
+ * stale when it tries to write (SQLITE_BUSY_SNAPSHOT): that transaction was rolled back whole, so
+ * running it again is safe.
+ */
+async function retriedWhileBusy<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (!isSqliteBusy(error) || attempt >= BUSY_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_FIRST_WAIT_MS * 2 ** (attempt - 1)));
+    }
   }
 }
