@@ -13,6 +13,7 @@ import { citationText, clauseText } from "../engine/citation";
 import { partnerId } from "../access/tenant-ids";
 import type { Services } from "./services";
 import { recordAndSettle } from "./settle-request";
+import { yearField } from "../lib/dates";
 import { callerOf } from "./keyed-access";
 import { explainLine } from "../engine/explain-line";
 import { pendingTiers } from "../settlement/settlement.views";
@@ -134,9 +135,7 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
     "/statements/:beneficiaryId/:year",
     handle(async (principal, req) => {
       const beneficiaryId = String(req.params.beneficiaryId);
-      const yearText = String(req.params.year);
-      if (!/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: YYYY");
-      const s = await services.charity.statement(principal, beneficiaryId, Number(yearText), jurisdictionQuery(req));
+      const s = await services.charity.statement(principal, beneficiaryId, yearField(String(req.params.year)), jurisdictionQuery(req));
       return {
         beneficiary: s.beneficiary,
         year: s.year,

@@ -24,6 +24,7 @@ import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
 import { callerOf, keyedAccess } from "./keyed-access";
 import { errorHandler, unknownRoute } from "./error-handler";
+import { yearField } from "../lib/dates";
 import { renderStatementPage } from "../charity/statement.page";
 import { DomainError, httpStatusOf } from "../lib/errors";
 import { subsidyReportCsv } from "../premium/premium.service";
@@ -127,13 +128,8 @@ export async function startGateway(
       return;
     }
     const principal = caller.principal;
-    const year = Number(req.params.year);
-    if (!/^\d{4}$/.test(req.params.year)) {
-      res.status(httpStatusOf("INVALID_INPUT")).type("text/plain; charset=utf-8").send("year: YYYY");
-      return;
-    }
     try {
-      const statement = await services.charity.statement(principal, req.params.beneficiaryId, year, jurisdictionQuery(req));
+      const statement = await services.charity.statement(principal, req.params.beneficiaryId, yearField(req.params.year), jurisdictionQuery(req));
       res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, statement.beneficiary.jurisdiction)));
     } catch (error) {
       if (error instanceof DomainError) {

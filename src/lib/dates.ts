@@ -1,6 +1,7 @@
 /**
  * Calendar dates as ISO strings ("2023-03-10"). Compared as strings, which is exact for this format.
  */
+import { DomainError } from "./errors";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -33,4 +34,10 @@ export function monthsBefore(date: string, months: number): string {
 /** Today's date in China (UTC+8, no daylight saving): a bill's date cannot be later than this. */
 export function todayInChina(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A year given as text (a URL's path or query): four digits, or INVALID_INPUT at `field`. */
+export function yearField(text: string, field = "year"): number {
+  if (!/^\d{4}$/.test(text)) throw new DomainError("INVALID_INPUT", field, `${field}: 须为四位年份 / a year YYYY (got "${text.slice(0, 20)}")`);
+  return Number(text);
 }

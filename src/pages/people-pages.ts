@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { DomainError, httpStatusOf } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { RateLimits } from "../lib/config";
-import { todayInChina } from "../lib/dates";
+import { todayInChina, yearField } from "../lib/dates";
 import { formatAmount } from "../lib/money";
 import { Principal } from "../access/principal";
 import { partnerId } from "../access/tenant-ids";
@@ -104,9 +104,9 @@ export function peoplePages(services: Services, pages: PagesConfig, rateLimits: 
   router.get("/charity/data/entitlements", handle(async (principal, req) => {
     const status = typeof req.query.status === "string" && req.query.status ? req.query.status.split(",") : null;
     const yearText = typeof req.query.year === "string" ? req.query.year : "";
-    if (yearText && !/^\d{4}$/.test(yearText)) throw new DomainError("INVALID_INPUT", "year", "year: 四位年份 / YYYY");
+    const year = yearText ? yearField(yearText) : null;
     const jurisdiction = typeof req.query.jurisdiction === "string" && req.query.jurisdiction ? req.query.jurisdiction : null;
-    return { rows: await entitlementRows(services, principal, { status, jurisdiction, year: yearText ? Number(yearText) : null, search: String(req.query.search ?? "") }) };
+    return { rows: await entitlementRows(services, principal, { status, jurisdiction, year, search: String(req.query.search ?? "") }) };
   }));
   router.get("/charity/data/funds", handle(async (principal) => ({ funds: await fundSeries(services, principal) })));
   router.get("/charity/data/plan", handle(async (principal, req) => {
