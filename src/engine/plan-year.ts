@@ -137,10 +137,14 @@ function pendingText(settlement: Pick<StoredAmounts, "pending">): string {
   return (settlement.pending ?? []).join(",");
 }
 
+/** A settlement's amount for a tier (0 where it has no line), or its self-pay. */
+export function amountOf(settlement: Pick<StoredAmounts, "lines" | "selfPay">, tier: Tier | "selfPay"): Money {
+  return tier === "selfPay" ? settlement.selfPay : (settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO);
+}
+
 /** Per tier and self-pay, what moves from `before` to `after` (tiers absent from a side count 0). */
 export function differences(before: Pick<StoredAmounts, "lines" | "selfPay">, after: Pick<StoredAmounts, "lines" | "selfPay">): PlannedAdjustment[] {
   const found: PlannedAdjustment[] = [];
-  const amountOf = (settlement: Pick<StoredAmounts, "lines">, tier: Tier) => settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
   const tiers = new Set<Tier>([...before.lines.map((line) => line.tier), ...after.lines.map((line) => line.tier)]);
   for (const tier of tiers) {
     const [from, to] = [amountOf(before, tier), amountOf(after, tier)];

@@ -7,8 +7,8 @@ import type { DataSource } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../engine/pack-loader";
 import type { RulePackDocument } from "../engine/pack-document";
-import type { StoredAmounts } from "../engine/plan-year";
-import { TIERS_AND_SELF_PAY, type Tier } from "../engine/vocabulary";
+import { amountOf } from "../engine/plan-year";
+import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
@@ -46,10 +46,6 @@ export interface PackPreview {
   refusals: Array<{ claimId: string; code: string; message: string }>;
 }
 
-/** A settlement's amount for a tier, or its self-pay. */
-function amountOf(settlement: StoredAmounts, tier: Tier | "selfPay"): Money {
-  return tier === "selfPay" ? settlement.selfPay : (settlement.lines.find((line) => line.tier === tier)?.amount ?? ZERO);
-}
 
 function readAttachedScenario(raw: unknown, index: number): Scenario {
   const scenario = raw as Scenario;

@@ -7,7 +7,7 @@
 import { DomainError } from "../lib/errors";
 import { formatAmount, ZERO, type Money } from "../lib/money";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import type { StoredAmounts } from "../engine/plan-year";
+import { amountOf } from "../engine/plan-year";
 import type { StoredYearPlan } from "./stored-year";
 
 export interface Reversal {
@@ -22,12 +22,11 @@ export interface Reversal {
 /** The year's tiers whose paid (or, for charity, allocated) money the plan would take back. */
 export function reversalsOf(plan: StoredYearPlan, charityAllocated: Money): Reversal[] {
   const settled = plan.settlements.filter((step) => step.current !== null);
-  const amountOf = (settlement: Pick<StoredAmounts, "lines"> | null, tier: Tier) => settlement?.lines.find((line) => line.tier === tier)?.amount ?? ZERO;
   const reversals: Reversal[] = [];
   for (const tier of TIERS) {
     // A step the plan did not settle again stands as stored.
-    const paid = tier === "charity" ? charityAllocated : settled.reduce((sum, step) => sum.plus(amountOf(step.current, tier)), ZERO);
-    const after = settled.reduce((sum, step) => sum.plus(amountOf(step.settlement ?? step.current, tier)), ZERO);
+    const paid = tier === "charity" ? charityAllocated : settled.reduce((sum, step) => sum.plus(amountOf(step.current!, tier)), ZERO);
+    const after = settled.reduce((sum, step) => sum.plus(amountOf(step.settlement ?? step.current!, tier)), ZERO);
     if (after.lessThan(paid)) reversals.push({ year: plan.year, tier, paid, after });
   }
   return reversals;
