@@ -25,7 +25,9 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "WEBHOOK_TARGET_REFUSED"
   | "WEBHOOK_LIMIT_REACHED"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** The owner of a person's categories (civil affairs' registry) did not answer: nothing was settled. */
+  | "BENEFICIARY_SOURCE_UNAVAILABLE";
 
 /**
  * The HTTP status of every code that is not a plain 400: the one map that GraphQL, the /api
@@ -44,6 +46,7 @@ const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CASE_COLLECTION_INVALID: 500,
   GATEWAY_UNAVAILABLE: 502,
   GATEWAY_KEY_REFUSED: 502,
+  BENEFICIARY_SOURCE_UNAVAILABLE: 503,
 };
 
 /** The HTTP status for a code: 400 (the request was refused as it is) unless the map says otherwise. */
