@@ -33,6 +33,17 @@ export function candidateKeys(principal: Principal, id: string, allJurisdictions
 }
 
 /**
+ * The stored key of an entity's federation key (`{ jurisdiction, id }`, as the gateway sends it to a
+ * subgraph), or null when it is malformed or the caller may not see the jurisdiction.
+ */
+export function visibleKeyOf(principal: Principal, reference: Record<string, unknown>): { key: string; jurisdiction: string } | null {
+  const { jurisdiction, id } = reference;
+  if (typeof jurisdiction !== "string" || typeof id !== "string") return null;
+  const [key] = candidateKeys(principal, id, [], jurisdiction);
+  return key ? { key, jurisdiction } : null;
+}
+
+/**
  * The one row found under a caller's id, null when none; AMBIGUOUS_ID when the id exists in
  * several jurisdictions the caller may address (all its own to know), until it names one.
  */

@@ -7,8 +7,6 @@ import { decodeCursor } from "../lib/graphql";
 import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import { Claim } from "../claim/claim.types";
-import type { ClaimEntity } from "../claim/claim.entity";
 import type { BeneficiaryEntity } from "./beneficiary.entity";
 import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, EndCategoryPeriodInput, ProgramApplication, RemoveApplicationInput, RemoveCategoryPeriodInput } from "./beneficiary.types";
 import { pageOf, pageSize } from "../lib/connection";
@@ -84,10 +82,5 @@ export class BeneficiaryResolver {
   @FieldResolver(() => [ProgramApplication])
   async applications(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ProgramApplication[]> {
     return (await loaders.applications.load(beneficiary.id)).map((a) => ({ program: a.program, date: a.date }));
-  }
-
-  @FieldResolver(() => [Claim], { description: "The beneficiary's claims in settlement order (date, then arrival)." })
-  claims(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ClaimEntity[]> {
-    return loaders.claimsOfBeneficiary.load(beneficiary.id);
   }
 }

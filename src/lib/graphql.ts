@@ -21,16 +21,21 @@ function parseMoney(value: unknown, node?: ValueNode): Money {
   return amount;
 }
 
+/** An amount as Money serialises it: signed, at most two places. */
+const SIGNED_AMOUNT = /^-?\d+(\.\d{1,2})?$/;
+
 /** Money: a decimal string with at most two places on the wire, a Decimal inside. Never a Float. */
 export const MoneyScalar = new GraphQLScalarType({
   name: "Money",
   description: 'An amount in yuan as a decimal string with at most two places, e.g. "26000.00". Never a float.',
   serialize(value) {
     if (value instanceof Money) return formatAmount(value);
-    if (typeof value === "string") return formatAmount(parseMoney(value));
+    // A subgraph's answer, already formatted; a difference or adjustment may be negative.
+    if (typeof value === "string" && SIGNED_AMOUNT.test(value)) return formatAmount(new Money(value));
     throw new GraphQLError("Money must be a Decimal on output");
   },
-  parseValue: (value) => parseMoney(value),
+  // A Decimal arrives already parsed when the gateway hands a request to a subgraph in its own process.
+  parseValue: (value) => (value instanceof Money ? value : parseMoney(value)),
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw scalarError("INVALID_AMOUNT", 'Money is written as a string, e.g. "26000.00"', ast);
     return parseMoney(ast.value, ast);
