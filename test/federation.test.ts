@@ -68,6 +68,8 @@ describe.each(kinds)("the federation in four processes on $name", ({ make }) => 
     const fund = await gql(gateway.url, charity, `mutation { createCharityFund(input: { id: "FED-F1", name: "乐清市慈善总会", kind: CITY, jurisdiction: "yueqing" }) { id balance } }`);
     expect(fund.errors).toBeUndefined();
     expect(fund.data!.createCharityFund).toEqual({ id: "FED-F1", balance: "0.00" });
+    const refused = await gql(gateway.url, partner, `mutation { upsertBeneficiary(input: { id: "FED-2", jurisdiction: "weihai", name: "赵六" }) { id } }`);
+    expect(refused.errors![0].extensions).toMatchObject({ code: "FORBIDDEN", field: "input.jurisdiction" });
     const partnersFunds = await gql(gateway.url, partner, `{ charityFunds { id } }`);
     expect(partnersFunds.data!.charityFunds).toEqual([]);
   });
@@ -79,6 +81,7 @@ describe.each(kinds)("the federation in four processes on $name", ({ make }) => 
     expect(partial.data!.rulePacks.length).toBeGreaterThan(0);
     expect(partial.data!.beneficiary).toBeNull();
     expect(partial.errors!.map((e) => (e as { path?: unknown }).path)).toEqual([["beneficiary"]]);
+    expect(partial.errors![0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", field: "beneficiaries" });
     const health = await fetch(`${gateway.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "subgraph down: beneficiaries", subgraphs: { beneficiaries: "down", settlements: "ok", charity: "ok" } });

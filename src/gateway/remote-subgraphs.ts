@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import { buildHTTPExecutor } from "@graphql-tools/executor-http";
 import type { Executor } from "@graphql-tools/utils";
+import { GraphQLError, type ExecutionResult } from "graphql";
 import { PRINCIPAL_HEADER, signPrincipal } from "../access/principal-token";
 import type { Logger } from "../lib/logger";
 import { projectPath } from "../lib/project";
@@ -40,8 +41,8 @@ export async function subgraphSdlOf(name: OwnerSubgraph, url: string, timeoutMil
 }
 
 /** Sends a subgraph its part of a request, signed with the caller the gateway authenticated. */
-export function remoteExecutor(url: string, secret: string, timeoutMillis: number): Executor {
-  return buildHTTPExecutor({
+export function remoteExecutor(name: string, url: string, secret: string, timeoutMillis: number): Executor {
+  const send = buildHTTPExecutor({
     endpoint: url,
     timeout: timeoutMillis,
     // No authenticated caller, no signature: the subgraph then refuses the request.
@@ -50,6 +51,23 @@ export function remoteExecutor(url: string, secret: string, timeoutMillis: numbe
       return principal ? { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) } : {};
     },
   }) as Executor;
+  const answer = async (request: Parameters<Executor>[0]): Promise<ExecutionResult> => {
+    const result = (await send(request)) as ExecutionResult;
+    // A subgraph that cannot be reached (refused, timed out, not HTTP 2xx) is named, not a fault of ours.
+    if (!result.data && result.errors?.some((error) => error.extensions?.code === "SUBREQUEST_HTTP_ERROR")) {
+      logUnavailable(name, result.errors);
+      return { errors: [new GraphQLError(`${name} 子图暂时无法访问 / the ${name} subgraph is not answering; its fields are missing from this answer`, { extensions: { code: "SUBGRAPH_UNAVAILABLE", field: name } })] };
+    }
+    return result;
+  };
+  return answer as Executor;
+}
+
+let logUnavailable: (name: string, errors: readonly GraphQLError[]) => void = () => undefined;
+
+/** Where the gateway logs a subgraph it could not reach (start-up sets the logger). */
+export function logSubgraphFailuresTo(logger: Logger): void {
+  logUnavailable = (name, errors) => logger.warn({ subgraph: name, errors: errors.map((e) => e.message) }, "subgraph not answering");
 }
 
 /** Whether each subgraph answers its own /healthz now. */

@@ -42,7 +42,7 @@ export async function buildRemoteGatewaySchema(services: Services, remote: Remot
   const access = await buildSubgraph("access", services);
   const sdls = await Promise.all([...remote.urls].map(async ([name, url]) => ({ name, url, sdl: await subgraphSdlOf(name, url, remote.timeoutMillis, logger) })));
   const composition = composeSdls([...sdls, { name: "access", sdl: subgraphSdl(access) }]);
-  const executors = new Map<SubgraphName, Executor>([...remote.urls].map(([name, url]) => [name, remoteExecutor(url, remote.secret, remote.timeoutMillis)]));
+  const executors = new Map<SubgraphName, Executor>([...remote.urls].map(([name, url]) => [name, remoteExecutor(name, url, remote.secret, remote.timeoutMillis)]));
   executors.set("access", createDefaultExecutor(access));
   const schema = federatedGatewaySchema(composition.supergraphSdl, (name) => executors.get(name)!);
   // The query costs the code declares, for the subgraphs this code builds.

@@ -17,7 +17,7 @@ import type { GatewayContext } from "./context";
 import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildGatewaySchema, buildRemoteGatewaySchema } from "./schema";
-import { subgraphHealth, type RemoteSubgraphs } from "./remote-subgraphs";
+import { logSubgraphFailuresTo, subgraphHealth, type RemoteSubgraphs } from "./remote-subgraphs";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { resultNodeLimit } from "./result-limit";
 import { operationLabelling } from "./operation-label";
@@ -57,6 +57,7 @@ export async function startGateway(
   /** The owners' subgraphs in processes of their own; absent, every subgraph runs in this process. */
   remote?: RemoteSubgraphs,
 ): Promise<RunningGateway> {
+  if (remote) logSubgraphFailuresTo(logger);
   const { schema } = remote ? await buildRemoteGatewaySchema(services, remote, logger) : await buildGatewaySchema(services);
   const app = express();
   const httpServer = listening ?? http.createServer(app);

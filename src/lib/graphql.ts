@@ -4,7 +4,7 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type ValueNode } from "graphql";
 import { argumentPathOf } from "./argument-path";
-import { DomainError, type ErrorCode } from "./errors";
+import { DomainError, isErrorCode, type ErrorCode } from "./errors";
 import { Money, formatAmount, readAmount } from "./money";
 import { isValidDate } from "./dates";
 
@@ -136,6 +136,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (cause instanceof GraphQLError && (code === "INVALID_AMOUNT" || code === "INVALID_DATE")) {
     // A scalar refused a variable: graphql-js prefixes where it was; keep that text.
     return { ...base, message: formatted.message, extensions: { code, field } };
+  }
+  // A refusal a subgraph made and sent over HTTP: our code, field and message, as the subgraph wrote them.
+  if (cause instanceof GraphQLError && isErrorCode(code)) {
+    const details = cause.extensions?.details;
+    return { ...base, message: formatted.message, extensions: { code, field: typeof cause.extensions?.field === "string" ? cause.extensions.field : "", ...(Array.isArray(details) && details.length ? { details } : {}) } };
   }
   if (typeof code === "string" && GRAPHQL_CODES.has(code)) {
     return { ...base, message: formatted.message, extensions: { code, field } };
