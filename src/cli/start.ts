@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
       webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
+      beneficiarySource: config.beneficiarySource,
     }),
   );
   const demoKey = await demo(services, config, argv.includes("--demo"), logger);
