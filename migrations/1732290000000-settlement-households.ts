@@ -4,51 +4,70 @@
  * foreign keys to `beneficiaries` go; and a household's settling is serialised on a row of
  * settlements' own, `settlement_households`, made when first locked, instead of on the beneficiary.
  *
- * On SQLite a foreign key goes only by copying the table. `claims` is referenced by settlements and
- * adjustments, and foreign keys cannot be switched off inside the migration's transaction: their
- * checks are deferred to its commit instead, when every reference holds again.
+ * On SQLite a foreign key goes only by copying the table, and `claims` is referenced by settlements
+ * and adjustments: dropping the old copy inside a transaction with foreign keys on counts every
+ * such reference as broken, even deferred (the new copy is another table until renamed). So this
+ * migration runs outside the runner's transaction and makes its own, with foreign keys off for
+ * the copy (SQLite's documented way) and checked before the commit. `down` keeps the foreign keys
+ * dropped on SQLite (the runner gives it a transaction, where they cannot be switched off; older
+ * code does not need them) and makes them again on MySQL.
  */
 import { Table, TableForeignKey, type MigrationInterface, type QueryRunner } from "typeorm";
 
 /** Settlements' tables that referred to a beneficiary row. */
 const REFERRING = ["claims", "year_to_date"];
 
-function isBeneficiaries(tableName: string): boolean {
-  return /(^|\.)beneficiaries$/.test(tableName);
+const HOUSEHOLDS = new Table({
+  name: "settlement_households",
+  columns: [
+    // A beneficiary key (tenant-ids: 110 characters).
+    { name: "beneficiary_id", type: "varchar", length: "110", isPrimary: true },
+    { name: "settle_lock", type: "int", default: 0 },
+  ],
+});
+
+function isMysql(queryRunner: QueryRunner): boolean {
+  return queryRunner.connection.options.type === "mysql";
 }
 
 export class SettlementHouseholds1732290000000 implements MigrationInterface {
   name = "SettlementHouseholds1732290000000";
+  /** Its own transaction, see above. */
+  transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createTable(
-      new Table({
-        name: "settlement_households",
-        columns: [
-          // A beneficiary key (tenant-ids: 110 characters).
-          { name: "beneficiary_id", type: "varchar", length: "110", isPrimary: true },
-          { name: "settle_lock", type: "int", default: 0 },
-        ],
-      }),
-    );
-    await this.deferForeignKeys(queryRunner);
+    // MySQL commits each ALTER TABLE by itself: each step is skipped when it is done already.
+    if (isMysql(queryRunner)) return this.change(queryRunner);
+    await queryRunner.query("PRAGMA foreign_keys = OFF");
+    try {
+      await queryRunner.startTransaction();
+      try {
+        await this.change(queryRunner);
+        const broken = (await queryRunner.query("PRAGMA foreign_key_check")) as unknown[];
+        if (broken.length > 0) throw new Error(`foreign keys broken after copying ${REFERRING.join(", ")}: ${JSON.stringify(broken.slice(0, 5))}`);
+        await queryRunner.commitTransaction();
+      } catch (error) {
+        await queryRunner.rollbackTransaction();
+        throw error;
+      }
+    } finally {
+      await queryRunner.query("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  private async change(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(HOUSEHOLDS, true);
     for (const name of REFERRING) {
       const table = (await queryRunner.getTable(name))!;
-      for (const foreignKey of table.foreignKeys.filter((fk) => isBeneficiaries(fk.referencedTableName))) await queryRunner.dropForeignKey(table, foreignKey);
+      for (const foreignKey of table.foreignKeys.filter((fk) => /(^|\.)beneficiaries$/.test(fk.referencedTableName))) await queryRunner.dropForeignKey(table, foreignKey);
     }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    // Fails, changing nothing, when a claim's person has no beneficiary row (a remote registry's).
-    await this.deferForeignKeys(queryRunner);
-    for (const name of REFERRING) {
-      await queryRunner.createForeignKey(name, new TableForeignKey({ columnNames: ["beneficiary_id"], referencedTableName: "beneficiaries", referencedColumnNames: ["id"] }));
+    // Refused by MySQL, changing nothing, when a claim's person has no beneficiary row (a remote registry's).
+    if (isMysql(queryRunner)) {
+      for (const name of REFERRING) await queryRunner.createForeignKey(name, new TableForeignKey({ columnNames: ["beneficiary_id"], referencedTableName: "beneficiaries", referencedColumnNames: ["id"] }));
     }
     await queryRunner.dropTable("settlement_households");
-  }
-
-  /** SQLite: foreign keys checked at the commit (the only way inside a transaction). MySQL changes constraints by ALTER TABLE, no copy. */
-  private async deferForeignKeys(queryRunner: QueryRunner): Promise<void> {
-    if (queryRunner.connection.options.type !== "mysql") await queryRunner.query("PRAGMA defer_foreign_keys = ON");
   }
 }
