@@ -17,6 +17,7 @@ import { testDatabases } from "./support/databases";
 import { startRegistry, type RunningRegistry } from "./support/registry/process";
 import type { RegistryPerson } from "./support/registry/registry";
 import { startReceiver, type Receiver } from "./support/webhook-receiver";
+import { RemoteBeneficiarySource } from "../src/beneficiary/remote-source";
 
 const SECRET = randomBytes(24).toString("hex");
 const admin = Principal.system("registry-test");
@@ -105,6 +106,11 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("settling wit
   it("answers a person the registry does not know, or does not show the key, as missing (NOT_FOUND)", async () => {
     const unknown = await refusal(() => services.claims.submit(admin, { ...bill("REG-LC-404-1"), beneficiaryId: "REG-LC-404" }));
     expect([unknown.code, unknown.field]).toEqual(["NOT_FOUND", "input.beneficiaryId"]);
+    // Asked in batches (here of one), the answers come back together, the unknown one left out.
+    const batched = new RemoteBeneficiarySource({ url: registry.url, secret: SECRET, batchSize: 1 });
+    const found = await batched.records(["liaocheng:REG-LC-1", "liaocheng:REG-LC-404", "weihai:REG-WH-1"], { principal: admin });
+    expect([...found.keys()].sort()).toEqual(["liaocheng:REG-LC-1", "weihai:REG-WH-1"]);
+    expect(found.get("weihai:REG-WH-1")!.beneficiary.identities.map((p) => p.category)).toEqual(["DIBAO", "DESTITUTE"]);
     const otherJurisdiction = await refusal(() => services.settlements.annualSummary(new Principal("k-weihai", "PARTNER", ["weihai"]), "REG-LC-1", 2023));
     expect(otherJurisdiction.code).toBe("NOT_FOUND");
   });

@@ -235,9 +235,12 @@ export class SettlementService {
     // A lookback reaches at most 24 months before a certification (the schema's limit).
     const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
     const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
+    if (years.length === 0) return;
     const plans: StoredYearPlan[] = [];
+    // The record as changed, read once for every year.
+    const { beneficiary } = await this.people.byKey(principal, beneficiaryId, manager);
     for (const year of years) {
-      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded" });
+      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded", beneficiary });
       if (plan.settlements.some((step) => step.changed)) plans.push(plan);
     }
     await this.checkReversals(manager, beneficiaryId, plans, actor, confirmReversal);
