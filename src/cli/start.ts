@@ -91,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
       webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
+      beneficiarySource: config.beneficiarySource,
     }),
   );
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));

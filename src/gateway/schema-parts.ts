@@ -16,6 +16,8 @@ import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api
 import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
 import { LineCategories1731900000000 } from "../../migrations/1731900000000-line-categories";
 import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-claim-insured-type";
+import { SettlementHouseholds1732290000000 } from "../../migrations/1732290000000-settlement-households";
+import { SettlementHouseholdEntity } from "../settlement/household-lock";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -29,6 +31,7 @@ export const ENTITIES: Function[] = [
   SettlementLineEntity,
   YearToDateEntity,
   AdjustmentEntity,
+  SettlementHouseholdEntity,
   RulePackVersionEntity,
   ApiKeyEntity,
   AuditEntryEntity,
@@ -52,4 +55,5 @@ export const MIGRATIONS: Function[] = [
   ApiKeyLifecycle1731650000000,
   LineCategories1731900000000,
   ClaimInsuredType1732150000000,
+  SettlementHouseholds1732290000000,
 ];

@@ -71,6 +71,12 @@ export interface GatewayConfig {
   subgraphUrls: ReadonlyArray<readonly [name: string, url: string]>;
   /** How long the gateway waits for one subgraph request. */
   subgraphTimeoutMillis: number;
+  /**
+   * Where settling reads people's certified records (BENEFICIARY_SOURCE): null for this process's
+   * own beneficiaries; else the GraphQL URL of the subgraph that owns `Beneficiary`, asked with
+   * the caller signed with SUBGRAPH_SECRET.
+   */
+  beneficiarySource: { url: string; secret: string } | null;
 }
 
 /**
@@ -119,6 +125,20 @@ export function parseDatabaseUrl(url: string): DatabaseConfig | string {
     }
   }
   return `DATABASE_URL: must start with sqlite: or mysql:// (got "${url}")`;
+}
+
+/** BENEFICIARY_SOURCE: `in-process` (or unset), or an http(s) URL with SUBGRAPH_SECRET to sign callers. */
+function beneficiarySource(env: NodeJS.ProcessEnv, problems: string[]): GatewayConfig["beneficiarySource"] {
+  const raw = env.BENEFICIARY_SOURCE ?? "";
+  if (raw === "" || raw === "in-process") return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+    problems.push(`BENEFICIARY_SOURCE: in-process, or the http(s) URL of the GraphQL endpoint that owns Beneficiary (got "${raw}")`);
+    return null;
+  }
+  // Its length is checked where it signs (access/principal-token), when the services are built.
+  if (!env.SUBGRAPH_SECRET) problems.push("SUBGRAPH_SECRET: needed with a BENEFICIARY_SOURCE URL, to sign the caller for the registry");
+  return { url: url.toString(), secret: env.SUBGRAPH_SECRET ?? "" };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -202,6 +222,7 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     subgraphSecret: env.SUBGRAPH_SECRET || null,
     subgraphUrls: subgraphUrls(env.SUBGRAPHS ?? "", problems),
     subgraphTimeoutMillis: integer(env, "SUBGRAPH_TIMEOUT_MS", 10_000, 100, 600_000, problems),
+    beneficiarySource: beneficiarySource(env, problems),
   };
   if (config.subgraphSecret !== null && config.subgraphSecret.length < 32) problems.push("SUBGRAPH_SECRET: at least 32 characters (an HMAC key shared by the gateway and the subgraphs)");
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");

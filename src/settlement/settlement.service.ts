@@ -25,7 +25,8 @@ import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
-import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
+import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
 import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
@@ -35,6 +36,7 @@ import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
 import { pendingTiers } from "./settlement.views";
+import { lockHousehold } from "./household-lock";
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -64,7 +66,8 @@ export class SettlementService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly packs: RulePackService,
-    private readonly beneficiaries: BeneficiaryService,
+    /** People's certified records, through the beneficiary port (in-process or the registry's). */
+    private readonly people: BeneficiaryLookup,
     private readonly audit: AuditService,
     private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
@@ -75,15 +78,15 @@ export class SettlementService {
    */
   async settleClaim(principal: Principal, callerId: string, jurisdiction?: string | null, transaction?: EntityManager): Promise<SettlementEntity> {
     principal.requireRole(...RECORD_KEEPERS);
-    const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.people.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     const claimId = visible.id;
     return this.transactions.joinOrRun(transaction, async (manager) => {
-      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      await lockHousehold(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [claimId]);
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
-      const settled = await this.settleYear(manager, claim, principal.keyId);
+      const settled = await this.settleYear(manager, claim, principal);
       for (const hook of this.afterSettlement) await hook(manager, claim);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
@@ -99,17 +102,17 @@ export class SettlementService {
   async reportTier(principal: Principal, callerId: string, tier: Tier, amount: Money, jurisdiction?: string | null): Promise<SettlementEntity> {
     principal.requireRole(...RECORD_KEEPERS);
     if (amount.isNegative()) throw new DomainError("INVALID_AMOUNT", "amount", "amount: 金额不能为负 / the amount cannot be negative");
-    const visible = await this.claims.findByCallerId(this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    const visible = await this.claims.findByCallerId(this.dataSource.manager, this.people.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     return this.transactions.run(async (manager) => {
-      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      await lockHousehold(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [visible.id]);
       const lines = current ? await this.repository.tierAmountsOf(manager, [current.id]) : [];
       if (!pendingTiers(lines).includes(tier)) {
         throw new DomainError("CONFLICT", "tier", `tier: 费用 ${callerId} 的 ${tier} 不是待报送 / ${tier} is not pending on claim ${callerId}: only a partial settlement's pending tier can be reported`);
       }
       await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
-      const plan = await this.planStoredYear(manager, visible.beneficiaryId, visible.year, { packs: "recorded" });
+      const plan = await this.planStoredYear(manager, principal, visible.beneficiaryId, visible.year, { packs: "recorded" });
       const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
       for (const hook of this.afterSettlement) await hook(manager, visible);
       await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
@@ -122,9 +125,9 @@ export class SettlementService {
    * year's settled bills from the stored account (the usual case), or, when it is dated before some
    * of them, the year settled again in date order, superseding what changes.
    */
-  private async settleYear(manager: EntityManager, claim: ClaimEntity, actor: string): Promise<SettlementEntity> {
-    const plan = await this.planStoredYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor, nowIso());
+  private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<SettlementEntity> {
+    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
+    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, principal.keyId, nowIso());
     await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
     return written.get(claim.id)!;
   }
@@ -134,10 +137,18 @@ export class SettlementService {
    * version they were settled under ("recorded") or take the one in force ("current"); a `draft`
    * settles the dates it covers (a preview). With `add`, a bill to settle now: when it comes after
    * every settled bill (one indexed query says so), only it is read and settled, from the stored
-   * account; otherwise every bill of the year is read and the year settled again.
+   * account; otherwise every bill of the year is read and the year settled again. The person's
+   * record comes from the beneficiary port, for `principal`, unless the caller read it already
+   * (`beneficiary`: a preview reads its households' in one batch).
    */
-  async planStoredYear(manager: EntityManager, beneficiaryId: string, year: number, options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack }): Promise<StoredYearPlan> {
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+  async planStoredYear(
+    manager: EntityManager,
+    principal: Principal,
+    beneficiaryId: string,
+    year: number,
+    options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack; beneficiary?: Beneficiary },
+  ): Promise<StoredYearPlan> {
+    const beneficiary = options.beneficiary ?? (await this.people.byKey(principal, beneficiaryId, manager)).beneficiary;
     const add = options.add;
     if (add && !(await this.repository.anyAfter(manager, beneficiaryId, year, add.date, add.sequence))) {
       const storedYearToDate = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
@@ -147,6 +158,11 @@ export class SettlementService {
     if (add) bills.push(storedBill(add, null));
     const recorded = await this.recordedPacks(bills, options.packs);
     return planYear({ beneficiary, year, bills, current: (bill) => bill.current, packFor: (bill, current) => this.packFor(bill.entity, current, options, recorded) });
+  }
+
+  /** The certified records of these households, in one batch through the beneficiary port. */
+  recordsOf(principal: Principal, beneficiaryIds: readonly string[], transaction?: EntityManager): Promise<Map<string, BeneficiaryRecord>> {
+    return this.people.source.records(beneficiaryIds, { principal, transaction });
   }
 
   /** The settled bills of a household's year with their current settlements' amounts. */
@@ -212,13 +228,19 @@ export class SettlementService {
    * can reach (a category or application with an earlier effective date, lookbacks included), under
    * the versions the claims were settled with. Differences become adjustments.
    */
-  async replayAfterRecordChange(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
+  async replayAfterRecordChange(manager: EntityManager, principal: Principal, beneficiaryId: string, earliestChange: string, confirmReversal: boolean): Promise<void> {
+    const actor = principal.keyId;
+    // Settling the household meanwhile would plan from the record before the change.
+    await lockHousehold(manager, beneficiaryId);
     // A lookback reaches at most 24 months before a certification (the schema's limit).
     const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
     const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
+    if (years.length === 0) return;
     const plans: StoredYearPlan[] = [];
+    // The record as changed, read once for every year.
+    const { beneficiary } = await this.people.byKey(principal, beneficiaryId, manager);
     for (const year of years) {
-      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "recorded" });
+      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded", beneficiary });
       if (plan.settlements.some((step) => step.changed)) plans.push(plan);
     }
     await this.checkReversals(manager, beneficiaryId, plans, actor, confirmReversal);
@@ -245,15 +267,15 @@ export class SettlementService {
    */
   async resettle(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<SettlementEntity[]> {
     principal.requireRole("ADMIN");
-    const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
-    const beneficiaryId = beneficiary.id;
+    const person = await this.people.visible(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = person.key;
     return this.transactions.run(async (manager) => {
-      await this.beneficiaries.repository.lock(manager, beneficiaryId);
-      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "current" });
+      await lockHousehold(manager, beneficiaryId);
+      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
       await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
       const last = plan.settlements[plan.settlements.length - 1];
       if (last) for (const hook of this.afterSettlement) await hook(manager, last.bill.entity);
-      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiary.id, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
+      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
   }
@@ -315,11 +337,11 @@ export class SettlementService {
 
   /**
    * Settles a claim against the stored year without writing anything: what submitting checks, so
-   * that a claim that could not be settled is refused before it is stored.
+   * that a claim that could not be settled is refused before it is stored. The person's record is
+   * the one the claim was submitted for.
    */
-  async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim): Promise<Settlement> {
+  async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim, beneficiary: Beneficiary): Promise<Settlement> {
     const year = yearOf(claim.date);
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
     const storedYearToDate = toYearToDate(claim.beneficiaryId, year, await this.repository.yearToDate(manager, claim.beneficiaryId, year));
     const plan = planYear({ beneficiary, year, bills: [{ claim, arrival: 0 }], current: () => null, packFor: () => this.packs.packFor(jurisdiction, claim.date), storedYearToDate });
     return plan.settlements[0].settlement!;
@@ -346,8 +368,7 @@ export class SettlementService {
     let beneficiary: Beneficiary;
     const manager = this.dataSource.manager;
     if (input.beneficiaryId) {
-      const stored = await this.beneficiaries.get(principal, input.beneficiaryId, input.jurisdiction, "input.beneficiaryId");
-      beneficiary = await this.beneficiaries.engineBeneficiary(manager, stored.id);
+      beneficiary = (await this.people.visible(principal, input.beneficiaryId, input.jurisdiction, "input.beneficiaryId")).beneficiary;
     } else {
       const described = readBeneficiary(input.beneficiary, "input.beneficiary");
       beneficiary = { ...described, id: scopedKey(input.jurisdiction, described.id) };
@@ -430,11 +451,11 @@ export class SettlementService {
 
   /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
   async annualSummary(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<TierPosition[]> {
-    const stored = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
-    const beneficiaryId = stored.id;
+    const stored = await this.people.visible(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = stored.key;
     const manager = this.dataSource.manager;
     const ytd = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+    const beneficiary = stored.beneficiary;
     const pack = this.packs.packForYear(stored.jurisdiction, year);
     const yearEnd = `${year}-12-31`;
     const date = pack && pack.document.inForce.to !== null && pack.document.inForce.to < yearEnd ? pack.document.inForce.to : yearEnd;
