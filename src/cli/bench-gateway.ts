@@ -9,6 +9,10 @@
  * `settle N/s p99 X ms; read M/s p99 Y ms` for SQLite (a `mariadb:` line before it). Any failed
  * request fails the run (exit 1): a figure measured on errors means nothing.
  *
+ * Then, on SQLite, the federation's cost: the same reads and settlements through a gateway spread
+ * over four processes and on the settlements subgraph directly, as `federation read|settle` lines
+ * with their ratio (the issue's aim: reads through the gateway ≥ 0.6 of direct).
+ *
  * Options: --seconds N (per phase, 20), --warmup N (seconds, 2), --connections N (10),
  * --rate N (open loop at N requests/s; default closed loop), --people N (2000),
  * --profile DIR (run the gateway under `node --cpu-prof` and print its hotspots per phase).
@@ -22,6 +26,7 @@ import { spawnGateway } from "../bench/gateway/process";
 import { formatProfile, summariseProfile } from "../bench/gateway/profile";
 import { describeAims, describePhase, describeSetup, summaryLine } from "../bench/gateway/report";
 import { mysqlDatabase, seed, sqliteDatabase, type BenchDatabase } from "../bench/gateway/setup";
+import { directSettings, federationLine, spawnFederation } from "../bench/gateway/federation";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -86,7 +91,30 @@ async function main(argv: string[]): Promise<void> {
     print(describeAims(database.name, settle, read));
     summaries.push(summaryLine(database.name, settle, read));
   }
+  for (const line of await benchFederation(options)) print(line);
   for (const line of summaries) print(line);
+}
+
+/** The federation's cost on SQLite: through the spread-out gateway against the settlements subgraph directly. */
+async function benchFederation(options: BenchOptions): Promise<string[]> {
+  const database = sqliteDatabase();
+  try {
+    const seeded = await seed(database, options.people);
+    const federation = await spawnFederation(database.url);
+    try {
+      const settings: PhaseSettings = { url: federation.gateway.url, key: seeded.key, seconds: options.seconds, connections: options.connections, rate: options.rate };
+      const reads = readWorkload(seeded.claimIds);
+      const readThrough = await measured("federation read through the gateway", "reads", settings, options.warmupSeconds, reads);
+      const readDirect = await measured("federation read on the subgraph", "reads", directSettings(settings, federation), options.warmupSeconds, reads);
+      const settleThrough = await measured("federation settle through the gateway", "settlements", settings, options.warmupSeconds, settleWorkload(seeded.beneficiaryIds));
+      const settleDirect = await measured("federation settle on the subgraph", "settlements", directSettings(settings, federation), options.warmupSeconds, settleWorkload(seeded.beneficiaryIds));
+      return [federationLine("read", readThrough, readDirect), federationLine("settle", settleThrough, settleDirect)];
+    } finally {
+      await federation.stop();
+    }
+  } finally {
+    await database.drop();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -8,6 +8,8 @@ import type { Workload } from "./operations";
 export interface PhaseSettings {
   url: string;
   key: string;
+  /** How the caller proves who it is, when not with the key (a subgraph asked directly takes the gateway's signature). */
+  headers?: () => Record<string, string>;
   seconds: number;
   connections: number;
   /** Requests per second over all connections, or null for as many as the gateway answers. */
@@ -58,7 +60,7 @@ export async function runPhase(name: string, settings: PhaseSettings, workload: 
     requests: [
       {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${settings.key}` },
+        headers: { "content-type": "application/json", ...(settings.headers ? settings.headers() : { authorization: `Bearer ${settings.key}` }) },
         // autocannon calls this before every request, so every request gets a new body.
         setupRequest: (request: autocannon.Request) => ({ ...request, body: workload.body() }),
         onResponse: (status: number, text: string) => {

@@ -23,12 +23,12 @@ function tail(text: string): string {
  * warnings, and resolves with its URL once it prints `Gateway: http://HOST:PORT/`. With
  * `profileDir`, the process runs under `node --cpu-prof` and writes its profile there on exit.
  */
-export async function spawnGateway(script: string, databaseUrl: string, profileDir: string | null, profileName: string): Promise<GatewayProcess> {
+export async function spawnGateway(script: string, databaseUrl: string, profileDir: string | null, profileName: string, role: { args: string[]; env: Record<string, string>; ready: RegExp } = { args: [], env: {}, ready: /Gateway: (http:\/\/\S+?)\/\s/ }): Promise<GatewayProcess> {
   const profileFile = profileDir ? path.resolve(profileDir, `${profileName}.cpuprofile`) : null;
   const flags = profileFile ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(profileFile)}`, `--cpu-prof-name=${path.basename(profileFile)}`] : [];
-  const child = spawn(process.execPath, [...flags, script], {
+  const child = spawn(process.execPath, [...flags, script, ...role.args], {
     // The benchmark measures the gateway's capacity from one key and address: no rate limits.
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT_PER_KEY_PER_MINUTE: "0", RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "0", AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: "0" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT_PER_KEY_PER_MINUTE: "0", RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "0", AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: "0", ...role.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -37,7 +37,7 @@ export async function spawnGateway(script: string, databaseUrl: string, profileD
     const timer = setTimeout(() => reject(new Error(`the gateway did not start within 120 s:\n${tail(output)}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Gateway: (http:\/\/\S+?)\/\s/.exec(output);
+      const match = role.ready.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
