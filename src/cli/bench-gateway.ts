@@ -100,7 +100,7 @@ async function benchFederation(options: BenchOptions): Promise<string[]> {
   const database = sqliteDatabase();
   try {
     const seeded = await seed(database, options.people);
-    const federation = await spawnFederation(database.url);
+    const federation = await spawnFederation(database.config.location);
     try {
       const settings: PhaseSettings = { url: federation.gateway.url, key: seeded.key, seconds: options.seconds, connections: options.connections, rate: options.rate };
       const reads = readWorkload(seeded.claimIds);

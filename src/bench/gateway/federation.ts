@@ -1,10 +1,11 @@
 /**
  * The federation's cost: the same reads and settlements through a gateway spread out over
  * processes (`--gateway` in front of `--subgraph beneficiaries|settlements|charity`) and sent to
- * the settlements subgraph directly with the gateway's signature, in one run, as ratios. The
- * processes share the seeded database file (each reads its own tables): what is measured is the
- * gateway's hop and its query planning, not a database.
+ * the settlements subgraph directly with the gateway's signature, in one run, as ratios. Each
+ * process has its own copy of the seeded SQLite file, as each owner has its own database.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Principal } from "../../access/principal";
 import { PRINCIPAL_HEADER, signPrincipal } from "../../access/principal-token";
@@ -21,12 +22,19 @@ export interface FederationProcesses {
   stop(): Promise<void>;
 }
 
-/** Starts the three owners' subgraphs and a gateway composing them, all on `databaseUrl`. */
-export async function spawnFederation(databaseUrl: string): Promise<FederationProcesses> {
+/** A copy of the seeded SQLite file for one process (the seeding closed it, so the copy is whole). */
+function copyFor(seededFile: string, name: string): string {
+  const copy = path.join(path.dirname(seededFile), `${name}.sqlite`);
+  fs.copyFileSync(seededFile, copy);
+  return `sqlite:${copy}`;
+}
+
+/** Starts the three owners' subgraphs and a gateway composing them, each on its copy of the seeded file. */
+export async function spawnFederation(seededFile: string): Promise<FederationProcesses> {
   const secret = randomBytes(24).toString("hex");
   const started: GatewayProcess[] = [];
   const subgraph = async (name: string, env: Record<string, string> = {}) => {
-    const process = await spawnGateway(distFile("cli", "start.js"), databaseUrl, null, name, { args: ["--subgraph", name], env: { SUBGRAPH_SECRET: secret, ...env }, ready: new RegExp(`Subgraph ${name}: (http://\\S+?)/graphql`) });
+    const process = await spawnGateway(distFile("cli", "start.js"), copyFor(seededFile, name), null, name, { args: ["--subgraph", name], env: { SUBGRAPH_SECRET: secret, ...env }, ready: new RegExp(`Subgraph ${name}: (http://\\S+?)/graphql`) });
     started.push(process);
     return process;
   };
@@ -35,7 +43,7 @@ export async function spawnFederation(databaseUrl: string): Promise<FederationPr
     const settlements = await subgraph("settlements", { BENEFICIARY_SOURCE: `${beneficiaries.url}/graphql` });
     const charity = await subgraph("charity");
     const urls = { beneficiaries, settlements, charity };
-    const gateway = await spawnGateway(distFile("cli", "start.js"), databaseUrl, null, "gateway", {
+    const gateway = await spawnGateway(distFile("cli", "start.js"), copyFor(seededFile, "gateway"), null, "gateway", {
       args: ["--gateway"],
       env: { SUBGRAPH_SECRET: secret, SUBGRAPHS: Object.entries(urls).map(([name, p]) => `${name}=${p.url}/graphql`).join(",") },
       ready: /Gateway: (http:\/\/\S+?)\/\s/,
