@@ -39,6 +39,7 @@ function stopOnSignals(services: Services, gateway: RunningGateway, config: Gate
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     services.packs.stopWatching();
     await services.webhooks.stop();
+    await services.charityEvents.stop();
     await gateway.stop();
     await services.dataSource.destroy();
     logger.info("stopped");
@@ -59,11 +60,14 @@ async function main(argv: string[]): Promise<void> {
       webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
+      remoteCharity: config.charityEventsUrl && config.subgraphSecret ? { eventsUrl: config.charityEventsUrl, secret: config.subgraphSecret } : null,
     }),
   );
   const demoKey = await demo(services, config, argv.includes("--demo"), logger);
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
   services.webhooks.start(logger);
+  // Catches up on settlement events a kick missed (another instance's commit, a charity that was down).
+  services.charityEvents.start(logger);
   const gateway = await startGateway(services, config, logger, listening);
   logger.info({ url: gateway.url, database: config.database.kind }, "gateway listening");
   process.stdout.write(`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)\n`);

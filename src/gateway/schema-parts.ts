@@ -18,7 +18,9 @@ import { LineCategories1731900000000 } from "../../migrations/1731900000000-line
 import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-claim-insured-type";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
-import { OutboxEventEntity } from "../outbox/outbox.entity";
+import { OutboxEventEntity, OutboxPendingEntity } from "../outbox/outbox.entity";
+import { CharityHouseholdEntity, CharitySettledClaimEntity } from "../charity/settled-claim.entity";
+import { CharitySettledClaims1732280000000 } from "../../migrations/1732280000000-charity-settled-claims";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -40,6 +42,9 @@ export const ENTITIES: Function[] = [
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
   OutboxEventEntity,
+  OutboxPendingEntity,
+  CharitySettledClaimEntity,
+  CharityHouseholdEntity,
 ];
 
 export const MIGRATIONS: Function[] = [
@@ -52,4 +57,5 @@ export const MIGRATIONS: Function[] = [
   ApiKeyLifecycle1731650000000,
   LineCategories1731900000000,
   ClaimInsuredType1732150000000,
+  CharitySettledClaims1732280000000,
 ];

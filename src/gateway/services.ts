@@ -18,6 +18,11 @@ import { WebhookTargets, type AllowedTarget } from "../webhooks/webhook-targets"
 import { Outbox } from "../outbox/outbox";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
+import { SettlementEvents } from "../settlement/settlement-events";
+import { DEFAULT_CONSUMER_OPTIONS, OutboxConsumer } from "../outbox/outbox-consumer";
+import { remoteSink } from "../outbox/remote-sink";
+import { SETTLEMENT_RECORDED } from "../outbox/settlement-recorded";
+import { CHARITY_CONSUMER, SETTLEMENTS_PRINCIPAL, inProcessCharitySink } from "../charity/settlement-intake";
 import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
 import type { BillLimits } from "../lib/config";
 
@@ -35,6 +40,8 @@ export interface Services {
   premium: PremiumService;
   webhooks: WebhookService;
   alerts: RiskAlertService;
+  /** Hands settlement events to the charity (in-process, or to the charity process's POST /events). */
+  charityEvents: OutboxConsumer;
 }
 
 export interface ServiceOptions {
@@ -54,6 +61,10 @@ export interface ServiceOptions {
   apiKeyCacheSeconds?: number;
   /** Bill sizes and counts (default DEFAULT_BILL_LIMITS). */
   billLimits?: BillLimits;
+  /** Where the charity runs apart: its POST /events URL and the subgraph secret; absent: in this process. */
+  remoteCharity?: { eventsUrl: string; secret: string } | null;
+  /** The first retry of an undelivered charity event waits this long (tests shorten it). */
+  charityRetryBaseMillis?: number;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -66,14 +77,26 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit, options.billLimits);
   // A category or application recorded with an earlier date re-settles the years it reaches.
   beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor, confirmReversal) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor, confirmReversal));
-  const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
-  // A household's top-up entitlement follows its settlements, in the same transaction.
-  settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
-  // Re-settling for a record change must not take back what the ledger allocated, unless confirmed.
-  settlements.allocatedCharity = (manager, beneficiaryId, year) => charity.allocatedTo(manager, beneficiaryId, year);
+  const charity = new CharityService(dataSource, transactions, packs, audit);
+  // Every stored settlement is an event in the outbox, in its transaction; the charity keeps its
+  // entitlements from those events, delivered after the commit (awaited in one process).
+  const outbox = new Outbox(dataSource, transactions);
+  outbox.subscribe(CHARITY_CONSUMER, [SETTLEMENT_RECORDED]);
+  const remote = options.remoteCharity ?? null;
+  const charityEvents = new OutboxConsumer(CHARITY_CONSUMER, dataSource, transactions, remote ? remoteSink(remote.eventsUrl, remote.secret, SETTLEMENTS_PRINCIPAL) : inProcessCharitySink(charity), {
+    ...DEFAULT_CONSUMER_OPTIONS,
+    retryBaseMillis: options.charityRetryBaseMillis ?? DEFAULT_CONSUMER_OPTIONS.retryBaseMillis,
+    awaitKick: remote === null,
+  });
+  const settlementEvents = new SettlementEvents(outbox, packs, beneficiaries);
+  settlementEvents.afterCommit.push(() => charityEvents.afterCommit());
+  settlements.settlementsWritten.push((manager, written) => settlementEvents.record(manager, written));
+  // Re-settling for a record change must not take back what the charity allocated, unless confirmed.
+  // TODO(issue 14): with the charity apart, a remote adapter asking the charity subgraph.
+  settlements.charityAllocations = { allocatedTo: (beneficiaryId, year) => charity.allocatedTo(beneficiaryId, year) };
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(dataSource, packs, beneficiaries);
-  const webhooks = new WebhookService(dataSource, transactions, new Outbox(dataSource, transactions), audit, {
+  const webhooks = new WebhookService(dataSource, transactions, outbox, audit, {
     ...DEFAULT_WEBHOOK_OPTIONS,
     retryBaseMillis: options.webhookRetryBaseMillis ?? DEFAULT_WEBHOOK_OPTIONS.retryBaseMillis,
     timeoutMillis: options.webhookTimeoutMillis ?? DEFAULT_WEBHOOK_OPTIONS.timeoutMillis,
@@ -89,5 +112,5 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts };
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts, charityEvents };
 }

@@ -65,6 +65,10 @@ export interface GatewayConfig {
   shutdownDrainSeconds: number;
   /** The charity office's page and the 化解清单 links. */
   pages: PagesConfig;
+  /** The secret the gateway and the subgraphs sign principals with (SUBGRAPH_SECRET, at least 32 characters); null when none runs apart. */
+  subgraphSecret: string | null;
+  /** The charity process's POST /events when it runs apart (CHARITY_EVENTS_URL); null: settlement events are applied in this process. */
+  charityEventsUrl: string | null;
 }
 
 /**
@@ -193,7 +197,12 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     metricsToken: env.METRICS_TOKEN || null,
     shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
     pages: readPagesConfig(env, problems),
+    subgraphSecret: env.SUBGRAPH_SECRET || null,
+    charityEventsUrl: env.CHARITY_EVENTS_URL || null,
   };
+  if (config.subgraphSecret !== null && config.subgraphSecret.length < 32) problems.push("SUBGRAPH_SECRET: at least 32 characters (an HMAC key shared by the gateway and the subgraphs)");
+  if (config.charityEventsUrl !== null && !/^https?:\/\/[^\s]+$/.test(config.charityEventsUrl)) problems.push("CHARITY_EVENTS_URL: an http(s) URL (the charity process's POST /events)");
+  if (config.charityEventsUrl !== null && config.subgraphSecret === null) problems.push("CHARITY_EVENTS_URL: needs SUBGRAPH_SECRET to sign the events");
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,11 +1,12 @@
 /**
  * Writing to the outbox (in the caller's transaction) and handing its events on (afterwards, each
- * in a transaction of its own), so that what a change sets off costs the change one row.
+ * in a transaction of its own), so that what a change sets off costs the change one row — and one
+ * pending row per named consumer subscribed to its topic (OutboxConsumer).
  */
 import { randomBytes } from "node:crypto";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { OutboxEventEntity } from "./outbox.entity";
+import { OutboxEventEntity, OutboxPendingEntity } from "./outbox.entity";
 
 export interface OutboxEvent {
   topic: string;
@@ -19,22 +20,41 @@ export interface OutboxEvent {
 export type OutboxHandler = (manager: EntityManager, event: OutboxEventEntity) => Promise<void>;
 
 export class Outbox {
+  /** The named consumers of each topic. */
+  private readonly consumers = new Map<string, string[]>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
   ) {}
 
+  /**
+   * Names a consumer of topics: every event of them appended from now on waits for it too. Wired
+   * once at start, the same in every process that writes the outbox.
+   */
+  subscribe(consumer: string, topics: readonly string[]): void {
+    for (const topic of topics) this.consumers.set(topic, [...new Set([...(this.consumers.get(topic) ?? []), consumer])]);
+  }
+
   /** Appends one event, in the caller's transaction. */
   async append(manager: EntityManager, event: OutboxEvent): Promise<void> {
-    await manager.insert(OutboxEventEntity, {
+    const createdAt = nowIso();
+    const inserted = await manager.insert(OutboxEventEntity, {
       eventId: `ev_${randomBytes(12).toString("hex")}`,
       topic: event.topic,
       jurisdiction: event.jurisdiction,
       aggregateId: event.aggregateId,
       payload: JSON.stringify(event.data),
-      createdAt: nowIso(),
+      createdAt,
       dispatchedAt: null,
     });
+    const consumers = this.consumers.get(event.topic) ?? [];
+    if (consumers.length === 0) return;
+    const sequence = Number(inserted.identifiers[0].sequence);
+    await manager.insert(
+      OutboxPendingEntity,
+      consumers.map((consumer) => ({ consumer, sequence, aggregateId: event.aggregateId, attempts: 0, nextAttemptAt: createdAt, lastError: null })),
+    );
   }
 
   /**
