@@ -1,9 +1,11 @@
 /**
  * The charity's own record of settled claims and households (issue 14: the charity learns of
  * settlements from events, not from settlements' tables), and the outbox's pending rows per named
- * consumer (the charity is the first).
+ * consumer (the charity is the first). Entitlements lose their foreign key onto beneficiaries: in a
+ * charity process of its own the registry's table is not there. (On SQLite dropping it rebuilds
+ * charity_entitlements, which no other table references.)
  */
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
 
 export class CharitySettledClaims1732280000000 implements MigrationInterface {
   name = "CharitySettledClaims1732280000000";
@@ -69,9 +71,12 @@ export class CharitySettledClaims1732280000000 implements MigrationInterface {
         ],
       }),
     );
+    const entitlements = (await queryRunner.getTable("charity_entitlements"))!;
+    for (const foreignKey of entitlements.foreignKeys.filter((fk) => /(^|\.)beneficiaries$/.test(fk.referencedTableName))) await queryRunner.dropForeignKey(entitlements, foreignKey);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createForeignKey("charity_entitlements", new TableForeignKey({ columnNames: ["beneficiary_id"], referencedTableName: "beneficiaries", referencedColumnNames: ["id"] }));
     await queryRunner.dropTable("outbox_pending");
     await queryRunner.dropTable("charity_households");
     await queryRunner.dropTable("charity_settled_claims");

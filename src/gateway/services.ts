@@ -63,8 +63,9 @@ export interface ServiceOptions {
   billLimits?: BillLimits;
   /** Where the charity runs apart: its POST /events URL and the subgraph secret; absent: in this process. */
   remoteCharity?: { eventsUrl: string; secret: string } | null;
-  /** The first retry of an undelivered charity event waits this long (tests shorten it). */
+  /** The first retry of an undelivered charity event waits this long, and no retry longer than the most (tests shorten them). */
   charityRetryBaseMillis?: number;
+  charityRetryMaxMillis?: number;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -86,6 +87,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const charityEvents = new OutboxConsumer(CHARITY_CONSUMER, dataSource, transactions, remote ? remoteSink(remote.eventsUrl, remote.secret, SETTLEMENTS_PRINCIPAL) : inProcessCharitySink(charity), {
     ...DEFAULT_CONSUMER_OPTIONS,
     retryBaseMillis: options.charityRetryBaseMillis ?? DEFAULT_CONSUMER_OPTIONS.retryBaseMillis,
+    maxRetryMillis: options.charityRetryMaxMillis ?? DEFAULT_CONSUMER_OPTIONS.maxRetryMillis,
     awaitKick: remote === null,
   });
   const settlementEvents = new SettlementEvents(outbox, packs, beneficiaries);
