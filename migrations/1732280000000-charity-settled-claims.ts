@@ -4,6 +4,11 @@
  * consumer (the charity is the first). Entitlements lose their foreign key onto beneficiaries: in a
  * charity process of its own the registry's table is not there. (On SQLite dropping it rebuilds
  * charity_entitlements, which no other table references.)
+ *
+ * A database upgraded with settlements already stored must lose nothing: the charity's new record
+ * starts empty, so the migration asks (outbox_backfills) for a settlement.recorded event of every
+ * current settlement, which the first start publishes with the same builder as a new settlement's
+ * (a migration has no rule packs to build it with).
  */
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
 
@@ -71,12 +76,21 @@ export class CharitySettledClaims1732280000000 implements MigrationInterface {
         ],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: "outbox_backfills",
+        columns: [{ ...text("consumer", 40), isPrimary: true }, text("topic", 60), text("requested_at", 30), text("completed_at", 30, true), { name: "events", type: "int", isNullable: true }],
+      }),
+    );
+    // "charity" and "settlement.recorded": the consumer and topic as this migration knows them.
+    await queryRunner.query("INSERT INTO outbox_backfills (consumer, topic, requested_at) VALUES (?, ?, ?)", ["charity", "settlement.recorded", new Date().toISOString()]);
     const entitlements = (await queryRunner.getTable("charity_entitlements"))!;
     for (const foreignKey of entitlements.foreignKeys.filter((fk) => /(^|\.)beneficiaries$/.test(fk.referencedTableName))) await queryRunner.dropForeignKey(entitlements, foreignKey);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createForeignKey("charity_entitlements", new TableForeignKey({ columnNames: ["beneficiary_id"], referencedTableName: "beneficiaries", referencedColumnNames: ["id"] }));
+    await queryRunner.dropTable("outbox_backfills");
     await queryRunner.dropTable("outbox_pending");
     await queryRunner.dropTable("charity_households");
     await queryRunner.dropTable("charity_settled_claims");

@@ -19,6 +19,7 @@ import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-cl
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity, OutboxPendingEntity } from "../outbox/outbox.entity";
+import { OutboxBackfillEntity } from "../outbox/outbox-backfill.entity";
 import { CharityHouseholdEntity, CharitySettledClaimEntity } from "../charity/settled-claim.entity";
 import { CharitySettledClaims1732280000000 } from "../../migrations/1732280000000-charity-settled-claims";
 
@@ -43,6 +44,7 @@ export const ENTITIES: Function[] = [
   WebhookDeliveryEntity,
   OutboxEventEntity,
   OutboxPendingEntity,
+  OutboxBackfillEntity,
   CharitySettledClaimEntity,
   CharityHouseholdEntity,
 ];

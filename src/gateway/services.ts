@@ -42,6 +42,11 @@ export interface Services {
   alerts: RiskAlertService;
   /** Hands settlement events to the charity (in-process, or to the charity process's POST /events). */
   charityEvents: OutboxConsumer;
+  /**
+   * Publishes, once, the settlement events the charity has never had (a database upgraded from
+   * before it kept its own record); null when nothing was requested. Run at start (openServices).
+   */
+  backfillCharityEvents: () => Promise<number | null>;
 }
 
 export interface ServiceOptions {
@@ -114,5 +119,6 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts, charityEvents };
+  const backfillCharityEvents = () => settlementEvents.backfill(CHARITY_CONSUMER);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts, charityEvents, backfillCharityEvents };
 }

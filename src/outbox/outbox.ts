@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { OutboxEventEntity, OutboxPendingEntity } from "./outbox.entity";
+import { OutboxBackfillEntity } from "./outbox-backfill.entity";
 
 export interface OutboxEvent {
   topic: string;
@@ -76,5 +77,23 @@ export class Outbox {
       if (claimed) handed++;
     }
     return handed;
+  }
+
+  /**
+   * Runs `publish` once for a consumer's open backfill request (OutboxBackfillEntity), in one
+   * transaction that also closes the request: a failure publishes nothing and leaves it open for the
+   * next start; of two instances starting at once, the guarded update lets one publish. Returns how
+   * many events `publish` appended, or null when no request was open.
+   */
+  async backfill(consumer: string, publish: (manager: EntityManager, topic: string) => Promise<number>): Promise<number | null> {
+    return this.transactions.run(async (manager) => {
+      const request = await manager.findOneBy(OutboxBackfillEntity, { consumer });
+      if (!request || request.completedAt !== null) return null;
+      const claimed = await manager.createQueryBuilder().update(OutboxBackfillEntity).set({ completedAt: nowIso() }).where("consumer = :consumer AND completed_at IS NULL", { consumer }).execute();
+      if ((claimed.affected ?? 0) !== 1) return null;
+      const events = await publish(manager, request.topic);
+      await manager.update(OutboxBackfillEntity, { consumer }, { events });
+      return events;
+    });
   }
 }

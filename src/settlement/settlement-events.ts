@@ -1,21 +1,25 @@
 /**
  * Settlements' side of the settlement.recorded event (src/outbox/settlement-recorded.ts): built from
  * what a settlement just wrote and the household as the registry has it now, appended to the outbox
- * in the settlement's transaction, and a kick for the consumers once it commits.
+ * in the settlement's transaction, and a kick for the consumers once it commits. The same builder
+ * publishes, once, the events of the settlements stored before the charity kept its own record
+ * (the upgrade's backfill).
  */
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
+import { groupBy } from "../lib/collections";
 import { afterCommit } from "../lib/db";
 import { formatAmount } from "../lib/money";
-import { citationText } from "../engine/citation";
 import { categoriesOn } from "../engine/settle";
 import type { Beneficiary, Settlement } from "../engine/types";
 import type { Outbox } from "../outbox/outbox";
 import { SETTLEMENT_RECORDED, type SettlementRecorded } from "../outbox/settlement-recorded";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import type { ClaimEntity } from "../claim/claim.entity";
-import type { SettlementEntity } from "./settlement.entity";
-import { pendingTiers } from "./settlement.views";
+import { ClaimEntity } from "../claim/claim.entity";
+import { SettlementEntity } from "./settlement.entity";
+import { SettlementRepository } from "./settlement.repository";
+import type { SettlementLine } from "./settlement.types";
+import { engineLineView, pendingTiers, storedLineView } from "./settlement.views";
 
 /** A settlement as `writePlan` stored it: the row, the engine's result, and its claim. */
 export interface WrittenSettlement {
@@ -23,6 +27,16 @@ export interface WrittenSettlement {
   settlement: Settlement;
   claim: ClaimEntity;
 }
+
+/** A stored settlement with its lines as the API shows them: what an event is built from. */
+interface RecordedSettlement {
+  entity: SettlementEntity;
+  lines: SettlementLine[];
+  claim: ClaimEntity;
+}
+
+/** Households read per page by the backfill. */
+const BACKFILL_PAGE = 200;
 
 /** The categories a person held on any day of a year, without repeats. */
 export function heldInYear(beneficiary: Beneficiary, year: number): string[] {
@@ -33,6 +47,7 @@ export function heldInYear(beneficiary: Beneficiary, year: number): string[] {
 export class SettlementEvents {
   /** Called once a transaction that recorded events has committed (the consumers' kicks). */
   readonly afterCommit: Array<() => Promise<void>> = [];
+  private readonly settlements = new SettlementRepository();
 
   constructor(
     private readonly outbox: Outbox,
@@ -43,10 +58,64 @@ export class SettlementEvents {
   /** One event per settlement written, in the order written (a household's settlements share its lock). */
   async record(manager: EntityManager, written: readonly WrittenSettlement[]): Promise<void> {
     if (written.length === 0) return;
-    const beneficiaryId = written[0].entity.beneficiaryId;
+    await this.append(
+      manager,
+      written.map(({ entity, settlement, claim }) => ({ entity, lines: settlement.lines.map(engineLineView), claim })),
+    );
+    for (const kick of this.afterCommit) afterCommit(manager, kick);
+  }
+
+  /**
+   * The upgrade's backfill, when `consumer`'s request is open (OutboxBackfillEntity, written by the
+   * migration that introduced the charity's record): one event for every current settlement,
+   * household by household, each household's under its lock and in the order settled, so that a
+   * settlement another instance stores meanwhile comes after them. Published once; returns how many
+   * events, or null when nothing was requested.
+   */
+  async backfill(consumer: string): Promise<number | null> {
+    const events = await this.outbox.backfill(consumer, async (manager) => {
+      let published = 0;
+      for (let after = ""; ; ) {
+        const households = await this.householdsWithSettlements(manager, after);
+        if (households.length === 0) break;
+        for (const beneficiaryId of households) {
+          await this.beneficiaries.repository.lock(manager, beneficiaryId);
+          const current = await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" }, order: { year: "ASC", date: "ASC", settledAt: "ASC", id: "ASC" } });
+          const lines = groupBy(await this.settlements.linesOf(manager, current.map((s) => s.id)), (line) => line.settlementId);
+          const claims = new Map((await manager.findBy(ClaimEntity, { id: In(current.map((s) => s.claimId)) })).map((claim) => [claim.id, claim]));
+          await this.append(
+            manager,
+            current.map((entity) => ({ entity, lines: (lines.get(entity.id) ?? []).map(storedLineView), claim: claims.get(entity.claimId)! })),
+          );
+          published += current.length;
+        }
+        after = households[households.length - 1];
+      }
+      if (published > 0) for (const kick of this.afterCommit) afterCommit(manager, kick);
+      return published;
+    });
+    return events;
+  }
+
+  /** A page of the households with a current settlement, in id order, after `after`. */
+  private async householdsWithSettlements(manager: EntityManager, after: string): Promise<string[]> {
+    const rows = await manager
+      .createQueryBuilder(SettlementEntity, "s")
+      .select("DISTINCT s.beneficiary_id", "beneficiaryId")
+      .where("s.status = 'CURRENT' AND s.beneficiary_id > :after", { after })
+      .orderBy("s.beneficiary_id", "ASC")
+      .limit(BACKFILL_PAGE)
+      .getRawMany<{ beneficiaryId: string }>();
+    return rows.map((row) => row.beneficiaryId);
+  }
+
+  /** Builds and appends the events of one household's settlements, in the order given. */
+  private async append(manager: EntityManager, settlements: readonly RecordedSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    const beneficiaryId = settlements[0].entity.beneficiaryId;
     const stored = (await this.beneficiaries.repository.findById(manager, beneficiaryId))!;
     const person = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
-    for (const { entity, settlement, claim } of written) {
+    for (const { entity, lines, claim } of settlements) {
       const ruleNames = await this.ruleNames(entity.packId, entity.packVersion);
       const event: SettlementRecorded = {
         beneficiaryId,
@@ -55,7 +124,7 @@ export class SettlementEvents {
         claimId: entity.claimId,
         settlementId: entity.id,
         supersedesId: entity.supersedesId,
-        status: pendingTiers(settlement.lines).length > 0 ? "PARTIAL" : "COMPLETE",
+        status: pendingTiers(lines).length > 0 ? "PARTIAL" : "COMPLETE",
         date: entity.date,
         kind: claim.kind,
         total: formatAmount(entity.total),
@@ -64,17 +133,17 @@ export class SettlementEvents {
         packId: entity.packId,
         packVersion: entity.packVersion,
         category: entity.category,
-        lines: settlement.lines.map((line) => ({
+        lines: lines.map((line) => ({
           tier: line.tier,
           amount: formatAmount(line.amount),
           ruleId: line.ruleId,
           ruleName: line.ruleId ? (ruleNames.get(line.ruleId) ?? null) : null,
-          clause: citationText(line.citation),
+          clause: line.clause,
           reason: line.reason,
           source: line.source,
           figures: line.figures,
-          category: line.category ?? null,
-          provisional: line.provisional === true,
+          category: line.category,
+          provisional: line.provisional,
         })),
         household: {
           name: stored.name,
@@ -86,7 +155,6 @@ export class SettlementEvents {
       };
       await this.outbox.append(manager, { topic: SETTLEMENT_RECORDED, jurisdiction: claim.jurisdiction, aggregateId: beneficiaryId, data: event });
     }
-    for (const kick of this.afterCommit) afterCommit(manager, kick);
   }
 
   /** The words of a pack version's rules, by rule id. */
