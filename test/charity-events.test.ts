@@ -17,7 +17,7 @@ import { openServices } from "../src/gateway/bootstrap";
 import type { Services } from "../src/gateway/services";
 import { EntitlementEntity } from "../src/charity/charity.entity";
 import { CharitySettledClaimEntity } from "../src/charity/settled-claim.entity";
-import { settlementEventsRouter } from "../src/charity/settlement-intake";
+import { charityForSettlementsRouter } from "../src/charity/settlement-intake";
 import { OutboxEventEntity } from "../src/outbox/outbox.entity";
 import { SETTLEMENT_RECORDED, type SettlementRecorded } from "../src/outbox/settlement-recorded";
 import { checkData } from "../src/invariants/check-data";
@@ -144,13 +144,13 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity from
     const charityDb = databases();
     const charity = await open(charityDb);
     const app = express();
-    app.use(settlementEventsRouter(charity.charity, SECRET, logger));
+    app.use(charityForSettlementsRouter(charity.charity, SECRET, logger));
     // A port that nothing listens on yet: the charity is down.
     const probe = await listen(app);
     const port = (probe.address() as AddressInfo).port;
     await closeServer(probe);
     const settlementsDb = databases();
-    const settlements = await open(settlementsDb, { remoteCharity: { eventsUrl: `http://127.0.0.1:${port}/events`, secret: SECRET } });
+    const settlements = await open(settlementsDb, { remoteCharity: { eventsUrl: `http://127.0.0.1:${port}/events`, allocationsUrl: `http://127.0.0.1:${port}/allocations`, secret: SECRET } });
     let server: http.Server | null = null;
     try {
       settlements.charityEvents.start(logger, 20);

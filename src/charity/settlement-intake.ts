@@ -1,8 +1,10 @@
 /**
- * How settlement events reach the charity: applied in order, each once (CharityService
- * .applySettlementEvent is idempotent by settlement id). In one process the outbox consumer calls
- * the in-process sink; when the charity runs apart, settlements' consumer POSTs the events to the
- * charity process's `POST /events`, signed as the `settlements` system principal.
+ * How settlements and a charity apart speak: settlement events reach the charity, applied in order,
+ * each once (CharityService.applySettlementEvent is idempotent by settlement id) — in one process
+ * the outbox consumer calls the in-process sink; when the charity runs apart, settlements' consumer
+ * POSTs them to the charity process's `POST /events`. And settlements asks the charity what it
+ * allocated to a household-year (`GET /allocations/...`, the WOULD_REVERSE_PAID guard). Both are
+ * signed as the `settlements` system principal.
  */
 import express, { type Router } from "express";
 import { DomainError, httpStatusOf } from "../lib/errors";
@@ -10,6 +12,8 @@ import type { Logger } from "../lib/logger";
 import { PRINCIPAL_HEADER, verifyPrincipal } from "../access/principal-token";
 import type { DeliveredEvent, EventSink } from "../outbox/outbox-consumer";
 import { SETTLEMENT_RECORDED, type SettlementRecorded } from "../outbox/settlement-recorded";
+import { CHARITY_ALLOCATIONS_ROUTE, type CharityAllocationsAnswer } from "../settlement/charity-allocations";
+import { formatAmount } from "../lib/money";
 import type { CharityService } from "./charity.service";
 
 /** The outbox consumer's name for the charity, and the principal settlements sign its deliveries as. */
@@ -40,26 +44,51 @@ function readEvents(body: unknown): DeliveredEvent[] {
   return events as DeliveredEvent[];
 }
 
+/** Only settlements, signed with the shared subgraph secret, speaks to these routes. */
+function requireSettlements(header: string | undefined, secret: string): void {
+  const principal = verifyPrincipal(header, secret);
+  if (principal.keyId !== SETTLEMENTS_PRINCIPAL || principal.role !== "ADMIN") throw new DomainError("FORBIDDEN", PRINCIPAL_HEADER, "只接受结算方的调用 / only settlements calls this");
+}
+
+/** Answers with a refusal's code and field, or 500 for anything unplanned. */
+function answerError(res: express.Response, error: unknown, logger: Logger, what: string): void {
+  if (error instanceof DomainError) {
+    res.status(httpStatusOf(error.code)).json({ error: { code: error.code, field: error.field, message: error.message } });
+    return;
+  }
+  logger.error({ err: error }, what);
+  res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "internal error" } });
+}
+
 /**
- * `POST /events` of the charity process: events from settlements' outbox, signed with the shared
- * subgraph secret by the `settlements` principal; anything else is refused and changes nothing.
- * 200 once every event is applied (or was already); the sender retries anything else.
+ * The routes the charity process serves to settlements, signed with the shared subgraph secret by
+ * the `settlements` principal; anything else is refused and changes nothing.
+ * - `POST /events`: events from settlements' outbox; 200 once every event is applied (or was
+ *   already); the sender retries anything else.
+ * - `GET /allocations/:beneficiaryId/:year`: what the ledger allocated to the household-year, net
+ *   of reversals (0 without an entitlement).
  */
-export function settlementEventsRouter(charity: CharityService, secret: string, logger: Logger): Router {
+export function charityForSettlementsRouter(charity: CharityService, secret: string, logger: Logger): Router {
   const router = express.Router();
   router.post("/events", express.json({ limit: "5mb" }), async (req, res) => {
     try {
-      const principal = verifyPrincipal(req.header(PRINCIPAL_HEADER), secret);
-      if (principal.keyId !== SETTLEMENTS_PRINCIPAL || principal.role !== "ADMIN") throw new DomainError("FORBIDDEN", PRINCIPAL_HEADER, "只接受结算方的事件 / only settlements sends settlement events");
+      requireSettlements(req.header(PRINCIPAL_HEADER), secret);
       const applied = await applySettlementEvents(charity, readEvents(req.body));
       res.json({ applied });
     } catch (error) {
-      if (error instanceof DomainError) {
-        res.status(httpStatusOf(error.code)).json({ error: { code: error.code, field: error.field, message: error.message } });
-        return;
-      }
-      logger.error({ err: error }, "settlement events not applied");
-      res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", field: "", message: "internal error" } });
+      answerError(res, error, logger, "settlement events not applied");
+    }
+  });
+  router.get(CHARITY_ALLOCATIONS_ROUTE, async (req, res) => {
+    try {
+      requireSettlements(req.header(PRINCIPAL_HEADER), secret);
+      const { beneficiaryId } = req.params;
+      if (!/^\d{4}$/.test(req.params.year)) throw new DomainError("INVALID_INPUT", "year", "year: 四位年份 / a four-digit year");
+      const year = Number(req.params.year);
+      const answer: CharityAllocationsAnswer = { beneficiaryId, year, allocated: formatAmount(await charity.allocatedTo(beneficiaryId, year)) };
+      res.json(answer);
+    } catch (error) {
+      answerError(res, error, logger, "charity allocations not read");
     }
   });
   return router;

@@ -60,7 +60,10 @@ async function main(argv: string[]): Promise<void> {
       webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
-      remoteCharity: config.charityEventsUrl && config.subgraphSecret ? { eventsUrl: config.charityEventsUrl, secret: config.subgraphSecret } : null,
+      remoteCharity:
+        config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
+          ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
+          : null,
     }),
   );
   const demoKey = await demo(services, config, argv.includes("--demo"), logger);

@@ -21,6 +21,7 @@ import { formatAmount } from "../lib/money";
 import { SettlementEvents } from "../settlement/settlement-events";
 import { DEFAULT_CONSUMER_OPTIONS, OutboxConsumer } from "../outbox/outbox-consumer";
 import { remoteSink } from "../outbox/remote-sink";
+import { remoteCharityAllocations } from "../settlement/remote-charity-allocations";
 import { SETTLEMENT_RECORDED } from "../outbox/settlement-recorded";
 import { CHARITY_CONSUMER, SETTLEMENTS_PRINCIPAL, inProcessCharitySink } from "../charity/settlement-intake";
 import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
@@ -66,8 +67,11 @@ export interface ServiceOptions {
   apiKeyCacheSeconds?: number;
   /** Bill sizes and counts (default DEFAULT_BILL_LIMITS). */
   billLimits?: BillLimits;
-  /** Where the charity runs apart: its POST /events URL and the subgraph secret; absent: in this process. */
-  remoteCharity?: { eventsUrl: string; secret: string } | null;
+  /**
+   * Where the charity runs apart: its POST /events URL, the base of its GET /allocations, the
+   * subgraph secret, and how long to wait for an allocations answer; absent: in this process.
+   */
+  remoteCharity?: { eventsUrl: string; allocationsUrl: string; secret: string; timeoutMillis?: number } | null;
   /** The first retry of an undelivered charity event waits this long, and no retry longer than the most (tests shorten them). */
   charityRetryBaseMillis?: number;
   charityRetryMaxMillis?: number;
@@ -98,9 +102,11 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const settlementEvents = new SettlementEvents(outbox, packs, beneficiaries);
   settlementEvents.afterCommit.push(() => charityEvents.afterCommit());
   settlements.settlementsWritten.push((manager, written) => settlementEvents.record(manager, written));
-  // Re-settling for a record change must not take back what the charity allocated, unless confirmed.
-  // TODO(issue 14): with the charity apart, a remote adapter asking the charity subgraph.
-  settlements.charityAllocations = { allocatedTo: (beneficiaryId, year) => charity.allocatedTo(beneficiaryId, year) };
+  // Re-settling for a record change must not take back what the charity allocated, unless confirmed:
+  // the charity answers in this process, or over HTTP from its own.
+  settlements.charityAllocations = remote
+    ? remoteCharityAllocations(remote.allocationsUrl, remote.secret, SETTLEMENTS_PRINCIPAL, remote.timeoutMillis)
+    : { allocatedTo: (beneficiaryId, year) => charity.allocatedTo(beneficiaryId, year) };
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(dataSource, packs, beneficiaries);
   const webhooks = new WebhookService(dataSource, transactions, outbox, audit, {

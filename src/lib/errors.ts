@@ -27,7 +27,9 @@ export type ErrorCode =
   | "WEBHOOK_LIMIT_REACHED"
   | "RATE_LIMITED"
   /** The owner of a person's categories (civil affairs' registry) did not answer: nothing was settled. */
-  | "BENEFICIARY_SOURCE_UNAVAILABLE";
+  | "BENEFICIARY_SOURCE_UNAVAILABLE"
+  /** The charity, in a process of its own, did not say what it allocated: a change that needed it was not made. */
+  | "CHARITY_UNAVAILABLE";
 
 /**
  * The HTTP status of every code that is not a plain 400: the one map that GraphQL, the /api
@@ -47,6 +49,7 @@ const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GATEWAY_UNAVAILABLE: 502,
   GATEWAY_KEY_REFUSED: 502,
   BENEFICIARY_SOURCE_UNAVAILABLE: 503,
+  CHARITY_UNAVAILABLE: 503,
 };
 
 /** The HTTP status for a code: 400 (the request was refused as it is) unless the map says otherwise. */

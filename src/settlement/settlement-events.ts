@@ -5,7 +5,7 @@
  * publishes, once, the events of the settlements stored before the charity kept its own record
  * (the upgrade's backfill).
  */
-import { In, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { groupBy } from "../lib/collections";
 import { afterCommit } from "../lib/db";
 import { formatAmount } from "../lib/money";
@@ -15,7 +15,8 @@ import type { Outbox } from "../outbox/outbox";
 import { SETTLEMENT_RECORDED, type SettlementRecorded } from "../outbox/settlement-recorded";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import { ClaimEntity } from "../claim/claim.entity";
+import type { ClaimEntity } from "../claim/claim.entity";
+import { ClaimRepository } from "../claim/claim.repository";
 import { SettlementEntity } from "./settlement.entity";
 import { SettlementRepository } from "./settlement.repository";
 import type { SettlementLine } from "./settlement.types";
@@ -48,6 +49,7 @@ export class SettlementEvents {
   /** Called once a transaction that recorded events has committed (the consumers' kicks). */
   readonly afterCommit: Array<() => Promise<void>> = [];
   private readonly settlements = new SettlementRepository();
+  private readonly claims = new ClaimRepository();
 
   constructor(
     private readonly outbox: Outbox,
@@ -82,7 +84,7 @@ export class SettlementEvents {
           await this.beneficiaries.repository.lock(manager, beneficiaryId);
           const current = await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" }, order: { year: "ASC", date: "ASC", settledAt: "ASC", id: "ASC" } });
           const lines = groupBy(await this.settlements.linesOf(manager, current.map((s) => s.id)), (line) => line.settlementId);
-          const claims = new Map((await manager.findBy(ClaimEntity, { id: In(current.map((s) => s.claimId)) })).map((claim) => [claim.id, claim]));
+          const claims = new Map((await this.claims.findByIds(manager, current.map((s) => s.claimId))).map((claim) => [claim.id, claim]));
           await this.append(
             manager,
             current.map((entity) => ({ entity, lines: (lines.get(entity.id) ?? []).map(storedLineView), claim: claims.get(entity.claimId)! })),
