@@ -8,6 +8,7 @@ import { Principal } from "../src/access/principal";
 import { checkData, type CheckSummary } from "../src/invariants/check-data";
 import { SettlementEntity, SettlementLineEntity } from "../src/settlement/settlement.entity";
 import { LedgerEntryEntity } from "../src/charity/charity.entity";
+import { CharitySettledClaimEntity } from "../src/charity/settled-claim.entity";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 import { distScript, runToEnd } from "./support/processes";
@@ -102,6 +103,15 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("check-data o
   it("reports an entitlement's amount changed in SQL", async () => {
     const lines = await corrupted("charity_entitlements", "amount", "id", "yueqing:CD-2/2023", "12.34");
     expect(lines).toContainEqual(expect.stringMatching(/^entitlement yueqing:CD-2\/2023: amount 12.34 ≠ the charity lines/));
+  });
+
+  it("checks entitlements against the charity's own record of settled claims, and that record against the settlements", async () => {
+    const [recorded] = await t.services.dataSource.manager.find(CharitySettledClaimEntity, { where: { claimId: "yueqing:CD-1-1", status: "CURRENT" } });
+    const lines = await corrupted("charity_settled_claims", "charity", "settlement_id", recorded.settlementId, recorded.charity.plus(1).toFixed(2));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^charity record ${recorded.settlementId}: charity .* ≠ its charity line`)));
+    expect(lines).toContainEqual(expect.stringMatching(/^entitlement yueqing:CD-1\/2023: amount .* ≠ the charity lines/));
+    const stale = await corrupted("charity_settled_claims", "status", "settlement_id", recorded.settlementId, "SUPERSEDED");
+    expect(stale).toContainEqual(expect.stringMatching(new RegExp(`^charity record of yueqing:CD-1: current settlements ${recorded.settlementId} missing`)));
   });
 
   it("reports a year-to-date paid changed in SQL", async () => {

@@ -25,6 +25,15 @@ describe("configuration", () => {
     expect(() => readConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
   });
 
+  it("reads where the charity runs apart: both of its URLs, with the secret, or neither", () => {
+    expect(readConfig({})).toMatchObject({ charityEventsUrl: null, charityAllocationsUrl: null, subgraphSecret: null });
+    const apart = { SUBGRAPH_SECRET: "s".repeat(32), CHARITY_EVENTS_URL: "http://charity:4002/events", CHARITY_ALLOCATIONS_URL: "http://charity:4002/allocations" };
+    expect(readConfig(apart)).toMatchObject({ charityEventsUrl: apart.CHARITY_EVENTS_URL, charityAllocationsUrl: apart.CHARITY_ALLOCATIONS_URL });
+    expect(() => readConfig({ ...apart, CHARITY_ALLOCATIONS_URL: "" })).toThrow(/CHARITY_ALLOCATIONS_URL: set together with CHARITY_EVENTS_URL/);
+    expect(() => readConfig({ SUBGRAPH_SECRET: apart.SUBGRAPH_SECRET, CHARITY_ALLOCATIONS_URL: apart.CHARITY_ALLOCATIONS_URL })).toThrow(/CHARITY_ALLOCATIONS_URL: set together/);
+    expect(() => readConfig({ ...apart, CHARITY_ALLOCATIONS_URL: "charity:4002" })).toThrow(/CHARITY_ALLOCATIONS_URL: an http\(s\) URL/);
+  });
+
   it("lists every bad variable together", () => {
     let caught: unknown;
     try {

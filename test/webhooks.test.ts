@@ -170,7 +170,8 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
     const statements = watched;
     watched = null;
     expect(statements.filter((sql) => /webhook_/i.test(sql))).toEqual([]);
-    expect(statements.filter((sql) => /^INSERT INTO .outbox_events/i.test(sql))).toHaveLength(1);
+    // One event for the partners (settlement.created) and one for the charity (settlement.recorded), whatever the subscriptions.
+    expect(statements.filter((sql) => /^INSERT INTO .outbox_events/i.test(sql))).toHaveLength(2);
     const event = await t.services.dataSource.getRepository(OutboxEventEntity).findOneByOrFail({ aggregateId: "liaocheng:WH-OUTBOX", payload: Like(`%"${id}"%`) });
     expect(event).toMatchObject({ topic: "settlement.created", jurisdiction: "liaocheng", dispatchedAt: null });
 

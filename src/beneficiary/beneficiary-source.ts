@@ -16,6 +16,8 @@ export interface BeneficiaryRecord {
   jurisdiction: string;
   /** The engine's view: categories with their periods, applications; its id is the stored key. */
   beneficiary: Beneficiary;
+  /** Who the person is, as the owner shows it to the caller (the national ID masked unless ADMIN). */
+  person: { name: string; nationalId: string | null; township: string | null };
 }
 
 /** Who asks, and the transaction a read must see (the in-process adapter reads inside it). */

@@ -36,6 +36,11 @@ export class InProcessBeneficiarySource implements BeneficiarySource {
     const [periods, applications] = await Promise.all([this.repository.periodsOf(manager, ids), this.repository.applicationsOf(manager, ids)]);
     const periodsOf = groupBy(periods, (p) => p.beneficiaryId);
     const applicationsOf = groupBy(applications, (a) => a.beneficiaryId);
-    return people.map((b) => ({ key: b.id, jurisdiction: b.jurisdiction, beneficiary: toEngineBeneficiary(b.id, periodsOf.get(b.id) ?? [], applicationsOf.get(b.id) ?? []) }));
+    return people.map((b) => ({
+      key: b.id,
+      jurisdiction: b.jurisdiction,
+      beneficiary: toEngineBeneficiary(b.id, periodsOf.get(b.id) ?? [], applicationsOf.get(b.id) ?? []),
+      person: { name: b.name, nationalId: b.nationalId, township: b.township },
+    }));
   }
 }

@@ -30,7 +30,7 @@ export const DEFAULT_SOURCE_TIMEOUT_MILLIS = 5_000;
 /** The largest page the `beneficiaries` connection gives (lib/connection pageSize). */
 const BATCH_SIZE = 100;
 
-const RECORD_FIELDS = "id jurisdiction identities { category from to } applications { program date }";
+const RECORD_FIELDS = "id jurisdiction name nationalId township identities { category from to } applications { program date }";
 const ENTITIES = `query BeneficiaryRecords($representations: [_Any!]!) { _entities(representations: $representations) { ... on Beneficiary { ${RECORD_FIELDS} } } }`;
 const PAGE = `query BeneficiaryPage($filter: BeneficiaryFilter, $first: Int!, $after: String) { beneficiaries(filter: $filter, first: $first, after: $after) { edges { node { ${RECORD_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 
@@ -103,13 +103,15 @@ export class RemoteBeneficiarySource implements BeneficiarySource {
 
 /** A record as the owner sent it, read as strictly as a partner's input; `expectedKey` when asked by key. */
 function toRecord(raw: unknown, expectedKey: string | null): BeneficiaryRecord {
-  const entity = (raw ?? {}) as { id?: unknown; jurisdiction?: unknown };
+  const entity = (raw ?? {}) as { id?: unknown; jurisdiction?: unknown; name?: unknown; nationalId?: unknown; township?: unknown };
   if (typeof entity.jurisdiction !== "string" || typeof entity.id !== "string") throw unavailable("它的回答缺少 id 或 jurisdiction / its answer lacks id or jurisdiction");
   const key = scopedKey(entity.jurisdiction, entity.id);
   if (expectedKey !== null && key !== expectedKey) throw unavailable(`问 ${partnerId(expectedKey)}，答的是另一人 / asked for ${partnerId(expectedKey)}, it answered for another person`);
   try {
     const beneficiary = readBeneficiary(raw, "beneficiary");
-    return { key, jurisdiction: entity.jurisdiction, beneficiary: { ...beneficiary, id: key } };
+    const text = (value: unknown) => (typeof value === "string" ? value : null);
+    const person = { name: text(entity.name) ?? "", nationalId: text(entity.nationalId), township: text(entity.township) };
+    return { key, jurisdiction: entity.jurisdiction, beneficiary: { ...beneficiary, id: key }, person };
   } catch (error) {
     if (!isDomainError(error)) throw error;
     throw unavailable(`${entity.id} 的记录无法读取 / its record of ${entity.id} cannot be read: ${error.message}`);

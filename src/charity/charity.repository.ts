@@ -4,6 +4,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity } from "./charity.entity";
+import { CharityHouseholdEntity, CharitySettledClaimEntity } from "./settled-claim.entity";
 
 export class CharityRepository {
   /**
@@ -92,5 +93,33 @@ export class CharityRepository {
 
   request(manager: EntityManager, requestId: string): Promise<MoneyRequestEntity | null> {
     return manager.findOneBy(MoneyRequestEntity, { requestId });
+  }
+
+  /** A settlement the charity has recorded, or null. */
+  settled(manager: EntityManager, settlementId: string): Promise<CharitySettledClaimEntity | null> {
+    return manager.findOneBy(CharitySettledClaimEntity, { settlementId });
+  }
+
+  /** Marks a claim's other current settlements superseded (its new one stays current). */
+  async supersedeOthers(manager: EntityManager, claimId: string, currentId: string): Promise<void> {
+    await manager.createQueryBuilder().update(CharitySettledClaimEntity).set({ status: "SUPERSEDED" }).where("claim_id = :claimId AND status = 'CURRENT' AND settlement_id <> :currentId", { claimId, currentId }).execute();
+  }
+
+  /** The current settlements of a household-year as the charity recorded them. */
+  currentSettledOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<CharitySettledClaimEntity[]> {
+    return manager.find(CharitySettledClaimEntity, { where: { beneficiaryId, year, status: "CURRENT" } });
+  }
+
+  /** The household-year's settlement recorded from the latest event: it speaks for the household's categories. */
+  latestSettledOfYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<CharitySettledClaimEntity | null> {
+    return manager.findOne(CharitySettledClaimEntity, { where: { beneficiaryId, year }, order: { eventSequence: "DESC" } });
+  }
+
+  household(manager: EntityManager, beneficiaryId: string): Promise<CharityHouseholdEntity | null> {
+    return manager.findOneBy(CharityHouseholdEntity, { beneficiaryId });
+  }
+
+  households(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<CharityHouseholdEntity[]> {
+    return beneficiaryIds.length === 0 ? Promise.resolve([]) : manager.findBy(CharityHouseholdEntity, { beneficiaryId: In([...beneficiaryIds]) });
   }
 }

@@ -9,23 +9,21 @@ import { DomainError, notFound } from "../lib/errors";
 import { Money, ZERO, formatAmount, minMoney, sumMoney } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { amountField } from "../engine/input";
-import { categoriesOn, chooseCategory } from "../engine/settle";
+import { chooseCategory } from "../engine/settle";
 import { explainLine } from "../engine/explain-line";
-import { CATEGORY_NAMES_ZH, type Category } from "../engine/vocabulary";
-import type { Beneficiary } from "../engine/types";
 import { clauseText } from "../engine/citation";
+import { CATEGORY_NAMES_ZH, type Category } from "../engine/vocabulary";
 import { TIERS } from "../engine/vocabulary";
 import type { Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
-import { partnerId } from "../access/tenant-ids";
+import { candidateKeys, onlyOne, partnerId } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
-import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import { SettlementRepository } from "../settlement/settlement.repository";
+import type { SettlementRecorded, SettlementRecordedLine } from "../outbox/settlement-recorded";
+import { CharityHouseholdEntity, CharitySettledClaimEntity } from "./settled-claim.entity";
 import { CharityFundEntity, EntitlementEntity, LedgerEntryEntity, MoneyRequestEntity, type EntitlementStatus, type FundKind, type LedgerType } from "./charity.entity";
 import { CharityRepository } from "./charity.repository";
 import { entitlementStatus } from "./entitlement-status";
 import { assertEntitlementWrite, assertFundReportReads, assertLedgerAppend, assertStatementReads } from "../invariants/charity-assertions";
-import { ClaimRepository } from "../claim/claim.repository";
 
 export interface AllocationPart {
   fundId: string;
@@ -91,10 +89,9 @@ export interface LedgerResult {
   entryIds: number[];
 }
 
-/** The categories a person held on any day of a year, without repeats. */
-function heldInYear(beneficiary: Beneficiary, year: number): Category[] {
-  const held = beneficiary.identities.filter((p) => p.from <= `${year}-12-31` && (p.to === null || p.to >= `${year}-01-01`));
-  return [...new Set(held.map((p) => p.category))];
+/** A comma-separated list of categories, as the record keeps it. */
+function categoryList(text: string): Category[] {
+  return text ? (text.split(",") as Category[]) : [];
 }
 
 /** 化解清单 serial: the jurisdiction and year, the household, and the version of the content. */
@@ -156,8 +153,6 @@ function checkRequestId(requestId: string): void {
 
 export class CharityService {
   readonly repository = new CharityRepository();
-  private readonly claims = new ClaimRepository();
-  private readonly settlements = new SettlementRepository();
   /** Told of every allocation in its transaction (webhooks to the household's partner systems). */
   afterAllocation: ((manager: EntityManager, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }) => Promise<void>) | null = null;
 
@@ -165,7 +160,6 @@ export class CharityService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly packs: RulePackService,
-    private readonly beneficiaries: BeneficiaryService,
     private readonly audit: AuditService,
   ) {}
 
@@ -281,14 +275,7 @@ export class CharityService {
       if (!(await this.repository.lockEntitlement(manager, input.entitlementId))) throw notFound("entitlement", input.entitlementId, "input.entitlementId");
       const entitlement = (await this.repository.entitlement(manager, input.entitlementId))!;
       let need = Money.max(ZERO, entitlement.amount.minus(entitlement.allocated));
-      const beneficiary = await this.beneficiaries.repository.findById(manager, entitlement.beneficiaryId);
-
-      let order: { fundIds: string[]; ruleId: string | null; clause: string | null };
-      if (plan) {
-        order = { fundIds: plan.map((p) => p.fundId), ruleId: null, clause: null };
-      } else {
-        order = await this.fundOrder(manager, entitlement, beneficiary?.township ?? null);
-      }
+      const order = plan ? { fundIds: plan.map((p) => p.fundId), ruleId: null, clause: null } : await this.fundOrder(manager, entitlement);
       await this.repository.lockFunds(manager, order.fundIds);
       const funds = new Map((await this.repository.fundsByIds(manager, order.fundIds)).map((f) => [f.id, f]));
       for (const [i, fundId] of order.fundIds.entries()) {
@@ -346,22 +333,25 @@ export class CharityService {
     const entitlement = await this.repository.entitlement(manager, entitlementId);
     if (!entitlement || !principal.canSee(entitlement.jurisdiction)) throw notFound("entitlement", entitlementId, "entitlementId");
     const need = Money.max(ZERO, entitlement.amount.minus(entitlement.allocated));
-    const beneficiary = await this.beneficiaries.repository.findById(manager, entitlement.beneficiaryId);
-    const order = await this.fundOrder(manager, entitlement, beneficiary?.township ?? null);
+    const order = await this.fundOrder(manager, entitlement);
     const funds = new Map((await this.repository.fundsByIds(manager, order.fundIds)).map((f) => [f.id, f]));
     const draws = drawFromFunds(order.fundIds.map((id) => ({ fund: funds.get(id)!, wanted: null })), need);
     const drawn = sumMoney(draws.map((d) => d.take));
     return { entitlementId, need, parts: draws.map((d) => ({ fundId: d.fund.id, fundName: d.fund.name, amount: d.take, balance: d.fund.balance })), shortfall: need.minus(drawn), fundOrderRule: order.ruleId, fundOrderClause: order.clause };
   }
 
-  /** The funds to draw from, in the order the pack's rule gives for this household. */
-  private async fundOrder(manager: EntityManager, entitlement: EntitlementEntity, township: string | null): Promise<{ fundIds: string[]; ruleId: string | null; clause: string | null }> {
+  /**
+   * The funds to draw from, in the order the pack's rule gives for this household: its township and
+   * its categories on the year's last day as of its latest settlement event (event-carried state).
+   */
+  private async fundOrder(manager: EntityManager, entitlement: EntitlementEntity): Promise<{ fundIds: string[]; ruleId: string | null; clause: string | null }> {
     const pack = this.packs.packForYear(entitlement.jurisdiction, entitlement.year);
     if (!pack?.fundOrder) throw new DomainError("INVALID_INPUT", "input.plan", `input.plan: ${entitlement.jurisdiction} 的规则包未规定基金顺序，请给出分配方案 / the pack sets no fund order; give a plan`);
     const funds = await this.repository.fundsOf(manager, [entitlement.jurisdiction]);
+    const township = (await this.repository.household(manager, entitlement.beneficiaryId))?.township ?? null;
     const townshipFunds = funds.filter((f) => f.kind === "TOWNSHIP" && township !== null && f.township === township);
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, entitlement.beneficiaryId);
-    const category = chooseCategory(pack, categoriesOn(beneficiary, `${entitlement.year}-12-31`)) ?? "NONE";
+    const latest = await this.repository.latestSettledOfYear(manager, entitlement.beneficiaryId, entitlement.year);
+    const category = chooseCategory(pack, categoryList(latest?.categoriesAtYearEnd ?? "")) ?? "NONE";
     const chosen = await pack.fundOrder.choose(category, townshipFunds.length > 0);
     if (!chosen) throw new DomainError("INVALID_INPUT", "input.plan", "input.plan: 没有适用的基金顺序规则，请给出分配方案 / no fund-order rule applies; give a plan");
     const byKind: Record<string, CharityFundEntity[]> = { TOWNSHIP: townshipFunds, CITY: funds.filter((f) => f.kind === "CITY") };
@@ -417,27 +407,78 @@ export class CharityService {
   }
 
   /**
-   * Brings a household's entitlement for a year in line with its current settlements: called in
-   * the settlement's transaction whenever a settlement is written.
+   * Applies a settlement.recorded event to the charity's record, once: a settlement already
+   * recorded (a repeated delivery) changes nothing; a new one replaces its claim's current one, and
+   * the household-year's entitlement becomes the sum of the charity lines of its current complete
+   * settlements. `sequence` orders a household's events (the outbox's). Returns false for a repeat.
    */
-  async syncEntitlement(manager: EntityManager, beneficiaryId: string, jurisdiction: string, year: number, claimId: string): Promise<void> {
-    const settlements = await this.settlements.currentOfYear(manager, beneficiaryId, year);
-    const lines = await this.settlements.amountsOfTier(manager, settlements.map((s) => s.id), "charity");
-    const amount = lines.reduce((sum, line) => sum.plus(line.amount), ZERO);
-    const id = entitlementIdOf(beneficiaryId, year);
-    if (await this.repository.lockEntitlement(manager, id)) {
-      const entitlement = (await this.repository.entitlement(manager, id))!;
-      if (!entitlement.amount.equals(amount)) await this.saveEntitlement(manager, entitlement, amount, entitlement.allocated, claimId);
-      return;
+  async applySettlementEvent(event: SettlementRecorded, sequence: number): Promise<boolean> {
+    const attempt = () => this.transactions.run((manager) => this.apply(manager, event, sequence));
+    try {
+      return await attempt();
+    } catch (error) {
+      // The same event delivered twice at the same moment (two instances): the first one's row stands.
+      if (!(error instanceof DomainError) && /duplicate|unique/i.test(String((error as Error).message))) return attempt();
+      throw error;
     }
-    if (amount.isZero()) return;
+  }
+
+  private async apply(manager: EntityManager, event: SettlementRecorded, sequence: number): Promise<boolean> {
+    if (await this.repository.settled(manager, event.settlementId)) return false;
     const now = nowIso();
-    await manager.insert(EntitlementEntity, { id, beneficiaryId, jurisdiction, year, amount, allocated: ZERO, outstanding: amount, status: "OPEN", claimId, lockCounter: 0, openedAt: now, updatedAt: now });
+    const entitlementId = entitlementIdOf(event.beneficiaryId, event.year);
+    // The entitlement's row lock serialises a household-year's events when it exists; before, the insert's key does.
+    await this.repository.lockEntitlement(manager, entitlementId);
+    const charity = event.lines.find((line) => line.tier === "charity")?.amount ?? "0.00";
+    await manager.insert(CharitySettledClaimEntity, {
+      settlementId: event.settlementId,
+      claimId: event.claimId,
+      beneficiaryId: event.beneficiaryId,
+      jurisdiction: event.jurisdiction,
+      year: event.year,
+      status: "CURRENT",
+      complete: event.status === "COMPLETE",
+      date: event.date,
+      kind: event.kind,
+      total: new Money(event.total),
+      policyScope: new Money(event.policyScope),
+      selfPay: new Money(event.selfPay),
+      charity: new Money(charity),
+      packId: event.packId,
+      packVersion: event.packVersion,
+      category: event.category,
+      lines: JSON.stringify(event.lines),
+      categoriesInYear: event.household.categoriesInYear.join(","),
+      categoriesAtYearEnd: event.household.categoriesAtYearEnd.join(","),
+      eventSequence: sequence,
+      appliedAt: now,
+    });
+    // A claim has one current settlement: the one it supersedes (and any other left current) steps back.
+    await this.repository.supersedeOthers(manager, event.claimId, event.settlementId);
+    await this.recordHousehold(manager, event, sequence, now);
+    const amount = sumMoney((await this.repository.currentSettledOfYear(manager, event.beneficiaryId, event.year)).filter((c) => c.complete).map((c) => c.charity));
+    const entitlement = await this.repository.entitlement(manager, entitlementId);
+    if (entitlement) {
+      if (!entitlement.amount.equals(amount)) await this.saveEntitlement(manager, entitlement, amount, entitlement.allocated, event.claimId);
+    } else if (!amount.isZero()) {
+      const opened: EntitlementEntity = { id: entitlementId, beneficiaryId: event.beneficiaryId, jurisdiction: event.jurisdiction, year: event.year, amount, allocated: ZERO, outstanding: amount, status: "OPEN", claimId: event.claimId, lockCounter: 0, openedAt: now, updatedAt: now };
+      await assertEntitlementWrite(manager, this.repository, opened);
+      await manager.insert(EntitlementEntity, opened);
+    }
+    return true;
+  }
+
+  /** The household as its latest event described it (an older event arriving late does not win). */
+  private async recordHousehold(manager: EntityManager, event: SettlementRecorded, sequence: number, now: string): Promise<void> {
+    const household = { jurisdiction: event.jurisdiction, name: event.household.name, nationalId: event.household.nationalId, township: event.household.township, eventSequence: sequence, updatedAt: now };
+    const known = await this.repository.household(manager, event.beneficiaryId);
+    if (!known) await manager.insert(CharityHouseholdEntity, { beneficiaryId: event.beneficiaryId, ...household });
+    else if (known.eventSequence < sequence) await manager.update(CharityHouseholdEntity, { beneficiaryId: event.beneficiaryId }, household);
   }
 
   /** What the ledger has allocated to a household's year, net of reversals; 0 without an entitlement. */
-  async allocatedTo(manager: EntityManager, beneficiaryId: string, year: number): Promise<Money> {
-    return (await this.repository.entitlement(manager, entitlementIdOf(beneficiaryId, year)))?.allocated ?? ZERO;
+  async allocatedTo(beneficiaryId: string, year: number): Promise<Money> {
+    return (await this.repository.entitlement(this.dataSource.manager, entitlementIdOf(beneficiaryId, year)))?.allocated ?? ZERO;
   }
 
   /** The funds the caller may see. */
@@ -492,40 +533,33 @@ export class CharityService {
    */
   async statement(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<ResolutionStatement> {
     const manager = this.dataSource.manager;
-    const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
-    const beneficiaryId = beneficiary.id;
-    const settlements = (await this.settlements.currentOfYear(manager, beneficiaryId, year)).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
-    const lines = await this.settlements.linesOf(manager, settlements.map((s) => s.id));
-    const ruleNames = await this.ruleNames(settlements);
-    assertStatementReads(settlements, lines);
-    const claims = settlements.map((s) => {
-      const own = lines.filter((l) => l.settlementId === s.id);
-      const charity = own.find((l) => l.tier === "charity")?.amount ?? ZERO;
+    const household = onlyOne(await this.repository.households(manager, candidateKeys(principal, callerId, this.packs.jurisdictions(), jurisdiction)), "beneficiary", callerId, "jurisdiction");
+    if (!household) throw notFound("beneficiary", callerId, "beneficiaryId");
+    const beneficiaryId = household.beneficiaryId;
+    const settled = (await this.repository.currentSettledOfYear(manager, beneficiaryId, year)).sort((a, b) => (a.date === b.date ? a.claimId.localeCompare(b.claimId) : a.date < b.date ? -1 : 1));
+    const linesOf = new Map(settled.map((s) => [s.settlementId, JSON.parse(s.lines) as SettlementRecordedLine[]]));
+    assertStatementReads(settled.map((s) => ({ id: s.settlementId, total: s.total, selfPay: s.selfPay, lines: linesOf.get(s.settlementId)!.map((l) => ({ tier: l.tier, amount: new Money(l.amount) })) })));
+    const claims = settled.map((s) => {
+      const own = linesOf.get(s.settlementId)!;
       return {
-        claimId: s.claimId,
+        claimId: partnerId(s.claimId),
         date: s.date,
-        kind: "",
+        kind: s.kind,
         total: s.total,
         policyScope: s.policyScope,
         packId: s.packId,
         packVersion: s.packVersion,
         category: s.category,
         lines: own.map((l) => {
-          const figures = JSON.parse(l.figures) as Record<string, string>;
-          const ruleName = l.ruleId ? (ruleNames.get(`${s.packId}/${s.packVersion}/${l.ruleId}`) ?? null) : null;
-          const clause = clauseText(l.clauseDocument, l.clause);
-          return { tier: l.tier, amount: l.amount, ruleId: l.ruleId, ruleName, clause, reason: l.reason, source: l.source, figures, explanation: explainLine({ ...l, figures }, l.category ?? s.category) };
+          const amount = new Money(l.amount);
+          const line = { tier: l.tier, amount, ruleId: l.ruleId, ruleName: l.ruleName, clause: l.clause, reason: l.reason, source: l.source, figures: l.figures };
+          return { ...line, explanation: explainLine(line, l.category ?? s.category) };
         }),
-        selfPayBeforeCharity: s.selfPay.plus(charity),
+        selfPayBeforeCharity: s.selfPay.plus(s.charity),
       };
     });
-    const kinds = new Map((await this.claims.findByIds(manager, claims.map((c) => c.claimId))).map((c) => [c.id, c.kind]));
-    for (const claim of claims) {
-      claim.kind = kinds.get(claim.claimId) ?? "";
-      claim.claimId = partnerId(claim.claimId);
-    }
     const tierTotals = TIERS.map((tier) => ({ tier, amount: claims.reduce((sum, c) => sum.plus(c.lines.find((l) => l.tier === tier)?.amount ?? ZERO), ZERO) }));
-    const entries = await this.repository.entriesOfEntitlements(manager, [`${beneficiaryId}/${year}`]);
+    const entries = await this.repository.entriesOfEntitlements(manager, [entitlementIdOf(beneficiaryId, year)]);
     const reversed = new Set(entries.filter((e) => e.reversesEntryId !== null).map((e) => e.reversesEntryId));
     const funds = new Map((await this.repository.fundsByIds(manager, [...new Set(entries.map((e) => e.fundId))])).map((f) => [f.id, f]));
     const allocations = entries
@@ -534,18 +568,20 @@ export class CharityService {
     const charityAllocated = allocations.filter((a) => !a.reversed).reduce((sum, a) => sum.plus(a.amount), ZERO);
     const billTotal = claims.reduce((sum, c) => sum.plus(c.total), ZERO);
     const selfPayBeforeCharity = claims.reduce((sum, c) => sum.plus(c.selfPayBeforeCharity), ZERO);
-    const pack = this.packs.packForYear(beneficiary.jurisdiction, year);
-    const categories = heldInYear(await this.beneficiaries.engineBeneficiary(manager, beneficiaryId), year).map((c) => pack?.document.categories.find((d) => d.id === c)?.name ?? CATEGORY_NAMES_ZH[c]);
-    const content = { claims, allocations, categories, name: beneficiary.name };
+    const pack = this.packs.packForYear(household.jurisdiction, year);
+    // The categories as of the household-year's latest settlement event (event-carried state).
+    const latest = await this.repository.latestSettledOfYear(manager, beneficiaryId, year);
+    const categories = categoryList(latest?.categoriesInYear ?? "").map((c) => pack?.document.categories.find((d) => d.id === c)?.name ?? CATEGORY_NAMES_ZH[c]);
+    const content = { claims, allocations, categories, name: household.name };
     return {
       serial: statementSerial(beneficiaryId, year, content),
       beneficiary: {
-        id: partnerId(beneficiary.id),
-        name: beneficiary.name,
-        nationalId: principal.nationalIdAsSeen(beneficiary.nationalId),
-        jurisdiction: beneficiary.jurisdiction,
-        jurisdictionName: pack?.document.jurisdiction.name ?? beneficiary.jurisdiction,
-        township: beneficiary.township,
+        id: partnerId(beneficiaryId),
+        name: household.name,
+        nationalId: principal.nationalIdAsSeen(household.nationalId),
+        jurisdiction: household.jurisdiction,
+        jurisdictionName: pack?.document.jurisdiction.name ?? household.jurisdiction,
+        township: household.township,
         categories,
       },
       year,
@@ -558,17 +594,6 @@ export class CharityService {
       charityAllocated,
       stillPays: selfPayBeforeCharity.minus(charityAllocated),
     };
-  }
-
-  /** The words of the rules the settlements used, by "pack/version/rule". */
-  private async ruleNames(settlements: ReadonlyArray<{ packId: string; packVersion: number }>): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    for (const key of new Set(settlements.map((s) => `${s.packId}/${s.packVersion}`))) {
-      const [packId, version] = key.split("/");
-      const pack = await this.packs.version(packId, Number(version));
-      for (const tier of Object.values(pack.document.tiers)) for (const rule of tier?.rules ?? []) names.set(`${key}/${rule.name}`, rule.event.params.label);
-    }
-    return names;
   }
 
   private async visibleFund(manager: EntityManager, principal: Principal, id: string, field: string): Promise<CharityFundEntity> {

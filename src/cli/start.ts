@@ -18,6 +18,7 @@ import { createLogger, type Logger } from "../lib/logger";
 import { openServices } from "../gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../gateway/server";
 import { startSubgraphServer } from "../gateway/subgraph-server";
+import { charityForSettlementsRouter } from "../charity/settlement-intake";
 import { OWNER_SUBGRAPHS, type OwnerSubgraph } from "../gateway/subgraphs";
 import type { RemoteSubgraphs } from "../gateway/remote-subgraphs";
 import { loadDemoData } from "../gateway/demo-data";
@@ -46,6 +47,7 @@ function stopOnSignals(services: Services, gateway: RunningGateway, config: Gate
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     services.packs.stopWatching();
     await services.webhooks.stop();
+    await services.charityEvents.stop();
     await gateway.stop();
     await services.dataSource.destroy();
     logger.info("stopped");
@@ -92,12 +94,20 @@ async function main(argv: string[]): Promise<void> {
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
       beneficiarySource: config.beneficiarySource,
+      remoteCharity:
+        config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
+          ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
+          : null,
     }),
   );
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
+  // Catches up on settlement events a kick missed (another instance's commit, a charity that was down).
+  services.charityEvents.start(logger);
   if (role.kind === "subgraph") {
     services.webhooks.start(logger);
-    const server = await startSubgraphServer(role.name, services, config, role.secret, logger, [], listening);
+    // The charity process takes the settlements' events and answers what it allocated.
+    const routes = role.name === "charity" ? [charityForSettlementsRouter(services.charity, role.secret, logger)] : [];
+    const server = await startSubgraphServer(role.name, services, config, role.secret, logger, routes, listening);
     logger.info({ url: server.url, subgraph: role.name, database: config.database.kind }, "subgraph listening");
     process.stdout.write(`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)\n`);
     stopOnSignals(services, server, config, logger);

@@ -47,6 +47,9 @@ export async function openServices(config: DatabaseConfig, logger: Logger, onQue
     for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
     await services.packs.refresh();
     logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");
+    // After the packs: an event names its rules in its pack version's words.
+    const backfilled = await services.backfillCharityEvents();
+    if (backfilled !== null) logger.info({ events: backfilled }, "settlement events published for the charity's record (upgrade backfill)");
     return services;
   });
 }

@@ -20,7 +20,10 @@ import { SettlementHouseholds1732290000000 } from "../../migrations/173229000000
 import { SettlementHouseholdEntity } from "../settlement/household-lock";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
-import { OutboxEventEntity } from "../outbox/outbox.entity";
+import { OutboxEventEntity, OutboxPendingEntity } from "../outbox/outbox.entity";
+import { OutboxBackfillEntity } from "../outbox/outbox-backfill.entity";
+import { CharityHouseholdEntity, CharitySettledClaimEntity } from "../charity/settled-claim.entity";
+import { CharitySettledClaims1732280000000 } from "../../migrations/1732280000000-charity-settled-claims";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -43,6 +46,10 @@ export const ENTITIES: Function[] = [
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
   OutboxEventEntity,
+  OutboxPendingEntity,
+  OutboxBackfillEntity,
+  CharitySettledClaimEntity,
+  CharityHouseholdEntity,
 ];
 
 export const MIGRATIONS: Function[] = [
@@ -55,5 +62,6 @@ export const MIGRATIONS: Function[] = [
   ApiKeyLifecycle1731650000000,
   LineCategories1731900000000,
   ClaimInsuredType1732150000000,
+  CharitySettledClaims1732280000000,
   SettlementHouseholds1732290000000,
 ];

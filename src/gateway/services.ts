@@ -22,6 +22,12 @@ import { WebhookTargets, type AllowedTarget } from "../webhooks/webhook-targets"
 import { Outbox } from "../outbox/outbox";
 import { RiskAlertService } from "../warning/risk-alert.service";
 import { formatAmount } from "../lib/money";
+import { SettlementEvents } from "../settlement/settlement-events";
+import { DEFAULT_CONSUMER_OPTIONS, OutboxConsumer } from "../outbox/outbox-consumer";
+import { remoteSink } from "../outbox/remote-sink";
+import { remoteCharityAllocations } from "../settlement/remote-charity-allocations";
+import { SETTLEMENT_RECORDED } from "../outbox/settlement-recorded";
+import { CHARITY_CONSUMER, SETTLEMENTS_PRINCIPAL, inProcessCharitySink } from "../charity/settlement-intake";
 import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
 import type { BillLimits } from "../lib/config";
 
@@ -41,6 +47,13 @@ export interface Services {
   premium: PremiumService;
   webhooks: WebhookService;
   alerts: RiskAlertService;
+  /** Hands settlement events to the charity (in-process, or to the charity process's POST /events). */
+  charityEvents: OutboxConsumer;
+  /**
+   * Publishes, once, the settlement events the charity has never had (a database upgraded from
+   * before it kept its own record); null when nothing was requested. Run at start (openServices).
+   */
+  backfillCharityEvents: () => Promise<number | null>;
 }
 
 export interface ServiceOptions {
@@ -62,6 +75,14 @@ export interface ServiceOptions {
   billLimits?: BillLimits;
   /** The owner of people's certified records settlements read (BENEFICIARY_SOURCE): null or absent for this process's own. */
   beneficiarySource?: RemoteSourceOptions | null;
+  /**
+   * Where the charity runs apart: its POST /events URL, the base of its GET /allocations, the
+   * subgraph secret, and how long to wait for an allocations answer; absent: in this process.
+   */
+  remoteCharity?: { eventsUrl: string; allocationsUrl: string; secret: string; timeoutMillis?: number } | null;
+  /** The first retry of an undelivered charity event waits this long, and no retry longer than the most (tests shorten them). */
+  charityRetryBaseMillis?: number;
+  charityRetryMaxMillis?: number;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -76,14 +97,29 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const claims = new ClaimService(dataSource, transactions, people, (manager, jurisdiction, claim, beneficiary) => settlements.dryRun(manager, jurisdiction, claim, beneficiary), audit, options.billLimits);
   // A category or application recorded with an earlier date re-settles the years it reaches.
   beneficiaries.afterRecordChange.push((manager, principal, beneficiaryId, earliest, confirmReversal) => settlements.replayAfterRecordChange(manager, principal, beneficiaryId, earliest, confirmReversal));
-  const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
-  // A household's top-up entitlement follows its settlements, in the same transaction.
-  settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
-  // Re-settling for a record change must not take back what the ledger allocated, unless confirmed.
-  settlements.allocatedCharity = (manager, beneficiaryId, year) => charity.allocatedTo(manager, beneficiaryId, year);
+  const charity = new CharityService(dataSource, transactions, packs, audit);
+  // Every stored settlement is an event in the outbox, in its transaction; the charity keeps its
+  // entitlements from those events, delivered after the commit (awaited in one process).
+  const outbox = new Outbox(dataSource, transactions);
+  outbox.subscribe(CHARITY_CONSUMER, [SETTLEMENT_RECORDED]);
+  const remote = options.remoteCharity ?? null;
+  const charityEvents = new OutboxConsumer(CHARITY_CONSUMER, dataSource, transactions, remote ? remoteSink(remote.eventsUrl, remote.secret, SETTLEMENTS_PRINCIPAL) : inProcessCharitySink(charity), {
+    ...DEFAULT_CONSUMER_OPTIONS,
+    retryBaseMillis: options.charityRetryBaseMillis ?? DEFAULT_CONSUMER_OPTIONS.retryBaseMillis,
+    maxRetryMillis: options.charityRetryMaxMillis ?? DEFAULT_CONSUMER_OPTIONS.maxRetryMillis,
+    awaitKick: remote === null,
+  });
+  const settlementEvents = new SettlementEvents(outbox, packs, people);
+  settlementEvents.afterCommit.push(() => charityEvents.afterCommit());
+  settlements.settlementsWritten.push((manager, written) => settlementEvents.record(manager, written));
+  // Re-settling for a record change must not take back what the charity allocated, unless confirmed:
+  // the charity answers in this process, or over HTTP from its own.
+  settlements.charityAllocations = remote
+    ? remoteCharityAllocations(remote.allocationsUrl, remote.secret, SETTLEMENTS_PRINCIPAL, remote.timeoutMillis)
+    : { allocatedTo: (beneficiaryId, year) => charity.allocatedTo(beneficiaryId, year) };
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
   const premium = new PremiumService(packs, people);
-  const webhooks = new WebhookService(dataSource, transactions, new Outbox(dataSource, transactions), audit, {
+  const webhooks = new WebhookService(dataSource, transactions, outbox, audit, {
     ...DEFAULT_WEBHOOK_OPTIONS,
     retryBaseMillis: options.webhookRetryBaseMillis ?? DEFAULT_WEBHOOK_OPTIONS.retryBaseMillis,
     timeoutMillis: options.webhookTimeoutMillis ?? DEFAULT_WEBHOOK_OPTIONS.timeoutMillis,
@@ -99,5 +135,6 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, people, settlements, claims, charity, governance, premium, webhooks, alerts };
+  const backfillCharityEvents = () => settlementEvents.backfill(CHARITY_CONSUMER);
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, people, settlements, claims, charity, governance, premium, webhooks, alerts, charityEvents, backfillCharityEvents };
 }

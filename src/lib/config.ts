@@ -77,6 +77,13 @@ export interface GatewayConfig {
    * the caller signed with SUBGRAPH_SECRET.
    */
   beneficiarySource: { url: string; secret: string } | null;
+  /** The charity process's POST /events when it runs apart (CHARITY_EVENTS_URL); null: settlement events are applied in this process. */
+  charityEventsUrl: string | null;
+  /**
+   * Below it, the charity process's GET /allocations/:household/:year when it runs apart
+   * (CHARITY_ALLOCATIONS_URL, set together with CHARITY_EVENTS_URL); null: asked in this process.
+   */
+  charityAllocationsUrl: string | null;
 }
 
 /**
@@ -223,8 +230,15 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     subgraphUrls: subgraphUrls(env.SUBGRAPHS ?? "", problems),
     subgraphTimeoutMillis: integer(env, "SUBGRAPH_TIMEOUT_MS", 10_000, 100, 600_000, problems),
     beneficiarySource: beneficiarySource(env, problems),
+    charityEventsUrl: env.CHARITY_EVENTS_URL || null,
+    charityAllocationsUrl: env.CHARITY_ALLOCATIONS_URL || null,
   };
   if (config.subgraphSecret !== null && config.subgraphSecret.length < 32) problems.push("SUBGRAPH_SECRET: at least 32 characters (an HMAC key shared by the gateway and the subgraphs)");
+  if (config.charityEventsUrl !== null && !/^https?:\/\/[^\s]+$/.test(config.charityEventsUrl)) problems.push("CHARITY_EVENTS_URL: an http(s) URL (the charity process's POST /events)");
+  if (config.charityEventsUrl !== null && config.subgraphSecret === null) problems.push("CHARITY_EVENTS_URL: needs SUBGRAPH_SECRET to sign the events");
+  if (config.charityAllocationsUrl !== null && !/^https?:\/\/[^\s]+$/.test(config.charityAllocationsUrl)) problems.push("CHARITY_ALLOCATIONS_URL: an http(s) URL (the charity process's /allocations)");
+  // A charity apart answers both: events applied there, allocations asked there (this database has none).
+  if ((config.charityEventsUrl === null) !== (config.charityAllocationsUrl === null)) problems.push("CHARITY_ALLOCATIONS_URL: set together with CHARITY_EVENTS_URL (the charity runs apart, or not)");
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

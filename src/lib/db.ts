@@ -164,11 +164,50 @@ export class TransactionRunner {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.dataSource.transaction("READ COMMITTED", work);
-    const result = this.queue.then(() => retriedWhileBusy(() => this.dataSource.transaction(work)));
-    this.queue = result.catch(() => undefined);
-    return result;
+    let committing: EntityManager | null = null;
+    const tracked = (manager: EntityManager) => {
+      committing = manager;
+      return work(manager);
+    };
+    let result: Promise<T>;
+    if (!this.isSqlite) result = this.dataSource.transaction("READ COMMITTED", tracked);
+    else {
+      result = this.queue.then(() => retriedWhileBusy(() => this.dataSource.transaction(tracked)));
+      this.queue = result.catch(() => undefined);
+    }
+    // Outside the queue: a callback may start a transaction of its own.
+    return result.then(
+      async (value) => {
+        await runAfterCommit(committing);
+        return value;
+      },
+      (error) => {
+        if (committing) commitCallbacks.delete(committing);
+        throw error;
+      },
+    );
   }
+}
+
+/** What to do once a transaction has committed, by the transaction's manager. */
+const commitCallbacks = new WeakMap<EntityManager, Array<() => Promise<void>>>();
+
+/**
+ * Runs `callback` after the transaction of `manager` has committed (never when it rolls back), once
+ * the door has released it: work that must see the commit (handing on outbox events) and may start
+ * transactions of its own. A callback's failure is its own business: it is not the transaction's.
+ */
+export function afterCommit(manager: EntityManager, callback: () => Promise<void>): void {
+  const callbacks = commitCallbacks.get(manager);
+  if (callbacks) callbacks.push(callback);
+  else commitCallbacks.set(manager, [callback]);
+}
+
+async function runAfterCommit(manager: EntityManager | null): Promise<void> {
+  if (!manager) return;
+  const callbacks = commitCallbacks.get(manager) ?? [];
+  commitCallbacks.delete(manager);
+  for (const callback of callbacks) await callback().catch(() => undefined);
 }
 
 /** How often, and after how long, a SQLite transaction is tried again when another process holds the file. */

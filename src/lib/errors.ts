@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   "BENEFICIARY_SOURCE_UNAVAILABLE",
   // An owner's subgraph did not answer the gateway: its fields are null with this error, the others answer.
   "SUBGRAPH_UNAVAILABLE",
+  // The charity, in a process of its own, did not say what it allocated: a change that needed it was not made.
+  "CHARITY_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -4,7 +4,7 @@
  * orders them; within one household it is the order of the changes, which are serialised by the
  * household's lock.
  */
-import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity("outbox_events")
 export class OutboxEventEntity {
@@ -37,4 +37,32 @@ export class OutboxEventEntity {
   /** When the dispatcher handed it on; null while pending. */
   @Column({ name: "dispatched_at", type: "varchar", length: 30, nullable: true })
   dispatchedAt!: string | null;
+}
+
+/**
+ * An event a named consumer (e.g. charity) has still to take: one row per consumer subscribed to
+ * the event's topic, written with the event and deleted once the consumer has it. A consumer keeps
+ * the order per household: it takes a household's events only from its oldest pending one.
+ */
+@Entity("outbox_pending")
+export class OutboxPendingEntity {
+  @PrimaryColumn({ type: "varchar", length: 40 })
+  consumer!: string;
+
+  @PrimaryColumn({ type: "int" })
+  sequence!: number;
+
+  @Column({ name: "aggregate_id", type: "varchar", length: 110 })
+  aggregateId!: string;
+
+  /** Failed hand-overs so far: the next waits twice as long as the one before. */
+  @Column({ type: "int", default: 0 })
+  attempts!: number;
+
+  @Column({ name: "next_attempt_at", type: "varchar", length: 30 })
+  nextAttemptAt!: string;
+
+  /** The last failure in a few words (no addresses or bodies). */
+  @Column({ name: "last_error", type: "varchar", length: 200, nullable: true })
+  lastError!: string | null;
 }

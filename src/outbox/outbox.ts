@@ -1,11 +1,13 @@
 /**
  * Writing to the outbox (in the caller's transaction) and handing its events on (afterwards, each
- * in a transaction of its own), so that what a change sets off costs the change one row.
+ * in a transaction of its own), so that what a change sets off costs the change one row — and one
+ * pending row per named consumer subscribed to its topic (OutboxConsumer).
  */
 import { randomBytes } from "node:crypto";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { nowIso, type TransactionRunner } from "../lib/db";
-import { OutboxEventEntity } from "./outbox.entity";
+import { OutboxEventEntity, OutboxPendingEntity } from "./outbox.entity";
+import { OutboxBackfillEntity } from "./outbox-backfill.entity";
 
 export interface OutboxEvent {
   topic: string;
@@ -19,22 +21,41 @@ export interface OutboxEvent {
 export type OutboxHandler = (manager: EntityManager, event: OutboxEventEntity) => Promise<void>;
 
 export class Outbox {
+  /** The named consumers of each topic. */
+  private readonly consumers = new Map<string, string[]>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
   ) {}
 
+  /**
+   * Names a consumer of topics: every event of them appended from now on waits for it too. Wired
+   * once at start, the same in every process that writes the outbox.
+   */
+  subscribe(consumer: string, topics: readonly string[]): void {
+    for (const topic of topics) this.consumers.set(topic, [...new Set([...(this.consumers.get(topic) ?? []), consumer])]);
+  }
+
   /** Appends one event, in the caller's transaction. */
   async append(manager: EntityManager, event: OutboxEvent): Promise<void> {
-    await manager.insert(OutboxEventEntity, {
+    const createdAt = nowIso();
+    const inserted = await manager.insert(OutboxEventEntity, {
       eventId: `ev_${randomBytes(12).toString("hex")}`,
       topic: event.topic,
       jurisdiction: event.jurisdiction,
       aggregateId: event.aggregateId,
       payload: JSON.stringify(event.data),
-      createdAt: nowIso(),
+      createdAt,
       dispatchedAt: null,
     });
+    const consumers = this.consumers.get(event.topic) ?? [];
+    if (consumers.length === 0) return;
+    const sequence = Number(inserted.identifiers[0].sequence);
+    await manager.insert(
+      OutboxPendingEntity,
+      consumers.map((consumer) => ({ consumer, sequence, aggregateId: event.aggregateId, attempts: 0, nextAttemptAt: createdAt, lastError: null })),
+    );
   }
 
   /**
@@ -56,5 +77,23 @@ export class Outbox {
       if (claimed) handed++;
     }
     return handed;
+  }
+
+  /**
+   * Runs `publish` once for a consumer's open backfill request (OutboxBackfillEntity), in one
+   * transaction that also closes the request: a failure publishes nothing and leaves it open for the
+   * next start; of two instances starting at once, the guarded update lets one publish. Returns how
+   * many events `publish` appended, or null when no request was open.
+   */
+  async backfill(consumer: string, publish: (manager: EntityManager, topic: string) => Promise<number>): Promise<number | null> {
+    return this.transactions.run(async (manager) => {
+      const request = await manager.findOneBy(OutboxBackfillEntity, { consumer });
+      if (!request || request.completedAt !== null) return null;
+      const claimed = await manager.createQueryBuilder().update(OutboxBackfillEntity).set({ completedAt: nowIso() }).where("consumer = :consumer AND completed_at IS NULL", { consumer }).execute();
+      if ((claimed.affected ?? 0) !== 1) return null;
+      const events = await publish(manager, request.topic);
+      await manager.update(OutboxBackfillEntity, { consumer }, { events });
+      return events;
+    });
   }
 }

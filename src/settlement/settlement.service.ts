@@ -37,6 +37,8 @@ import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
 import { pendingTiers } from "./settlement.views";
 import { lockHousehold } from "./household-lock";
+import type { WrittenSettlement } from "./settlement-events";
+import type { CharityAllocations } from "./charity-allocations";
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -59,8 +61,10 @@ export class SettlementService {
   private readonly claims = new ClaimRepository();
   /** Called after a claim's year was settled, inside the same transaction. */
   readonly afterSettlement: AfterSettlement[] = [];
-  /** What the charity ledger allocated to a household's year (wired to the charity service). */
-  allocatedCharity: (manager: EntityManager, beneficiaryId: string, year: number) => Promise<Money> = async () => ZERO;
+  /** Called with the settlements each write stored, in its transaction (the settlement.recorded events). */
+  readonly settlementsWritten: Array<(manager: EntityManager, written: readonly WrittenSettlement[]) => Promise<void>> = [];
+  /** What the charity allocated to a household's year (the reversal guard); none until one is wired. */
+  charityAllocations: CharityAllocations = { allocatedTo: async () => ZERO };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -203,16 +207,20 @@ export class SettlementService {
    */
   private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: SettlementCause, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
     const written = new Map<string, SettlementEntity>();
+    const stored: WrittenSettlement[] = [];
     for (const step of plan.settlements) {
       if (!step.changed) continue;
       const claimId = step.bill.entity.id;
       if (!step.current) {
-        written.set(claimId, await this.writeSettlement(manager, step.settlement!, "INITIAL", null, now));
+        const first = await this.writeSettlement(manager, step.settlement!, "INITIAL", null, now);
+        written.set(claimId, first);
+        stored.push({ entity: first, settlement: step.settlement!, claim: step.bill.entity });
         continue;
       }
       const replaced = step.current.row;
       const replacement = await this.writeSettlement(manager, step.settlement!, cause, replaced.id, now);
       written.set(claimId, replacement);
+      stored.push({ entity: replacement, settlement: step.settlement!, claim: step.bill.entity });
       await manager.update(SettlementEntity, { id: replaced.id }, { status: "SUPERSEDED" });
       for (const adjustment of step.adjustments) {
         await manager.insert(AdjustmentEntity, { claimId, fromSettlementId: replaced.id, toSettlementId: replacement.id, ...adjustment, cause: causeText.slice(0, 120), createdAt: now });
@@ -220,6 +228,7 @@ export class SettlementService {
       await this.audit.record(manager, actor, "settlement.adjust", "claim", claimId, { from: replaced.id, to: replacement.id, cause: causeText });
     }
     await this.writeYearToDate(manager, plan.yearToDate, now);
+    for (const hook of this.settlementsWritten) await hook(manager, stored);
     return written;
   }
 
@@ -255,7 +264,7 @@ export class SettlementService {
   /** Refuses replays that take back money paid or allocated, unless confirmed; a confirmed one is recorded. */
   private async checkReversals(manager: EntityManager, beneficiaryId: string, plans: StoredYearPlan[], actor: string, confirmed: boolean): Promise<void> {
     const reversals = [];
-    for (const plan of plans) reversals.push(...reversalsOf(plan, await this.allocatedCharity(manager, beneficiaryId, plan.year)));
+    for (const plan of plans) reversals.push(...reversalsOf(plan, await this.charityAllocations.allocatedTo(beneficiaryId, plan.year)));
     if (reversals.length === 0) return;
     if (!confirmed) throw wouldReversePaid(reversals);
     await this.audit.record(manager, actor, "settlement.reversal.confirmed", "beneficiary", beneficiaryId, { reversals: reversals.map(describeReversal) });

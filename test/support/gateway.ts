@@ -56,6 +56,7 @@ export async function startTestGateway(
     webhookMaxPerKey: options.webhookMaxPerKey,
     webhookTimeoutMillis: options.webhookTimeoutMillis,
     billLimits: options.billLimits,
+    charityRetryBaseMillis: 50,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const defaults = readConfig({});
@@ -92,6 +93,7 @@ export async function startTestGateway(
     async stop() {
       services.packs.stopWatching();
       await services.webhooks.stop();
+      await services.charityEvents.stop();
       await gateway.stop();
       await services.dataSource.destroy();
       await database.drop();

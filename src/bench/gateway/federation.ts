@@ -40,8 +40,8 @@ export async function spawnFederation(seededFile: string): Promise<FederationPro
   };
   try {
     const beneficiaries = await subgraph("beneficiaries");
-    const settlements = await subgraph("settlements", { BENEFICIARY_SOURCE: `${beneficiaries.url}/graphql` });
     const charity = await subgraph("charity");
+    const settlements = await subgraph("settlements", { BENEFICIARY_SOURCE: `${beneficiaries.url}/graphql`, CHARITY_EVENTS_URL: `${charity.url}/events`, CHARITY_ALLOCATIONS_URL: `${charity.url}/allocations` });
     const urls = { beneficiaries, settlements, charity };
     const gateway = await spawnGateway(distFile("cli", "start.js"), copyFor(seededFile, "gateway"), null, "gateway", {
       args: ["--gateway"],
