@@ -24,10 +24,11 @@ it("declares the owners' entities with @key in their subgraphs", () => {
   const keys = (name: string) => [...files.get(`subgraphs/${name}.graphql`)!.matchAll(/^type (\w+)\s+@key\(fields: "([^"]+)"\)/gm)].map((m) => `${m[1]}(${m[2]})`).sort();
   expect(keys("beneficiaries")).toEqual(["Beneficiary(jurisdiction id)"]);
   expect(keys("settlements")).toEqual(["Beneficiary(jurisdiction id)", "Claim(jurisdiction id)"]);
-  expect(keys("charity")).toEqual(["CharityFund(id)"]);
+  expect(keys("charity")).toEqual(["Beneficiary(jurisdiction id)", "CharityFund(id)"]);
   // Fields that cross owners live with their owner.
   expect(files.get("subgraphs/beneficiaries.graphql")).not.toMatch(/\bclaims\b/);
   expect(files.get("subgraphs/settlements.graphql")).toMatch(/type Beneficiary[^}]*\bclaims: \[Claim!\]!/s);
+  expect(files.get("subgraphs/charity.graphql")).toMatch(/type Beneficiary[^}]*\bcharityEntitlements: \[CharityEntitlement!\]!/s);
   expect(files.get("supergraph.graphql")).toMatch(/@join__graph\(name: "settlements"/);
 });
 

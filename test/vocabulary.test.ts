@@ -127,6 +127,9 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("misspelt wor
       input: { id: "V-MASK", jurisdiction: "liaocheng", name: "张三", nationalId, identities: [{ category: "DIBAO", from: "2023-01-01" }] },
     });
     expect(upsert.data?.upsertBeneficiary.nationalId).toBe("370*************34");
+    // The charity knows a household from its settlements: one bill settled in the year.
+    const settled = await gql(t.url, t.keys.partner, `mutation { submitClaim(input: { id: "V-MASK-1", beneficiaryId: "V-MASK", jurisdiction: "liaocheng", date: "2023-03-10", kind: INPATIENT, fees: { total: "1000.00" }, reported: { basic: "500.00", critical: "0.00" } }) { id } settleClaim(id: "V-MASK-1", jurisdiction: "liaocheng") { selfPay } }`);
+    expect(settled.errors).toBeUndefined();
     const seenBy = async (key: string) => {
       const graphql = await gql(t.url, key, `{ resolutionStatement(beneficiaryId: "V-MASK", year: 2023) { beneficiary { nationalId } } }`);
       const api = (await (await fetch(`${t.url}/api/statements/V-MASK/2023`, { headers: { authorization: `Bearer ${key}` } })).json()) as { beneficiary?: { nationalId: string } };

@@ -27,9 +27,8 @@ import {
   ReversalInput,
 } from "./charity.types";
 
-
 /** Rows as partners see them: beneficiary and claim by their own ids (tenant-ids). */
-function entitlementView(row: EntitlementEntity): CharityEntitlement {
+export function entitlementView(row: EntitlementEntity): CharityEntitlement {
   return { ...row, beneficiaryId: partnerId(row.beneficiaryId), claimId: partnerIdOrNull(row.claimId) };
 }
 

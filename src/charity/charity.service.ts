@@ -493,6 +493,12 @@ export class CharityService {
     return this.repository.entitlementPage(this.dataSource.manager, { ...rest, jurisdictions: principal.listedJurisdictions(jurisdiction) });
   }
 
+  /** A household's entitlements, year by year; none when the caller may not see its jurisdiction. */
+  entitlementsOfHousehold(principal: Principal, beneficiaryKey: string, jurisdiction: string): Promise<EntitlementEntity[]> {
+    if (!principal.canSee(jurisdiction)) return Promise.resolve([]);
+    return this.dataSource.manager.find(EntitlementEntity, { where: { beneficiaryId: beneficiaryKey }, order: { year: "ASC" } });
+  }
+
   /** A fund the caller may see, or NOT_FOUND. */
   fund(principal: Principal, id: string): Promise<CharityFundEntity> {
     return this.visibleFund(this.dataSource.manager, principal, id, "fundId");

@@ -18,6 +18,7 @@ import { SettlementResolver } from "../settlement/settlement.resolver";
 import { SettlementLineResolver } from "../settlement/settlement-line.resolver";
 import { RulePackResolver } from "../rules/rule-pack.resolver";
 import { CharityResolver } from "../charity/charity.resolver";
+import { BeneficiaryEntitlementsResolver, BeneficiaryOfCharity } from "../charity/beneficiary-entitlements.resolver";
 import { PremiumResolver } from "../premium/premium.resolver";
 import { RiskAlertResolver } from "../warning/risk-alert.resolver";
 import { ApiKeyResolver } from "../access/api-key.resolver";
@@ -35,6 +36,8 @@ type ResolverClass = new (services: Services) => object;
 
 interface SubgraphDefinition {
   resolvers: readonly ResolverClass[];
+  /** Entity types reached only through `_entities` (no field of the subgraph returns them). */
+  orphanedTypes?: Function[];
   references: (services: Services) => Readonly<Record<string, ReferenceResolver<GatewayContext>>>;
 }
 
@@ -60,8 +63,10 @@ const DEFINITIONS: Readonly<Record<SubgraphName, SubgraphDefinition>> = {
     }),
   },
   charity: {
-    resolvers: [CharityResolver],
+    resolvers: [CharityResolver, BeneficiaryEntitlementsResolver],
+    orphanedTypes: [BeneficiaryOfCharity],
     references: (services) => ({
+      Beneficiary: (reference, { principal }) => visibleKeyOf(principal, reference),
       CharityFund: async (reference, { principal }) => {
         if (typeof reference.id !== "string") return null;
         try {
@@ -84,7 +89,7 @@ export function buildSubgraph(name: SubgraphName, services: Services): Promise<G
   const definition = DEFINITIONS[name];
   const instances = new Map<unknown, unknown>(definition.resolvers.map((Resolver) => [Resolver, new Resolver(services)]));
   return buildFederatedSchema<GatewayContext>(
-    { resolvers: definition.resolvers as unknown as [Function, ...Function[]], container: { get: (someClass) => instances.get(someClass) } },
+    { resolvers: definition.resolvers as unknown as [Function, ...Function[]], orphanedTypes: definition.orphanedTypes, container: { get: (someClass) => instances.get(someClass) } },
     definition.references(services),
   );
 }

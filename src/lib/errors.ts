@@ -59,6 +59,7 @@ const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GATEWAY_KEY_REFUSED: 502,
   BENEFICIARY_SOURCE_UNAVAILABLE: 503,
   SUBGRAPH_UNAVAILABLE: 503,
+  CHARITY_UNAVAILABLE: 503,
 };
 
 /** The HTTP status for a code: 400 (the request was refused as it is) unless the map says otherwise. */
