@@ -9,6 +9,7 @@ import type { RulePackDocument, ValueRef } from "./pack-document";
 import { evaluateNumber, type ResolvedParameter } from "./parameters";
 import type { Beneficiary } from "./types";
 import { yearDecisionDate } from "./year-decision";
+import { firstOfNextMonth } from "../lib/dates";
 import { NO_CATEGORY, type Category, type CategoryFact } from "./vocabulary";
 
 export type PremiumBasis = "HIGHEST_IN_YEAR" | "FIRST_IN_YEAR";
@@ -28,8 +29,38 @@ interface PremiumTransition {
   event: PremiumRule["event"];
 }
 
+/**
+ * 渐退期 (乐清 三(三)8 "对民政部门认定渐退期的低保和低边对象，继续资助参保"): a phase-out of these
+ * categories keeps the category's premium rule for the years it reaches.
+ */
+interface PremiumPhaseOut {
+  categories: Category[];
+  clause: string;
+}
+
+/**
+ * When a certification starts to count for premiums. NEXT_MONTH (乐清 三(三)8 "新增救助对象，当月参保，
+ * 次月生效"): from the first day of the month after certification, so a December certification
+ * subsidises the next year's premium; the year a category ends stays subsidised ("当年参保继续有效，
+ * 次年不再资助参保") and an enrolment made stays valid for the year it takes effect in.
+ */
+interface PremiumEffectiveFrom {
+  when: "NEXT_MONTH";
+  clause: string;
+}
+
+/** A period that counts for the premium of a year: a certification from when it takes effect, or a phase-out. */
+interface PremiumPeriod {
+  category: Category;
+  from: string;
+  to: string | null;
+  phaseOut: boolean;
+}
+
 export interface PremiumSubsidyResult {
   category: Category | null;
+  /** True when the deciding category is held only as a 渐退期 in the year. */
+  phaseOut: boolean;
   basis: PremiumBasis;
   ruleId: string | null;
   clause: string | null;
@@ -48,11 +79,17 @@ export class PremiumSubsidyTable {
     readonly basisClause: string,
     private readonly byCategory: Map<CategoryFact, PremiumRule | null>,
     private readonly transitions: readonly PremiumTransition[] = [],
+    readonly phaseOut: PremiumPhaseOut | null = null,
+    readonly effectiveFrom: PremiumEffectiveFrom | null = null,
   ) {}
 
   /** Builds the table by running json-rules-engine once per category (and for no category). */
   static async build(document: RulePackDocument, problems: string[]): Promise<PremiumSubsidyTable | null> {
-    const section = (document as { premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[]; transitions?: PremiumTransition[] } }).premiumSubsidy;
+    const section = (
+      document as {
+        premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[]; transitions?: PremiumTransition[]; phaseOut?: PremiumPhaseOut; effectiveFrom?: PremiumEffectiveFrom };
+      }
+    ).premiumSubsidy;
     if (!section) return null;
     const engine = new Engine([], { allowUndefinedFacts: false });
     const byName = new Map(section.rules.map((rule) => [rule.name, rule]));
@@ -66,22 +103,43 @@ export class PremiumSubsidyTable {
       }
       byCategory.set(category, matched[0] ?? null);
     }
-    return new PremiumSubsidyTable(section.basis, section.basisClause, byCategory, section.transitions ?? []);
+    const known = document.categories.map((c) => c.id as string);
+    for (const category of section.phaseOut?.categories ?? []) if (!known.includes(category)) problems.push(`premiumSubsidy.phaseOut: category ${category} is not one of the pack's categories`);
+    return new PremiumSubsidyTable(section.basis, section.basisClause, byCategory, section.transitions ?? [], section.phaseOut ?? null, section.effectiveFrom ?? null);
+  }
+
+  /** The periods that count for premiums: certifications from when they take effect, and the pack's phase-outs. */
+  private premiumPeriods(beneficiary: Beneficiary, precedence: readonly Category[]): PremiumPeriod[] {
+    const periods: PremiumPeriod[] = [];
+    for (const p of beneficiary.identities) {
+      if (!precedence.includes(p.category)) continue;
+      const from = this.effectiveFrom ? firstOfNextMonth(p.from) : p.from;
+      periods.push({ category: p.category, from, to: p.to !== null && p.to < from ? from : p.to, phaseOut: false });
+    }
+    for (const p of beneficiary.phaseOuts ?? []) {
+      if (precedence.includes(p.category) && this.phaseOut?.categories.includes(p.category)) periods.push({ ...p, phaseOut: true });
+    }
+    return periods;
+  }
+
+  /** The period of the year that decides, by the pack's basis (a certification before a phase-out of the same rank). */
+  private periodOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): PremiumPeriod | null {
+    const first = `${year}-01-01`;
+    const last = `${year}-12-31`;
+    const held = this.premiumPeriods(beneficiary, precedence).filter((p) => p.from <= last && (p.to === null || p.to >= first));
+    if (held.length === 0) return null;
+    const rank = (p: PremiumPeriod) => precedence.indexOf(p.category) * 2 + (p.phaseOut ? 1 : 0);
+    if (this.basis === "FIRST_IN_YEAR") {
+      // The identity first certified in the year: a period already running on 1 January counts from then.
+      const start = (p: { from: string }) => (p.from < first ? first : p.from);
+      return [...held].sort((a, b) => (start(a) === start(b) ? rank(a) - rank(b) : start(a) < start(b) ? -1 : 1))[0];
+    }
+    return [...held].sort((a, b) => rank(a) - rank(b))[0];
   }
 
   /** The category of the year that decides, by the pack's basis. */
   categoryOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): Category | null {
-    const first = `${year}-01-01`;
-    const last = `${year}-12-31`;
-    const held = beneficiary.identities.filter((p) => precedence.includes(p.category) && p.from <= last && (p.to === null || p.to >= first));
-    if (held.length === 0) return null;
-    const rank = (c: Category) => precedence.indexOf(c);
-    if (this.basis === "FIRST_IN_YEAR") {
-      // The identity first certified in the year: a period already running on 1 January counts from then.
-      const start = (p: { from: string }) => (p.from < first ? first : p.from);
-      return [...held].sort((a, b) => (start(a) === start(b) ? rank(a.category) - rank(b.category) : start(a) < start(b) ? -1 : 1))[0].category;
-    }
-    return [...held].sort((a, b) => rank(a.category) - rank(b.category))[0].category;
+    return this.periodOfYear(beneficiary, year, precedence)?.category ?? null;
   }
 
   /** The transitional rule of the year for a person certified, in a category of the pack, before its date. */
@@ -94,9 +152,10 @@ export class PremiumSubsidyTable {
 
   /** The subsidy of a person for a year, with the parameter values in force on the year's decision date. */
   compute(beneficiary: Beneficiary, year: number, precedence: readonly Category[], parameters: ReadonlyMap<string, ResolvedParameter>): PremiumSubsidyResult {
-    const category = this.categoryOfYear(beneficiary, year, precedence);
+    const period = this.periodOfYear(beneficiary, year, precedence);
+    const category = period?.category ?? null;
     const rule = (category === null ? null : this.transitionFor(beneficiary, year, precedence)) ?? this.byCategory.get(category ?? NO_CATEGORY) ?? null;
-    const result: PremiumSubsidyResult = { category, basis: this.basis, ruleId: null, clause: null, label: null, share: null, amount: null, missing: [] };
+    const result: PremiumSubsidyResult = { category, phaseOut: period?.phaseOut ?? false, basis: this.basis, ruleId: null, clause: null, label: null, share: null, amount: null, missing: [] };
     if (!rule) return result;
     result.ruleId = rule.name;
     result.clause = rule.event.params.clause;

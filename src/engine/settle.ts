@@ -7,7 +7,8 @@ import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
 import { monthsBefore, yearOf } from "../lib/dates";
 import type { Lookback, RuleDocument } from "./pack-document";
 import type { CompiledPack } from "./compiled-pack";
-import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Program, type Tier } from "./vocabulary";
+import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Tier } from "./vocabulary";
+import { programsGranted } from "./applications";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
 import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
 
@@ -77,15 +78,6 @@ export function tierCategories(pack: CompiledPack, beneficiary: Beneficiary, dat
   return competing.length > 0 ? competing : [NO_CATEGORY];
 }
 
-/** Programmes of the pack applied for in the claim's natural year. */
-function programsApplied(pack: CompiledPack, beneficiary: Beneficiary, year: number): Program[] {
-  const applied: Program[] = [];
-  for (const application of beneficiary.applications) {
-    if (yearOf(application.date) === year && pack.programs.includes(application.program)) applied.push(application.program);
-  }
-  return applied;
-}
-
 /**
  * Settles a claim. Throws DomainError (NO_PACK_IN_FORCE, INCONSISTENT_FEES, PARAMETER_NOT_SET)
  * without touching any state when the claim cannot be settled.
@@ -104,7 +96,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   }
 
   const held = categoriesOn(beneficiary, claim.date);
-  const programMask = pack.space.programMask(programsApplied(pack, beneficiary, year));
+  const programMask = pack.space.programMask(programsGranted(beneficiary, year, pack.programs));
   const situation: ClaimSituation = { claim, programMask };
 
   const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;

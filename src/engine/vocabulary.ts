@@ -51,6 +51,13 @@ export const DEFAULT_INSURED_TYPE: InsuredType = "RESIDENT";
 export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
 export type Program = (typeof PROGRAMS)[number];
 
+/**
+ * Where an application stands. A programme granted on application (宜春 第十条4 "依申请给予倾斜救助",
+ * 第十二条) counts only once APPROVED; a PENDING or REFUSED one grants nothing.
+ */
+export const APPLICATION_STATUSES = ["PENDING", "APPROVED", "REFUSED"] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
 /** The layers in the order they pay (先保险后救助). */
 export const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -134,6 +141,10 @@ export function isClaimKind(value: unknown): value is ClaimKind {
 
 export function isInsuredType(value: unknown): value is InsuredType {
   return typeof value === "string" && (INSURED_TYPES as readonly string[]).includes(value);
+}
+
+export function isApplicationStatus(value: unknown): value is ApplicationStatus {
+  return typeof value === "string" && (APPLICATION_STATUSES as readonly string[]).includes(value);
 }
 
 export function isProgram(value: unknown): value is Program {

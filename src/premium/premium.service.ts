@@ -80,9 +80,10 @@ export class PremiumService {
       if (page.length === 0) break;
       afterId = page[page.length - 1].id;
       const ids = page.map((b) => b.id);
-      const [periods, applications] = await Promise.all([this.beneficiaries.repository.periodsOf(manager, ids), this.beneficiaries.repository.applicationsOf(manager, ids)]);
+      const repository = this.beneficiaries.repository;
+      const [periods, applications, phaseOuts] = await Promise.all([repository.periodsOf(manager, ids), repository.applicationsOf(manager, ids), repository.phaseOutsOf(manager, ids)]);
       for (const id of ids) {
-        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id)), year, pack.precedence, pack.parameters);
+        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id), phaseOuts.filter((p) => p.beneficiaryId === id)), year, pack.precedence, pack.parameters);
         if (!result.ruleId) continue;
         people++;
         const key = result.category ?? "NONE";
