@@ -381,7 +381,8 @@ export class SettlementService {
         const read = readClaim(raw, beneficiary.id, `input.claims[${index}]`, limits);
         // Keys like stored claims' (tenant-ids), so that a what-if id never meets a stored key.
         const claim = { ...read, id: scopedKey(input.jurisdiction, read.id) };
-        const year = yearOf(claim.date);
+        // Years linked by an identification's medical year are quoted together, under their first.
+        const year = linkedYears(this.packs.packForYear(input.jurisdiction, yearOf(claim.date)), beneficiary, yearOf(claim.date))[0];
         const ofYear = quotedByYear.get(year);
         if (ofYear) ofYear.push({ index, claim });
         else quotedByYear.set(year, [{ index, claim }]);
@@ -424,9 +425,11 @@ export class SettlementService {
    */
   private async quoteYear(manager: EntityManager, beneficiary: Beneficiary, year: number, household: "stored" | "new", quoted: QuotedClaim[], packFor: (date: string) => CompiledPack, results: SimulatedClaim[]): Promise<void> {
     type QuotedBill = YearBill & { index: number | null };
+    const years = linkedYears(this.packs.packForYear(jurisdictionOf(beneficiary.id), year), beneficiary, year);
     const earliest = quoted.reduce((first, { claim }) => (claim.date < first ? claim.date : first), `${year}-12-31`);
-    const appends = household === "new" || !(await this.repository.anyAfter(manager, beneficiary.id, year, earliest, Number.MAX_SAFE_INTEGER));
-    const settled: QuotedBill[] = appends ? [] : (await this.storedBills(manager, beneficiary.id, year)).map((bill) => ({ claim: bill.claim, arrival: bill.arrival, index: null }));
+    const appends = household === "new" || (years.length === 1 && !(await this.repository.anyAfter(manager, beneficiary.id, year, earliest, Number.MAX_SAFE_INTEGER)));
+    const settled: QuotedBill[] = [];
+    if (!appends) for (const linked of years) for (const bill of await this.storedBills(manager, beneficiary.id, linked)) settled.push({ claim: bill.claim, arrival: bill.arrival, index: null });
     const firstArrival = settled.reduce((last, bill) => Math.max(last, bill.arrival), 0) + 1;
     const bills: QuotedBill[] = [...settled, ...quoted.map(({ index, claim }, i) => ({ claim, arrival: firstArrival + i, index }))];
     const storedYearToDate = appends ? toYearToDate(beneficiary.id, year, household === "stored" ? await this.repository.yearToDate(manager, beneficiary.id, year) : []) : undefined;
