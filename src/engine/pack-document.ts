@@ -82,6 +82,9 @@ export interface Lookback {
   tiers: Tier[];
   fromMonthStart: boolean;
   sameYear: boolean;
+  /** Looked-back costs of an earlier natural year count in the identification's year (see medical-year.ts). */
+  identificationYear?: boolean;
+  decision?: { by: string; text: string };
   clause: string;
 }
 

@@ -10,13 +10,22 @@ import type { CompiledPack } from "./compiled-pack";
 import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Tier } from "./vocabulary";
 import { programsGranted } from "./applications";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
+import { accountYearOf } from "./medical-year";
 import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
 
 export interface SettleResult {
   settlement: Settlement;
   /** The year-to-date state after this claim; the input state is not modified. */
   yearToDate: YearToDate;
+  /**
+   * The accounts of other natural years this claim counted in (an identification's own medical
+   * year, medical-year.ts), after it; absent when it counted only in its own year.
+   */
+  otherYears?: YearToDate[];
 }
+
+/** The account of another natural year, for a tier that counts there (medical-year.ts). */
+export type OtherYearAccount = (year: number) => YearToDate;
 
 const ZERO_NOTES: Record<ZeroReason, string> = {
   NO_CATEGORY: "无救助身份，按普通参保人员处理 / no assistance category on the claim date: an ordinary insured",
@@ -82,7 +91,7 @@ export function tierCategories(pack: CompiledPack, beneficiary: Beneficiary, dat
  * Settles a claim. Throws DomainError (NO_PACK_IN_FORCE, INCONSISTENT_FEES, PARAMETER_NOT_SET)
  * without touching any state when the claim cannot be settled.
  */
-export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim, yearToDate: YearToDate): SettleResult {
+export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim, yearToDate: YearToDate, otherYear?: OtherYearAccount): SettleResult {
   if (!pack.covers(claim.date)) {
     throw new DomainError(
       "NO_PACK_IN_FORCE",
@@ -106,17 +115,28 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   const lines: SettlementLine[] = [];
   const tiersAfter = { ...yearToDate.tiers };
   const pending: Tier[] = [];
+  let otherYears: Map<number, YearToDate> | undefined;
 
   for (const tier of TIERS) {
     const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
-    const before = yearToDate.tiers[tier];
+    const accountYear = pack.lookbackTiers.has(tier) ? accountYearOf(pack, beneficiary, claim.date, tier) : year;
+    let account = tiersAfter;
+    if (accountYear !== year) {
+      if (!otherYear) throw new Error(`claim ${claim.id} counts ${tier} in ${accountYear}, whose account the caller did not give`);
+      otherYears ??= new Map();
+      const other = otherYears.get(accountYear) ?? otherYear(accountYear);
+      account = { ...other.tiers };
+      otherYears.set(accountYear, { ...other, tiers: account });
+    }
+    const before = account[tier];
     const competing = tierCategories(pack, beneficiary, claim.date, tier);
     const waits = pending.length > 0 && AFTER_PENDING.includes(tier) && pack.tables[tier] !== undefined;
     const line = waits ? pendingTier(pack, tier, competing, left) : settleTier(pack, tier, situation, competing, left, before);
     if (line.line.reason === "PENDING") pending.push(tier);
+    if (accountYear !== year) line.line.accountYear = accountYear;
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
-      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
+      account[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
     }
     if (tier === "assistance") situation.aboveAssistanceCap = aboveCap(line, before.base);
     leftOfTotal = leftOfTotal.minus(line.line.amount);
@@ -140,6 +160,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
       ...(pending.length > 0 ? { pending } : {}),
     },
     yearToDate: { beneficiaryId: beneficiary.id, year, tiers: tiersAfter },
+    ...(otherYears ? { otherYears: [...otherYears.values()] } : {}),
   };
 }
 
@@ -320,6 +341,7 @@ class ComputedLine implements SettlementLine {
   category: Category | null = null;
   provisional?: boolean;
   missingParameters?: string[];
+  accountYear?: number;
   private text: Record<string, string> | null = null;
 
   constructor(
@@ -341,6 +363,6 @@ class ComputedLine implements SettlementLine {
 
   /** Serialises like a plain line, figures as text. */
   toJSON(): Omit<SettlementLine, "amount"> & { amount: Money } {
-    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note, category: this.category, provisional: this.provisional, missingParameters: this.missingParameters };
+    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note, category: this.category, provisional: this.provisional, missingParameters: this.missingParameters, accountYear: this.accountYear };
   }
 }

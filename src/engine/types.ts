@@ -104,6 +104,11 @@ export interface SettlementLine {
    */
   provisional?: boolean;
   missingParameters?: string[];
+  /**
+   * The natural year whose account the line counted in, when not the settlement's own: looked-back
+   * costs counted in an identification's medical year (聊城 四(一), medical-year.ts).
+   */
+  accountYear?: number;
 }
 
 export interface Settlement {
