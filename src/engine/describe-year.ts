@@ -33,7 +33,7 @@ function figure(figures: RawFigures, name: string, parse: (text: string) => Mone
 export function describeYear(pack: CompiledPack, beneficiary: Beneficiary, ytd: YearToDate, date: string, parse: (text: string) => Money): TierPosition[] {
   const category = chooseCategory(pack, categoriesOn(beneficiary, date));
   const applied = beneficiary.applications.filter((a) => a.date.slice(0, 4) === date.slice(0, 4)).map((a) => a.program);
-  const index = pack.space.index(category ?? NO_CATEGORY, "INPATIENT", true, true, true, pack.space.programMask(applied));
+  const index = pack.space.index(category ?? NO_CATEGORY, "INPATIENT", true, true, true, pack.space.programMask(applied), undefined, pack.transitions.mask(beneficiary, date));
   return TIERS.map((tier) => {
     const state = ytd.tiers[tier];
     const rule = pack.tables[tier]?.choose(index) ?? null;

@@ -3,11 +3,18 @@
  * description of this format; these types mirror it for the compiler.
  */
 import type { Category, Program, Tier } from "./vocabulary";
+import type { TransitionDocument } from "./transitions";
+
+/** A choice the text leaves open, labelled as the project's, an office's or the federation's. */
+export interface DecisionDocument {
+  by: "project" | "federation" | "office";
+  text: string;
+}
 
 /** A piecewise schedule: from each `from` (inclusive) up to the next one, the `ratio` applies. */
 export type ScheduleValue = Array<{ from: string; ratio: string }>;
 
-export type ParameterUnit = "CNY" | "ratio" | "share" | "schedule";
+export type ParameterUnit = "CNY" | "ratio" | "share" | "schedule" | "date";
 
 export type ParameterValue = string | ScheduleValue | null;
 
@@ -105,6 +112,8 @@ export interface RulePackDocument {
   categories: Array<{ id: Category; name: string; clause: string; lookback?: Lookback }>;
   precedence: { order: Category[]; clause: string; note?: string };
   programs?: Array<{ id: Program; name: string; clause: string }>;
+  /** Transitional periods (过渡期) that rules test with the fact `transitions`. */
+  transitions?: TransitionDocument[];
   parameters: Record<string, ParameterDocument>;
   tiers: Partial<Record<Tier, TierDocument>>;
   charityFunding?: { title: string; rules: FundOrderRuleDocument[] };

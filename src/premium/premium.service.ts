@@ -60,7 +60,7 @@ export class PremiumService {
     const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, jurisdiction, "beneficiaryId");
     const pack = this.packOf(beneficiary.jurisdiction, year).withParameters(overrides);
     const engineBeneficiary = await this.beneficiaries.engineBeneficiary(this.dataSource.manager, beneficiary.id);
-    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters));
+    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters, pack.transitions));
   }
 
   private describe(pack: CompiledPack, beneficiaryId: string, year: number, result: PremiumSubsidyResult): PersonSubsidy {
@@ -82,7 +82,7 @@ export class PremiumService {
       const ids = page.map((b) => b.id);
       const [periods, applications] = await Promise.all([this.beneficiaries.repository.periodsOf(manager, ids), this.beneficiaries.repository.applicationsOf(manager, ids)]);
       for (const id of ids) {
-        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id)), year, pack.precedence, pack.parameters);
+        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id)), year, pack.precedence, pack.parameters, pack.transitions);
         if (!result.ruleId) continue;
         people++;
         const key = result.category ?? "NONE";
