@@ -3,7 +3,25 @@
  * description of this format; these types mirror it for the compiler.
  */
 import type { Category, Program, Tier } from "./vocabulary";
-import type { TransitionDocument } from "./transitions";
+
+/**
+ * A transitional period (过渡期) during which some rules apply (see `transitions.ts` and the schema).
+ */
+export interface TransitionDocument {
+  /** The word rules test: `{"fact": "transitions", "operator": "contains", "value": id}`. */
+  id: string;
+  name: string;
+  clause: string;
+  quote?: string;
+  /** The first day; null where the period was already running when the text was issued. */
+  from: string | null;
+  /** The last day, or a `date` parameter holding it (null value: the text gives none). */
+  to: string | { param: string };
+  /** Only people holding a category of the pack certified before this date (老人老办法). */
+  certifiedBefore?: string;
+  note?: string;
+  decision?: DecisionDocument;
+}
 
 /** A choice the text leaves open, labelled as the project's, an office's or the federation's. */
 export interface DecisionDocument {

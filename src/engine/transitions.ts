@@ -8,25 +8,9 @@
  */
 import type { Category } from "./vocabulary";
 import type { Beneficiary } from "./types";
-import type { DecisionDocument } from "./pack-document";
+import type { TransitionDocument } from "./pack-document";
 import { dateOn, type ResolvedParameter } from "./parameters";
 import { walkConditions } from "./conditions";
-
-export interface TransitionDocument {
-  /** The word rules test: `{"fact": "transitions", "operator": "contains", "value": id}`. */
-  id: string;
-  name: string;
-  clause: string;
-  quote?: string;
-  /** The first day; null where the period was already running when the text was issued. */
-  from: string | null;
-  /** The last day, or a `date` parameter holding it (null value: the text gives none). */
-  to: string | { param: string };
-  /** Only people holding a category of the pack certified before this date (老人老办法). */
-  certifiedBefore?: string;
-  note?: string;
-  decision?: DecisionDocument;
-}
 
 /** Where a transition stands on a date. */
 export interface TransitionState {
