@@ -92,6 +92,16 @@ describe("checking transitions", () => {
     expect(problems).toContain('transitions[1].to: parameter "assistanceNearDibaoCap" has unit CNY, expected date');
   });
 
+  it("refuses a transitions test where the rules are not chosen by transitions: early warning and the order of funds", async () => {
+    const read = (id: string) => JSON.parse(fs.readFileSync(projectPath("rules-json", `${id}.json`), "utf8"));
+    const liaocheng = read("liaocheng");
+    liaocheng.earlyWarning.rules[0].conditions.all.push({ fact: "transitions", operator: "contains", value: "x" });
+    expect(await problemsOf(liaocheng)).toContain("earlyWarning.rules[0].conditions: early-warning rules do not test transitional periods");
+    const yueqing = read("yueqing");
+    yueqing.charityFunding.rules[0].conditions.all.push({ fact: "transitions", operator: "contains", value: "x" });
+    expect(await problemsOf(yueqing)).toContain("charityFunding.rules[0].conditions: the order of funds does not depend on transitional periods");
+  });
+
   it("refuses an end date that is not a calendar date, in the pack and as an override", async () => {
     const document = weihai();
     document.parameters.povertyAlleviationTransitionEnd.value = "2025-02-30";

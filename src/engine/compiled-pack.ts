@@ -219,6 +219,7 @@ function semanticProblems(pack: RulePackDocument): string[] {
     if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
     names.add(rule.name);
     walkConditions(rule.conditions, (fact, value) => {
+      if (fact === "transitions") problems.push(`${at}.conditions: the order of funds does not depend on transitional periods`);
       if (fact !== "category") return;
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
@@ -229,7 +230,9 @@ function semanticProblems(pack: RulePackDocument): string[] {
     names.add(rule.name);
     problems.push(...referenceProblems(pack, rule, at));
     walkConditions(rule.conditions, (fact, value) => {
-      checkTransitions(at)(fact, value);
+      // Premium rules are chosen per transitions in progress; warnings are not (yet).
+      if (fact === "transitions" && at.startsWith("earlyWarning")) problems.push(`${at}.conditions: early-warning rules do not test transitional periods`);
+      else checkTransitions(at)(fact, value);
       if (fact !== "category") return;
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
