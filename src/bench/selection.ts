@@ -47,6 +47,7 @@ export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim
     guidanceFollowed: claim.guidanceFollowed,
     insuredType: claim.insuredType,
     applications,
+    transitions: pack.transitions.idsOf(pack.transitions.mask(beneficiary, claim.date)),
   };
 }
 
@@ -67,7 +68,7 @@ export function engineChoice(pack: CompiledPack, tier: Tier, facts: RuleFacts): 
 }
 
 function factIndex(pack: CompiledPack, facts: RuleFacts): number {
-  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications), facts.insuredType);
+  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications), facts.insuredType, pack.transitions.maskOf(facts.transitions));
 }
 
 /** A decision table that answers only the questions of one claim, with rules chosen beforehand. */

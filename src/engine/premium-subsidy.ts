@@ -1,7 +1,8 @@
 /**
  * 资助参保: the part of a person's individual premium that assistance pays for a year, by the rules
- * of the pack's `premiumSubsidy` section. Rule choice depends only on the category, so it is
- * decided by json-rules-engine once per category when the pack is built.
+ * of the pack's `premiumSubsidy` section. Rule choice depends only on the category and the
+ * transitional periods in progress (威海 二(二)'s 2022 year, the 脱贫攻坚过渡期), so it is decided by
+ * json-rules-engine once per combination when the pack is built.
  */
 import { Engine } from "json-rules-engine";
 import { toFen, type Money } from "../lib/money";
@@ -11,6 +12,7 @@ import type { Beneficiary } from "./types";
 import { yearDecisionDate } from "./year-decision";
 import { firstOfNextMonth } from "../lib/dates";
 import { NO_CATEGORY, type Category, type CategoryFact } from "./vocabulary";
+import type { Transitions } from "./transitions";
 
 export type PremiumBasis = "HIGHEST_IN_YEAR" | "FIRST_IN_YEAR";
 
@@ -19,14 +21,6 @@ interface PremiumRule {
   priority?: number;
   conditions: Record<string, unknown>;
   event: { type: "premium-share" | "premium-amount"; params: { clause: string; label: string; share?: ValueRef; standard?: ValueRef; amount?: ValueRef } };
-}
-
-/** A year's rule for people certified before a date, in place of the classified rules (威海 二(二)). */
-interface PremiumTransition {
-  name: string;
-  year: number;
-  certifiedBefore: string;
-  event: PremiumRule["event"];
 }
 
 /**
@@ -72,40 +66,48 @@ export interface PremiumSubsidyResult {
   missing: string[];
 }
 
-/** The premium rules of one pack version, decided per category. */
+/** The premium rules of one pack version, decided per category and transitions in progress. */
 export class PremiumSubsidyTable {
   private constructor(
     readonly basis: PremiumBasis,
     readonly basisClause: string,
-    private readonly byCategory: Map<CategoryFact, PremiumRule | null>,
-    private readonly transitions: readonly PremiumTransition[] = [],
+    /** By `category|transitionMask`. */
+    private readonly choices: Map<string, PremiumRule | null>,
     readonly phaseOut: PremiumPhaseOut | null = null,
     readonly effectiveFrom: PremiumEffectiveFrom | null = null,
   ) {}
 
-  /** Builds the table by running json-rules-engine once per category (and for no category). */
+  /** Builds the table by running json-rules-engine once per category (and for no category) and subset of transitions. */
   static async build(document: RulePackDocument, problems: string[]): Promise<PremiumSubsidyTable | null> {
     const section = (
       document as {
-        premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[]; transitions?: PremiumTransition[]; phaseOut?: PremiumPhaseOut; effectiveFrom?: PremiumEffectiveFrom };
+        premiumSubsidy?: { basis: PremiumBasis; basisClause: string; rules: PremiumRule[]; phaseOut?: PremiumPhaseOut; effectiveFrom?: PremiumEffectiveFrom };
       }
     ).premiumSubsidy;
     if (!section) return null;
     const engine = new Engine([], { allowUndefinedFacts: false });
     const byName = new Map(section.rules.map((rule) => [rule.name, rule]));
     for (const rule of section.rules) engine.addRule({ name: rule.name, priority: rule.priority ?? 1, conditions: rule.conditions as never, event: rule.event });
-    const byCategory = new Map<CategoryFact, PremiumRule | null>();
+    const transitionIds = (document.transitions ?? []).map((t) => t.id);
+    const choices = new Map<string, PremiumRule | null>();
     for (const category of [NO_CATEGORY, ...document.categories.map((c) => c.id)] as CategoryFact[]) {
-      const { results } = await engine.run({ category });
-      const matched = results.map((r) => byName.get(r.name)!).sort((a, b) => (b.priority ?? 1) - (a.priority ?? 1));
-      if (matched.length > 1 && (matched[0].priority ?? 1) === (matched[1].priority ?? 1)) {
-        problems.push(`premiumSubsidy: rules "${matched[0].name}" and "${matched[1].name}" both match category ${category} with the same priority`);
+      for (let mask = 0; mask < 1 << transitionIds.length; mask++) {
+        const transitions = transitionIds.filter((_, i) => (mask & (1 << i)) !== 0);
+        const { results } = await engine.run({ category, transitions });
+        const matched = results.map((r) => byName.get(r.name)!).sort((a, b) => (b.priority ?? 1) - (a.priority ?? 1));
+        if (matched.length > 1 && (matched[0].priority ?? 1) === (matched[1].priority ?? 1)) {
+          problems.push(`premiumSubsidy: rules "${matched[0].name}" and "${matched[1].name}" both match category ${category} (transitions: ${transitions.join(", ") || "none"}) with the same priority`);
+        }
+        choices.set(`${category}|${mask}`, matched[0] ?? null);
       }
-      byCategory.set(category, matched[0] ?? null);
     }
     const known = document.categories.map((c) => c.id as string);
     for (const category of section.phaseOut?.categories ?? []) if (!known.includes(category)) problems.push(`premiumSubsidy.phaseOut: category ${category} is not one of the pack's categories`);
-    return new PremiumSubsidyTable(section.basis, section.basisClause, byCategory, section.transitions ?? [], section.phaseOut ?? null, section.effectiveFrom ?? null);
+    return new PremiumSubsidyTable(section.basis, section.basisClause, choices, section.phaseOut ?? null, section.effectiveFrom ?? null);
+  }
+
+  private rule(category: Category | null, transitionMask: number): PremiumRule | null {
+    return this.choices.get(`${category ?? NO_CATEGORY}|${transitionMask}`) ?? null;
   }
 
   /** The periods that count for premiums: certifications from when they take effect, and the pack's phase-outs. */
@@ -122,8 +124,13 @@ export class PremiumSubsidyTable {
     return periods;
   }
 
-  /** The period of the year that decides, by the pack's basis (a certification before a phase-out of the same rank). */
-  private periodOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): PremiumPeriod | null {
+  /**
+   * The period of the year that decides, by the pack's basis (a certification before a phase-out of
+   * the same rank). The highest held (就高) is the first in precedence whose category has a rule with
+   * the transitions in progress: a category whose subsidy was only for a transition that has ended
+   * subsidises nothing, so it does not outrank one that does.
+   */
+  private periodOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[], transitionMask: number): PremiumPeriod | null {
     const first = `${year}-01-01`;
     const last = `${year}-12-31`;
     const held = this.premiumPeriods(beneficiary, precedence).filter((p) => p.from <= last && (p.to === null || p.to >= first));
@@ -134,33 +141,27 @@ export class PremiumSubsidyTable {
       const start = (p: { from: string }) => (p.from < first ? first : p.from);
       return [...held].sort((a, b) => (start(a) === start(b) ? rank(a) - rank(b) : start(a) < start(b) ? -1 : 1))[0];
     }
-    return [...held].sort((a, b) => rank(a) - rank(b))[0];
+    const ranked = [...held].sort((a, b) => rank(a) - rank(b));
+    return ranked.find((p) => this.rule(p.category, transitionMask) !== null) ?? ranked[0];
   }
 
   /** The category of the year that decides, by the pack's basis. */
-  categoryOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): Category | null {
-    return this.periodOfYear(beneficiary, year, precedence)?.category ?? null;
-  }
-
-  /** The transitional rule of the year for a person certified, in a category of the pack, before its date. */
-  private transitionFor(beneficiary: Beneficiary, year: number, precedence: readonly Category[]): PremiumTransition | null {
-    const first = `${year}-01-01`;
-    return (
-      this.transitions.find((t) => t.year === year && beneficiary.identities.some((p) => precedence.includes(p.category) && p.from < t.certifiedBefore && (p.to === null || p.to >= first))) ?? null
-    );
+  categoryOfYear(beneficiary: Beneficiary, year: number, precedence: readonly Category[], transitionMask = 0): Category | null {
+    return this.periodOfYear(beneficiary, year, precedence, transitionMask)?.category ?? null;
   }
 
   /** The subsidy of a person for a year, with the parameter values in force on the year's decision date. */
-  compute(beneficiary: Beneficiary, year: number, precedence: readonly Category[], parameters: ReadonlyMap<string, ResolvedParameter>): PremiumSubsidyResult {
-    const period = this.periodOfYear(beneficiary, year, precedence);
+  compute(beneficiary: Beneficiary, year: number, precedence: readonly Category[], parameters: ReadonlyMap<string, ResolvedParameter>, transitions: Transitions): PremiumSubsidyResult {
+    const date = yearDecisionDate(year);
+    const transitionMask = transitions.mask(beneficiary, date);
+    const period = this.periodOfYear(beneficiary, year, precedence, transitionMask);
     const category = period?.category ?? null;
-    const rule = (category === null ? null : this.transitionFor(beneficiary, year, precedence)) ?? this.byCategory.get(category ?? NO_CATEGORY) ?? null;
+    const rule = this.rule(category, transitionMask);
     const result: PremiumSubsidyResult = { category, phaseOut: period?.phaseOut ?? false, basis: this.basis, ruleId: null, clause: null, label: null, share: null, amount: null, missing: [] };
     if (!rule) return result;
     result.ruleId = rule.name;
     result.clause = rule.event.params.clause;
     result.label = rule.event.params.label;
-    const date = yearDecisionDate(year);
     const params = parameters as Map<string, ResolvedParameter>;
     if (rule.event.type === "premium-amount") {
       const amount = evaluateNumber(rule.event.params.amount!, params, date);

@@ -12,6 +12,8 @@ import { programsGranted } from "./applications";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
 import { accountYearOf } from "./medical-year";
 import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
+import type { DecisionTable } from "./rule-selection";
+import type { TransitionState } from "./transitions";
 
 export interface SettleResult {
   settlement: Settlement;
@@ -35,6 +37,7 @@ const ZERO_NOTES: Record<ZeroReason, string> = {
   UNDER_THRESHOLD: "年度累计未超过起付标准 / the year's cumulative amount has not passed the deductible or threshold",
   CAP_USED_UP: "年度限额已用完 / the annual cap is used up",
   NOTHING_LEFT: "前序保障后无剩余费用 / nothing left after the earlier layers",
+  TRANSITION_ENDED: "过渡期已结束，按普通规定处理 / the transitional period has ended: the ordinary rule applies",
   PENDING: "待报送 / pending: settled once the insurer reports it",
 };
 
@@ -106,7 +109,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
 
   const held = categoriesOn(beneficiary, claim.date);
   const programMask = pack.space.programMask(programsGranted(beneficiary, year, pack.programs));
-  const situation: ClaimSituation = { claim, programMask };
+  const situation: ClaimSituation = { claim, programMask, transitionMask: pack.transitions.mask(beneficiary, claim.date) };
 
   const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;
   const policyScope = total.minus(outOfCatalog).minus(classBSelfPay).minus(overStandard);
@@ -177,6 +180,8 @@ interface TierOutcome {
 interface ClaimSituation {
   claim: Claim;
   programMask: number;
+  /** The transitional periods in progress for the person on the claim date (a FactSpace mask). */
+  transitionMask: number;
   /**
    * The part of the claim's burden that arises after the year's assistance cap is reached (宜春
    * 第十条4 倾斜: "超出医疗救助限额之上的高额费用"); all of it when assistance had no rule for the
@@ -250,7 +255,7 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   let unset: RuleDocument | null = null;
   if (table) {
     for (const category of competing) {
-      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType));
+      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType, situation.transitionMask));
       if (!rule) continue;
       const preparation = pack.formula(rule.name, claim.date);
       if (preparation.ok) candidates.push({ category, rule, formula: preparation.formula });
@@ -261,8 +266,10 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
     }
   }
   if (candidates.length === 0 && unset === null) {
-    const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : "NO_RULE";
-    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
+    const ended = table && first !== null ? endedTransitionRule(pack, table, situation, competing) : null;
+    const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : ended ? "TRANSITION_ENDED" : "NO_RULE";
+    const figures: Record<string, string> = ended ? { transition: ended.name, transitionEnded: ended.end ?? "" } : {};
+    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
   }
   if (candidates.length === 0 && STAGED_TIERS.includes(tier)) return pendingTier(pack, tier, competing, left);
   if (candidates.length === 0) throw parameterNotSet(pack, tier, unset!, missing);
@@ -274,12 +281,30 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   const line = new ComputedLine(tier, packId, packVersion, outcome.amount, rule.name, { document: pack.document.source.document, clause: rule.event.params.clause }, rule.event.type, outcome.figures, outcome.reason);
   line.note = outcome.reason ? `${rule.event.params.label}: ${ZERO_NOTES[outcome.reason]}` : rule.event.params.label;
   line.category = best.category === NO_CATEGORY ? null : (best.category as Category);
+  const during = pack.ruleTransitions.get(rule.name);
+  if (during) line.transition = pack.transitions.states(pack.transitions.maskOf(during), claim.date)[0];
   // A category without its figures might pay more, unless this line already pays all that is left.
   if (missing.length > 0 && outcome.amount.lessThan(left)) {
     line.provisional = true;
     line.missingParameters = missing;
   }
   return { line, countsBase: outcome.countsBase, base, capReachedAt: best.formula.capReachedAt };
+}
+
+/**
+ * The transitional period whose end took a rule away from this claim: a competing category would
+ * have a rule had the ended transitions still been in progress. Null when none did.
+ */
+function endedTransitionRule(pack: CompiledPack, table: DecisionTable, situation: ClaimSituation, competing: readonly CategoryFact[]): TransitionState | null {
+  const { claim } = situation;
+  const ended = pack.transitions.endedMask(claim.date) & ~situation.transitionMask;
+  if (ended === 0) return null;
+  for (const category of competing) {
+    const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType, situation.transitionMask | ended));
+    const required = rule ? pack.ruleTransitions.get(rule.name) : undefined;
+    if (required) return pack.transitions.states(pack.transitions.maskOf(required) & ended, claim.date)[0] ?? null;
+  }
+  return null;
 }
 
 /**
@@ -342,6 +367,8 @@ class ComputedLine implements SettlementLine {
   provisional?: boolean;
   missingParameters?: string[];
   accountYear?: number;
+  /** The transitional period the rule applies in, shown with the figures. */
+  transition?: TransitionState;
   private text: Record<string, string> | null = null;
 
   constructor(
@@ -357,7 +384,11 @@ class ComputedLine implements SettlementLine {
   ) {}
 
   get figures(): Record<string, string> {
-    this.text ??= formatFigures(this.raw);
+    if (this.text === null) {
+      this.text = formatFigures(this.raw);
+      // The period the rule holds for is one of its figures: "" while its end date has no value.
+      if (this.transition) Object.assign(this.text, { transition: this.transition.name, transitionEnds: this.transition.end ?? "" });
+    }
     return this.text;
   }
 

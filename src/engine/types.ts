@@ -68,6 +68,8 @@ export type ZeroReason =
   | "UNDER_THRESHOLD"
   | "CAP_USED_UP"
   | "NOTHING_LEFT"
+  /** The rule held only during a transitional period (过渡期) that has ended; no other rule applies. */
+  | "TRANSITION_ENDED"
   | "PENDING";
 
 /** How a tier's amount came about. */

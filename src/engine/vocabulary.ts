@@ -14,6 +14,8 @@ export const CATEGORIES = [
   "NEAR_DIBAO",
   "MONITORED",
   "ILLNESS_IMPOVERISHED",
+  // 东至 三(一)3 "县民政局规定的其他特殊困难人员", 宜春 第四条 四类 "县级以上人民政府规定的其他特殊困难人员".
+  "OTHER_SPECIAL_HARDSHIP",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -111,6 +113,7 @@ export const CATEGORY_NAMES_ZH: Readonly<Record<Category, string>> = {
   NEAR_DIBAO: "低保边缘家庭成员",
   MONITORED: "防止返贫监测对象",
   ILLNESS_IMPOVERISHED: "因病致贫重病患者",
+  OTHER_SPECIAL_HARDSHIP: "其他特殊困难人员",
 };
 
 export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
@@ -123,6 +126,7 @@ export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
   NEAR_DIBAO: "near-dibao household member",
   MONITORED: "household monitored against relapse",
   ILLNESS_IMPOVERISHED: "person impoverished by serious illness",
+  OTHER_SPECIAL_HARDSHIP: "other person in special hardship",
 };
 
 /** The insurance layers, which reimburse (报销); the others assist (救助). */

@@ -60,7 +60,7 @@ export class PremiumService {
     const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, jurisdiction, "beneficiaryId");
     const pack = this.packOf(beneficiary.jurisdiction, year).withParameters(overrides);
     const engineBeneficiary = await this.beneficiaries.engineBeneficiary(this.dataSource.manager, beneficiary.id);
-    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters));
+    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters, pack.transitions));
   }
 
   private describe(pack: CompiledPack, beneficiaryId: string, year: number, result: PremiumSubsidyResult): PersonSubsidy {
@@ -83,7 +83,8 @@ export class PremiumService {
       const repository = this.beneficiaries.repository;
       const [periods, applications, phaseOuts] = await Promise.all([repository.periodsOf(manager, ids), repository.applicationsOf(manager, ids), repository.phaseOutsOf(manager, ids)]);
       for (const id of ids) {
-        const result = pack.premium!.compute(toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id), phaseOuts.filter((p) => p.beneficiaryId === id)), year, pack.precedence, pack.parameters);
+        const engineBeneficiary = toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id), phaseOuts.filter((p) => p.beneficiaryId === id));
+        const result = pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters, pack.transitions);
         if (!result.ruleId) continue;
         people++;
         const key = result.category ?? "NONE";
