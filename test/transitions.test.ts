@@ -110,3 +110,38 @@ describe("checking transitions", () => {
     expect(() => pack.withParameters({ povertyAlleviationTransitionEnd: "31.12.2025" })).toThrow(expect.objectContaining({ code: "INVALID_DATE", field: "parameters.povertyAlleviationTransitionEnd" }));
   });
 });
+
+describe("premium years with both a transition and phase-outs", () => {
+  // 东至 with a 渐退期 of 返贫致贫人口 added (a test pack: 东至's text has no phase-out): a phase-out
+  // ranks as its category in 就高, and its subsidy ends with the transition like a certification's.
+  async function dongzhiWithPhaseOut() {
+    const document = JSON.parse(fs.readFileSync(projectPath("rules-json", "dongzhi.json"), "utf8"));
+    document.premiumSubsidy.phaseOut = { categories: ["RELAPSED_POOR"], clause: "test" };
+    const pack = await compilePack(document, "dongzhi-with-phase-out");
+    return pack.withParameters({ povertyAlleviationTransitionEnd: "2025-12-31", premiumIndividualContribution: "400.00" });
+  }
+
+  it("a phase-out with a transitional subsidy outranks a lower category, then gives way to it after the transition", async () => {
+    const pack = await dongzhiWithPhaseOut();
+    const beneficiary = readBeneficiary({
+      id: "DZ-TP-1",
+      identities: [{ category: "MONITORED", from: "2023-01-01", to: null }],
+      phaseOuts: [{ category: "RELAPSED_POOR", from: "2025-01-01", to: "2026-12-31" }],
+    });
+    const year = (y: number) => {
+      const r = pack.premium!.compute(beneficiary, y, pack.precedence, pack.parameters, pack.transitions);
+      return { category: r.category, phaseOut: r.phaseOut, rule: r.ruleId, amount: r.amount?.toFixed(2) ?? null };
+    };
+    // 2025, in the transition: 返贫致贫 80% × 400.00 = 320.00, held as a phase-out.
+    expect(year(2025)).toEqual({ category: "RELAPSED_POOR", phaseOut: true, rule: "dz-premium-relapsed", amount: "320.00" });
+    // 2026, after it: the phase-out's category has no subsidy; 监测 50% × 400.00 = 200.00.
+    expect(year(2026)).toEqual({ category: "MONITORED", phaseOut: false, rule: "dz-premium-monitored", amount: "200.00" });
+  });
+
+  it("a phase-out alone after the transition subsidises nothing", async () => {
+    const pack = await dongzhiWithPhaseOut();
+    const beneficiary = readBeneficiary({ id: "DZ-TP-2", identities: [], phaseOuts: [{ category: "RELAPSED_POOR", from: "2025-01-01", to: "2026-12-31" }] });
+    const result = pack.premium!.compute(beneficiary, 2026, pack.precedence, pack.parameters, pack.transitions);
+    expect({ category: result.category, phaseOut: result.phaseOut, rule: result.ruleId, amount: result.amount }).toEqual({ category: "RELAPSED_POOR", phaseOut: true, rule: null, amount: null });
+  });
+});
