@@ -64,3 +64,27 @@ describe("bill limits", () => {
     expect(problems({ MAX_BILL_TOTAL: "1e7" })).toEqual([expect.stringMatching(/^MAX_BILL_TOTAL:/)]);
   });
 });
+
+describe("the beneficiary source", () => {
+  const problems = (env: NodeJS.ProcessEnv) => {
+    try {
+      readConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it("is this process's own beneficiaries unless a URL is given, which needs SUBGRAPH_SECRET", () => {
+    expect(readConfig({}).beneficiarySource).toBeNull();
+    expect(readConfig({ BENEFICIARY_SOURCE: "in-process" }).beneficiarySource).toBeNull();
+    const secret = "s".repeat(32);
+    expect(readConfig({ BENEFICIARY_SOURCE: "http://registry.internal:4100/graphql", SUBGRAPH_SECRET: secret }).beneficiarySource).toEqual({ url: "http://registry.internal:4100/graphql", secret });
+  });
+
+  it("refuses a source that is not an http(s) URL, and a URL without the secret", () => {
+    expect(problems({ BENEFICIARY_SOURCE: "registry", SUBGRAPH_SECRET: "s".repeat(32) })).toEqual([expect.stringMatching(/^BENEFICIARY_SOURCE:/)]);
+    expect(problems({ BENEFICIARY_SOURCE: "ftp://registry.internal/graphql", SUBGRAPH_SECRET: "s".repeat(32) })).toEqual([expect.stringMatching(/^BENEFICIARY_SOURCE:/)]);
+    expect(problems({ BENEFICIARY_SOURCE: "https://registry.internal/graphql" })).toEqual([expect.stringMatching(/^SUBGRAPH_SECRET:/)]);
+  });
+});

@@ -19,7 +19,7 @@ import { gql, startTestGateway, type TestGateway } from "./support/gateway";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
-  schema = await buildGatewaySchema({} as Services);
+  ({ schema } = await buildGatewaySchema({} as Services));
 });
 
 function enumValues(name: string): string[] {

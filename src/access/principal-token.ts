@@ -74,7 +74,8 @@ function parsePayload(body: string): TokenPayload {
   return p as TokenPayload;
 }
 
-function requireSecret(secret: string): void {
+/** Refuses (a fault at start, not a client's error) a secret too short to sign with. */
+export function requireSecret(secret: string): void {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`the subgraph secret must have at least ${MIN_SECRET_LENGTH} characters`);
 }
 

@@ -22,6 +22,11 @@ export function partnerId(key: string): string {
   return key.slice(key.indexOf(":") + 1);
 }
 
+/** The jurisdiction of a stored key. */
+export function jurisdictionOfKey(key: string): string {
+  return key.slice(0, key.indexOf(":"));
+}
+
 /** A stored key's partner id, or null. */
 export function partnerIdOrNull(key: string | null): string | null {
   return key === null ? null : partnerId(key);
@@ -35,6 +40,17 @@ export function partnerIdOrNull(key: string | null): string | null {
 export function candidateKeys(principal: Principal, id: string, allJurisdictions: readonly string[], jurisdiction?: string | null): string[] {
   const jurisdictions = jurisdiction ? (principal.canSee(jurisdiction) ? [jurisdiction] : []) : (principal.visibleJurisdictions ?? allJurisdictions);
   return jurisdictions.map((j) => scopedKey(j, id));
+}
+
+/**
+ * The stored key of an entity's federation key (`{ jurisdiction, id }`, as the gateway sends it to a
+ * subgraph), or null when it is malformed or the caller may not see the jurisdiction.
+ */
+export function visibleKeyOf(principal: Principal, reference: Record<string, unknown>): { key: string; jurisdiction: string } | null {
+  const { jurisdiction, id } = reference;
+  if (typeof jurisdiction !== "string" || typeof id !== "string") return null;
+  const [key] = candidateKeys(principal, id, [], jurisdiction);
+  return key ? { key, jurisdiction } : null;
 }
 
 /**

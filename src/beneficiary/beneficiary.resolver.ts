@@ -7,8 +7,6 @@ import { decodeCursor } from "../lib/graphql";
 import { JURISDICTION_ARG, onlyOne, partnerId } from "../access/tenant-ids";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import { Claim } from "../claim/claim.types";
-import type { ClaimEntity } from "../claim/claim.entity";
 import type { BeneficiaryEntity } from "./beneficiary.entity";
 import { Beneficiary, BeneficiaryConnection, BeneficiaryFilter, BeneficiaryInput, CategoryPeriod, EndCategoryPeriodInput, ProgramApplication, RemoveApplicationInput, RemoveCategoryPeriodInput } from "./beneficiary.types";
 import { pageOf, pageSize } from "../lib/connection";
@@ -89,10 +87,5 @@ export class BeneficiaryResolver {
   @FieldResolver(() => [CategoryPeriod], { description: "渐退期 (phase-out) periods certified after the person left a category (乐清 三(三)8)." })
   async phaseOuts(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<CategoryPeriod[]> {
     return (await loaders.phaseOuts.load(beneficiary.id)).map((p) => ({ category: p.category, from: p.fromDate, to: p.toDate }));
-  }
-
-  @FieldResolver(() => [Claim], { description: "The beneficiary's claims in settlement order (date, then arrival)." })
-  claims(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ClaimEntity[]> {
-    return loaders.claimsOfBeneficiary.load(beneficiary.id);
   }
 }

@@ -62,7 +62,7 @@ export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[],
  * Work to do when a beneficiary's certified record changed, in the same transaction. Without
  * `confirmReversal` it refuses (WOULD_REVERSE_PAID) a change that would take back money paid.
  */
-export type AfterRecordChange = (manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean) => Promise<void>;
+export type AfterRecordChange = (manager: EntityManager, principal: Principal, beneficiaryId: string, earliestChange: string, confirmReversal: boolean) => Promise<void>;
 
 export class BeneficiaryService {
   readonly repository = new BeneficiaryRepository();
@@ -109,7 +109,7 @@ export class BeneficiaryService {
     // The earliest date the change can reach: added periods, applications' years (an approval
     // recorded late, whatever its date, grants the programme for its application's year).
     const changedDates = [...periods.added.map((p) => p.from), ...phaseOuts.added.map((p) => p.from), ...applications.added.map(applicationReach)].sort();
-    if (existing && changedDates.length > 0) await this.recordChanged(manager, key, changedDates[0], principal.keyId, wanted.confirmReversal);
+    if (existing && changedDates.length > 0) await this.recordChanged(manager, principal, key, changedDates[0], wanted.confirmReversal);
 
     await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", key, {
       changedFields,
@@ -159,7 +159,7 @@ export class BeneficiaryService {
       const now = nowIso();
       await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
       if (to !== null) await manager.insert(CategoryPeriodEntity, { beneficiaryId: beneficiary.id, category: period.category, fromDate: from, toDate: to, recordedAt: now, retractedAt: null });
-      await this.recordChanged(manager, beneficiary.id, from, principal.keyId, input.confirmReversal === true);
+      await this.recordChanged(manager, principal, beneficiary.id, from, input.confirmReversal === true);
       await this.audit.record(manager, principal.keyId, to === null ? "beneficiary.period.remove" : "beneficiary.period.end", "beneficiary", beneficiary.id, {
         periodId: period.id,
         category: period.category,
@@ -185,7 +185,7 @@ export class BeneficiaryService {
       const application = (await this.repository.applicationsOf(manager, [beneficiary.id])).find((a) => a.program === input.program && a.date === date);
       if (!application) throw notFound("application", `${input.program} ${date}`, "input.date");
       await manager.update(ApplicationEntity, { id: application.id }, { retractedAt: nowIso() });
-      await this.recordChanged(manager, beneficiary.id, applicationReach(application), principal.keyId, input.confirmReversal === true);
+      await this.recordChanged(manager, principal, beneficiary.id, applicationReach(application), input.confirmReversal === true);
       await this.audit.record(manager, principal.keyId, "beneficiary.application.remove", "beneficiary", beneficiary.id, { applicationId: application.id, program: application.program, date, reason });
       return (await this.repository.findById(manager, beneficiary.id))!;
     });
@@ -198,8 +198,8 @@ export class BeneficiaryService {
     return beneficiary;
   }
 
-  private async recordChanged(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
-    for (const hook of this.afterRecordChange) await hook(manager, beneficiaryId, earliestChange, actor, confirmReversal);
+  private async recordChanged(manager: EntityManager, principal: Principal, beneficiaryId: string, earliestChange: string, confirmReversal: boolean): Promise<void> {
+    for (const hook of this.afterRecordChange) await hook(manager, principal, beneficiaryId, earliestChange, confirmReversal);
   }
 
   /**

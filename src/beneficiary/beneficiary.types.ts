@@ -1,7 +1,7 @@
 /**
  * GraphQL types of beneficiaries.
  */
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar } from "../lib/graphql";
 import { connectionOf, type Page } from "../lib/connection";
 import { ApplicationStatusEnum, CategoryEnum, ProgramEnum } from "../gateway/enums";
@@ -33,6 +33,8 @@ export class ProgramApplication {
   decidedOn!: string | null;
 }
 
+/** Civil affairs' person: an entity of the federation, known by its jurisdiction and the partner's id. */
+@Directive('@key(fields: "jurisdiction id")')
 @ObjectType({ description: "A person assisted by a jurisdiction's medical-assistance programme." })
 export class Beneficiary {
   @Field(() => ID)

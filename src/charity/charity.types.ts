@@ -1,13 +1,15 @@
 /**
  * GraphQL types of the charity ledger, entitlements, reports and resolution statements.
  */
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { connectionOf, type Page } from "../lib/connection";
 import { ClaimKindEnum, EntitlementStatusEnum, FundKindEnum, IncomeTypeEnum, LedgerDirectionEnum, LedgerEntryTypeEnum, LineSourceEnum, TierEnum } from "../gateway/enums";
 import type { FundKind, IncomeType } from "./charity.entity";
 
+/** The charity federation's fund: an entity of the federation, known by its id. */
+@Directive('@key(fields: "id")')
 @ObjectType({ description: "A charity fund: the city federation's 慈善医疗救助共富基金 or a township's 专项共富基金." })
 export class CharityFund {
   @Field(() => ID)

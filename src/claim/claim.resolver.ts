@@ -4,8 +4,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import { Beneficiary } from "../beneficiary/beneficiary.types";
-import type { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
+import { BeneficiaryOfClaims, type BeneficiaryKey } from "./beneficiary-claims.resolver";
 import { Adjustment, Settlement } from "../settlement/settlement.types";
 import { storedSettlementView } from "../settlement/settlement.views";
 import type { AdjustmentEntity } from "../settlement/settlement.entity";
@@ -58,9 +57,9 @@ export class ClaimResolver {
     return { basic: claim.reportedBasic, critical: claim.reportedCritical, assistance: claim.reportedAssistance, reassistance: claim.reportedReassistance, commercial: claim.reportedCommercial };
   }
 
-  @FieldResolver(() => Beneficiary)
-  async beneficiary(@Root() claim: ClaimEntity, @Ctx() { loaders }: GatewayContext): Promise<BeneficiaryEntity> {
-    return (await loaders.beneficiary.load(claim.beneficiaryId))!;
+  @FieldResolver(() => BeneficiaryOfClaims, { description: "The person billed; the gateway joins the rest of the person from its owner." })
+  beneficiary(@Root() claim: ClaimEntity): BeneficiaryKey {
+    return { key: claim.beneficiaryId, jurisdiction: claim.jurisdiction };
   }
 
   @FieldResolver(() => Settlement, { nullable: true, description: "The current settlement; null while the claim is only submitted." })

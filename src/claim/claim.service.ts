@@ -10,15 +10,22 @@ import { yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { readClaim } from "../engine/input";
 import { claimFingerprint } from "../engine/annual-accounts";
-import type { Claim } from "../engine/types";
+import type { Beneficiary, Claim } from "../engine/types";
 import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { partnerId, scopedKey } from "../access/tenant-ids";
-import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import type { SettlementService } from "../settlement/settlement.service";
+import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
+import { lockHousehold } from "../settlement/household-lock";
 import { ClaimEntity } from "./claim.entity";
 import { ClaimRepository } from "./claim.repository";
 import { claimLimits } from "./claim.mapping";
+
+/**
+ * Settles a claim against its household's stored year without writing (the settlement service's
+ * dryRun): the one thing submitting needs of settling, passed in so that the two services do not
+ * import each other.
+ */
+export type ClaimCheck = (manager: EntityManager, jurisdiction: string, claim: Claim, beneficiary: Beneficiary) => Promise<unknown>;
 
 export class ClaimService {
   readonly repository = new ClaimRepository();
@@ -26,8 +33,9 @@ export class ClaimService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
-    private readonly beneficiaries: BeneficiaryService,
-    private readonly settlements: SettlementService,
+    /** People's certified records, through the beneficiary port. */
+    private readonly people: BeneficiaryLookup,
+    private readonly check: ClaimCheck,
     private readonly audit: AuditService,
     private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
@@ -44,12 +52,12 @@ export class ClaimService {
     const asSent = readClaim(raw, callerBeneficiaryId, "input", claimLimits(this.billLimits));
     // The fingerprint is over the partner's own ids, as it was before ids had namespaces.
     const fingerprint = claimFingerprint(asSent);
-    const beneficiary = await this.beneficiaries.get(principal, callerBeneficiaryId, jurisdiction, "input.beneficiaryId", "input.jurisdiction", transaction);
-    const beneficiaryId = beneficiary.id;
+    const beneficiary = await this.people.visible(principal, callerBeneficiaryId, jurisdiction, "input.beneficiaryId", "input.jurisdiction", transaction);
+    const beneficiaryId = beneficiary.key;
     const claim: Claim = { ...asSent, id: scopedKey(beneficiary.jurisdiction, asSent.id), beneficiaryId };
 
     return this.transactions.joinOrRun(transaction, async (manager) => {
-      await this.beneficiaries.repository.lock(manager, beneficiaryId);
+      await lockHousehold(manager, beneficiaryId);
       const existing = await this.repository.findById(manager, claim.id);
       if (existing) return this.sameOrConflict(existing, fingerprint);
       await this.refuseFullYear(manager, beneficiaryId, yearOf(claim.date));
@@ -60,7 +68,7 @@ export class ClaimService {
           ["claim", "input"],
           ["parameters", "input.reported", "whole"],
         ],
-        () => this.settlements.dryRun(manager, beneficiary.jurisdiction, claim),
+        () => this.check(manager, beneficiary.jurisdiction, claim, beneficiary.beneficiary),
       );
       const entity: ClaimEntity = {
         id: claim.id,
@@ -115,7 +123,7 @@ export class ClaimService {
 
   /** The claim a caller means by its id, or NOT_FOUND: another jurisdiction's same id answers as a missing one. */
   async get(principal: Principal, id: string, jurisdiction?: string | null, manager: EntityManager = this.dataSource.manager): Promise<ClaimEntity> {
-    const entity = await this.repository.findByCallerId(manager, this.beneficiaries.keysFor(principal, id, jurisdiction), id);
+    const entity = await this.repository.findByCallerId(manager, this.people.keysFor(principal, id, jurisdiction), id);
     if (!entity) throw notFound("claim", id);
     return entity;
   }

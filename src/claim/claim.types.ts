@@ -1,7 +1,7 @@
 /**
  * GraphQL types of claims.
  */
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { ClaimKindEnum, ClaimStatusEnum, InsuredTypeEnum } from "../gateway/enums";
@@ -42,6 +42,8 @@ export class ReportedTiers {
   commercial!: Money | null;
 }
 
+/** Medical insurance's bill: an entity of the federation, known by its jurisdiction and the partner's id. */
+@Directive('@key(fields: "jurisdiction id")')
 @ObjectType({ description: "A medical bill of a beneficiary." })
 export class Claim {
   @Field(() => ID)

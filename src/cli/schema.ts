@@ -1,15 +1,20 @@
 /**
- * `npm run schema`: writes the GraphQL SDL to schema/schema.graphql.
+ * `npm run schema`: writes the subgraphs' SDLs, the supergraph and the partners' API under schema/.
  */
 import "reflect-metadata";
 import * as fs from "node:fs";
-import { schemaText } from "../gateway/emit-schema";
+import * as path from "node:path";
+import { schemaFiles } from "../gateway/emit-schema";
 import { projectPath } from "../lib/project";
 
-schemaText().then(
-  (text) => {
-    fs.writeFileSync(projectPath("schema", "schema.graphql"), text);
-    process.stdout.write("wrote schema/schema.graphql\n");
+schemaFiles().then(
+  (files) => {
+    for (const [name, text] of files) {
+      const file = projectPath("schema", name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      process.stdout.write(`wrote schema/${name}\n`);
+    }
   },
   (error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

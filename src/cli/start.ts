@@ -4,6 +4,10 @@
  * DATABASE_URL) when it is empty, or with `--demo`; elsewhere the first ADMIN key comes from
  * `npm run --silent apikey -- create --role ADMIN --name NAME`.
  *
+ * Spread out (issue 14): `--subgraph NAME` serves one owner's subgraph alone (its own DATABASE_URL
+ * and PORT, SUBGRAPH_SECRET); `--gateway` serves only the gateway, which reaches the subgraphs named
+ * in SUBGRAPHS over HTTP and keeps the API keys in its own database.
+ *
  * The port is bound before anything is written; a mistake in the environment is one line on
  * stderr and exit 1. SIGTERM fails /readyz first, serves on for SHUTDOWN_DRAIN_SECONDS, then
  * closes; SIGINT (Ctrl-C) closes at once.
@@ -13,6 +17,9 @@ import { ConfigError, readConfig, type GatewayConfig } from "../lib/config";
 import { createLogger, type Logger } from "../lib/logger";
 import { openServices } from "../gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../gateway/server";
+import { startSubgraphServer } from "../gateway/subgraph-server";
+import { OWNER_SUBGRAPHS, type OwnerSubgraph } from "../gateway/subgraphs";
+import type { RemoteSubgraphs } from "../gateway/remote-subgraphs";
 import { loadDemoData } from "../gateway/demo-data";
 import { openOrExplain, reservePort, StartupError } from "../gateway/startup";
 import type { Services } from "../gateway/services";
@@ -48,8 +55,33 @@ function stopOnSignals(services: Services, gateway: RunningGateway, config: Gate
   process.on("SIGINT", () => void stop(0));
 }
 
+/** What this process serves: everything, one owner's subgraph, or the gateway alone. */
+type Role = { kind: "all" } | { kind: "subgraph"; name: OwnerSubgraph; secret: string } | { kind: "gateway"; remote: RemoteSubgraphs };
+
+function roleOf(argv: string[], config: GatewayConfig): Role {
+  const subgraphAt = argv.indexOf("--subgraph");
+  const gateway = argv.includes("--gateway");
+  if (subgraphAt >= 0 && gateway) throw new ConfigError(["--subgraph and --gateway: choose one"]);
+  if (subgraphAt >= 0) {
+    const name = argv[subgraphAt + 1];
+    if (!OWNER_SUBGRAPHS.includes(name as OwnerSubgraph)) throw new ConfigError([`--subgraph: one of ${OWNER_SUBGRAPHS.join(", ")} (got ${name ?? "nothing"})`]);
+    if (!config.subgraphSecret) throw new ConfigError(["SUBGRAPH_SECRET: required with --subgraph (the gateway signs every request with it)"]);
+    return { kind: "subgraph", name: name as OwnerSubgraph, secret: config.subgraphSecret };
+  }
+  if (gateway) {
+    const problems: string[] = [];
+    if (!config.subgraphSecret) problems.push("SUBGRAPH_SECRET: required with --gateway");
+    for (const [name] of config.subgraphUrls) if (!OWNER_SUBGRAPHS.includes(name as OwnerSubgraph)) problems.push(`SUBGRAPHS: ${name} is not one of ${OWNER_SUBGRAPHS.join(", ")}`);
+    for (const name of OWNER_SUBGRAPHS) if (!config.subgraphUrls.some(([given]) => given === name)) problems.push(`SUBGRAPHS: no URL for ${name}`);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { kind: "gateway", remote: { urls: new Map(config.subgraphUrls as Array<[OwnerSubgraph, string]>), secret: config.subgraphSecret!, timeoutMillis: config.subgraphTimeoutMillis } };
+  }
+  return { kind: "all" };
+}
+
 async function main(argv: string[]): Promise<void> {
   const config = readConfig();
+  const role = roleOf(argv, config);
   const logger = createLogger(config.logLevel);
   const listening = await reservePort(config);
   const services = await openOrExplain(config.database, () => openServices(config.database, logger, undefined, {
@@ -59,13 +91,22 @@ async function main(argv: string[]): Promise<void> {
       webhookInFlightPerKey: config.webhookInFlightPerKey,
       apiKeyCacheSeconds: config.apiKeyCacheSeconds,
       billLimits: config.billLimits,
+      beneficiarySource: config.beneficiarySource,
     }),
   );
-  const demoKey = await demo(services, config, argv.includes("--demo"), logger);
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
-  services.webhooks.start(logger);
-  const gateway = await startGateway(services, config, logger, listening);
-  logger.info({ url: gateway.url, database: config.database.kind }, "gateway listening");
+  if (role.kind === "subgraph") {
+    services.webhooks.start(logger);
+    const server = await startSubgraphServer(role.name, services, config, role.secret, logger, [], listening);
+    logger.info({ url: server.url, subgraph: role.name, database: config.database.kind }, "subgraph listening");
+    process.stdout.write(`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)\n`);
+    stopOnSignals(services, server, config, logger);
+    return;
+  }
+  const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
+  if (role.kind === "all") services.webhooks.start(logger);
+  const gateway = await startGateway(services, config, logger, listening, role.kind === "gateway" ? role.remote : undefined);
+  logger.info({ url: gateway.url, database: config.database.kind, subgraphs: role.kind === "gateway" ? Object.fromEntries(role.remote.urls) : "in this process" }, "gateway listening");
   process.stdout.write(`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)\n`);
   if (demoKey) process.stdout.write(`Demo ADMIN key (shown once): ${demoKey}\n`);
   process.stdout.write("Press Ctrl-C to stop.\n");

@@ -9,7 +9,7 @@
 import { yearOf } from "../lib/dates";
 import type { CompiledPack } from "./compiled-pack";
 import type { Lookback } from "./pack-document";
-import { lookbackStart } from "./settle";
+import { lookbackStart } from "./lookback";
 import type { Beneficiary, CategoryPeriod } from "./types";
 import type { Tier } from "./vocabulary";
 

@@ -4,13 +4,14 @@
  */
 import { DomainError } from "../lib/errors";
 import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
-import { monthsBefore, yearOf } from "../lib/dates";
+import { yearOf } from "../lib/dates";
 import type { Lookback, RuleDocument } from "./pack-document";
 import type { CompiledPack } from "./compiled-pack";
 import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Tier } from "./vocabulary";
 import { programsGranted } from "./applications";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
 import { accountYearOf } from "./medical-year";
+import { lookbackStart } from "./lookback";
 import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
 import type { DecisionTable } from "./rule-selection";
 import type { TransitionState } from "./transitions";
@@ -62,14 +63,6 @@ export function categoriesOn(beneficiary: Beneficiary, date: string, lookbackFor
     if (from <= date && (period.to === null || date <= period.to) && !held.includes(period.category)) held.push(period.category);
   }
   return held;
-}
-
-/** The first day whose costs count under a lookback, for a category certified on `from`. */
-export function lookbackStart(from: string, lookback: Lookback): string {
-  const anchor = lookback.fromMonthStart ? `${from.slice(0, 7)}-01` : from;
-  const start = monthsBefore(anchor, lookback.months);
-  const yearStart = `${from.slice(0, 4)}-01-01`;
-  return lookback.sameYear && start < yearStart ? yearStart : start;
 }
 
 /** The first of the held categories in the pack's precedence (ties of 就高不重复; the premium's category). */

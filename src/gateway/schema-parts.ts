@@ -18,6 +18,8 @@ import { LineCategories1731900000000 } from "../../migrations/1731900000000-line
 import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-claim-insured-type";
 import { LineAccountYear1732250000000 } from "../../migrations/1732250000000-line-account-year";
 import { ApplicationDecisionsPhaseOuts1732270000000 } from "../../migrations/1732270000000-application-decisions-phase-outs";
+import { SettlementHouseholds1732290000000 } from "../../migrations/1732290000000-settlement-households";
+import { SettlementHouseholdEntity } from "../settlement/household-lock";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from "../webhooks/webhook.entity";
 import { OutboxEventEntity } from "../outbox/outbox.entity";
@@ -31,6 +33,7 @@ export const ENTITIES: Function[] = [
   SettlementLineEntity,
   YearToDateEntity,
   AdjustmentEntity,
+  SettlementHouseholdEntity,
   RulePackVersionEntity,
   ApiKeyEntity,
   AuditEntryEntity,
@@ -56,4 +59,5 @@ export const MIGRATIONS: Function[] = [
   ClaimInsuredType1732150000000,
   LineAccountYear1732250000000,
   ApplicationDecisionsPhaseOuts1732270000000,
+  SettlementHouseholds1732290000000,
 ];

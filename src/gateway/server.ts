@@ -16,7 +16,8 @@ import type { GatewayConfig } from "../lib/config";
 import type { GatewayContext } from "./context";
 import { createLoaders } from "./loaders";
 import type { Services } from "./services";
-import { buildGatewaySchema } from "./schema";
+import { buildGatewaySchema, buildRemoteGatewaySchema } from "./schema";
+import { logSubgraphFailuresTo, subgraphHealth, type RemoteSubgraphs } from "./remote-subgraphs";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { resultNodeLimit } from "./result-limit";
 import { operationLabelling } from "./operation-label";
@@ -32,7 +33,7 @@ import { requestLogging } from "./request-logging";
 import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
 import { probeRoutes, type Readiness } from "./probes";
 import { peoplePages, statementPageOptions } from "../pages/people-pages";
-import { readPagesConfig } from "../pages/pages-config";
+import { readPagesConfig, type PagesConfig } from "../pages/pages-config";
 
 export interface RunningGateway {
   url: string;
@@ -53,8 +54,11 @@ export async function startGateway(
   config: Pick<GatewayConfig, "port" | "host" | "rateLimits" | "trustProxyHops" | "billLimits"> & QueryLimits & Partial<Pick<GatewayConfig, "metricsToken" | "pages">>,
   logger: Logger,
   listening?: http.Server,
+  /** The owners' subgraphs in processes of their own; absent, every subgraph runs in this process. */
+  remote?: RemoteSubgraphs,
 ): Promise<RunningGateway> {
-  const schema = await buildGatewaySchema(services);
+  if (remote) logSubgraphFailuresTo(logger);
+  const { schema } = remote ? await buildRemoteGatewaySchema(services, remote, logger) : await buildGatewaySchema(services);
   const app = express();
   const httpServer = listening ?? http.createServer(app);
   const metrics = new GatewayMetrics(services, logger);
@@ -88,58 +92,23 @@ export async function startGateway(
   });
   app.get("/healthz", async (_req, res) => {
     const packs = services.packs.jurisdictions();
+    // Spread out, each owner's subgraph is asked too: the answer names the ones that are down.
+    const subgraphs = remote ? await subgraphHealth(remote) : undefined;
+    const down = Object.entries(subgraphs ?? {}).filter(([, state]) => state === "down").map(([name]) => name);
     try {
       await services.dataSource.query("SELECT 1");
-      res.status(packs.length > 0 ? 200 : 503).json({ status: packs.length > 0 ? "ok" : "no rule packs loaded", database: "ok", packs });
+      const status = packs.length === 0 ? "no rule packs loaded" : down.length > 0 ? `subgraph down: ${down.join(", ")}` : "ok";
+      res.status(status === "ok" ? 200 : 503).json({ status, database: "ok", packs, ...(subgraphs ? { subgraphs } : {}) });
     } catch (error) {
       logger.error({ err: error }, "health check: database unreachable");
-      res.status(503).json({ status: "database unreachable", database: "error", packs });
+      res.status(503).json({ status: "database unreachable", database: "error", packs, ...(subgraphs ? { subgraphs } : {}) });
     }
   });
   // The charity office's page, its signed statement links and the chart library.
-  app.use(peoplePages(services, pages, config.rateLimits, logger));
+  if (!remote) app.use(peoplePages(services, pages, config.rateLimits, logger));
   app.use(["/graphql", "/api", "/statements", "/reports"], keyedAccess(services.apiKeys, config.rateLimits));
-  app.use("/api", httpAdapter(services, logger));
-  // The premium-subsidy report as CSV for the finance office, behind the same keys.
-  app.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
-    const caller = callerOf(res);
-    if (!caller.principal) {
-      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
-      return;
-    }
-    const principal = caller.principal;
-    try {
-      const report = await services.premium.report(principal, req.params.jurisdiction, Number(req.params.year));
-      res.type("text/csv; charset=utf-8").attachment(`premium-subsidy-${report.jurisdiction}-${report.year}.csv`).send(subsidyReportCsv(report));
-    } catch (error) {
-      if (error instanceof DomainError) {
-        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
-        return;
-      }
-      logger.error({ err: error }, "premium report failed");
-      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
-    }
-  });
-  // The printable 化解清单: the same keys and access rules as GraphQL.
-  app.get("/statements/:beneficiaryId/:year", async (req, res) => {
-    const caller = callerOf(res);
-    if (!caller.principal) {
-      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
-      return;
-    }
-    const principal = caller.principal;
-    try {
-      const statement = await services.charity.statement(principal, req.params.beneficiaryId, yearField(req.params.year), jurisdictionQuery(req));
-      res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, statement.beneficiary.jurisdiction)));
-    } catch (error) {
-      if (error instanceof DomainError) {
-        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
-        return;
-      }
-      logger.error({ err: error }, "statement page failed");
-      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
-    }
-  });
+  // The HTTP adapter, reports and statements call the owners' services: served where they run.
+  if (!remote) app.use(ownersRoutes(services, pages, logger));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -179,4 +148,51 @@ export async function startGateway(
       await apollo.stop();
     },
   };
+}
+
+/** The routes that answer from the owners' services in this process: /api, the CSV report, the statement page. */
+function ownersRoutes(services: Services, pages: PagesConfig, logger: Logger): express.Router {
+  const router = express.Router();
+  router.use("/api", httpAdapter(services, logger));
+  // The premium-subsidy report as CSV for the finance office, behind the same keys.
+  router.get("/reports/premium-subsidy/:jurisdiction/:year.csv", async (req, res) => {
+    const caller = callerOf(res);
+    if (!caller.principal) {
+      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
+      return;
+    }
+    const principal = caller.principal;
+    try {
+      const report = await services.premium.report(principal, req.params.jurisdiction, Number(req.params.year));
+      res.type("text/csv; charset=utf-8").attachment(`premium-subsidy-${report.jurisdiction}-${report.year}.csv`).send(subsidyReportCsv(report));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
+        return;
+      }
+      logger.error({ err: error }, "premium report failed");
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
+    }
+  });
+  // The printable 化解清单: the same keys and access rules as GraphQL.
+  router.get("/statements/:beneficiaryId/:year", async (req, res) => {
+    const caller = callerOf(res);
+    if (!caller.principal) {
+      res.status(httpStatusOf(caller.refusal.code)).type("text/plain; charset=utf-8").send(caller.refusal.message);
+      return;
+    }
+    const principal = caller.principal;
+    try {
+      const statement = await services.charity.statement(principal, req.params.beneficiaryId, yearField(req.params.year), jurisdictionQuery(req));
+      res.type("html").send(renderStatementPage(statement, statementPageOptions(pages, statement.beneficiary.jurisdiction)));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(httpStatusOf(error.code)).type("text/plain; charset=utf-8").send(error.message);
+        return;
+      }
+      logger.error({ err: error }, "statement page failed");
+      res.status(httpStatusOf("INTERNAL_SERVER_ERROR")).type("text/plain; charset=utf-8").send("服务器内部错误 / internal error");
+    }
+  });
+  return router;
 }

@@ -8,6 +8,10 @@ import { partnerId } from "../access/tenant-ids";
 import { ApiKeyService } from "../access/api-key.service";
 import { RulePackService } from "../rules/rule-pack.service";
 import { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
+import type { BeneficiarySource } from "../beneficiary/beneficiary-source";
+import { InProcessBeneficiarySource } from "../beneficiary/in-process-source";
+import { RemoteBeneficiarySource, type RemoteSourceOptions } from "../beneficiary/remote-source";
 import { SettlementService } from "../settlement/settlement.service";
 import { ClaimService } from "../claim/claim.service";
 import { CharityService } from "../charity/charity.service";
@@ -28,6 +32,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   packs: RulePackService;
   beneficiaries: BeneficiaryService;
+  /** Where settlements read people's certified records: this process's beneficiaries or a remote owner's. */
+  people: BeneficiaryLookup;
   settlements: SettlementService;
   claims: ClaimService;
   charity: CharityService;
@@ -54,6 +60,8 @@ export interface ServiceOptions {
   apiKeyCacheSeconds?: number;
   /** Bill sizes and counts (default DEFAULT_BILL_LIMITS). */
   billLimits?: BillLimits;
+  /** The owner of people's certified records settlements read (BENEFICIARY_SOURCE): null or absent for this process's own. */
+  beneficiarySource?: RemoteSourceOptions | null;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -62,17 +70,19 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   const apiKeys = new ApiKeyService(dataSource, audit, (options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS) * 1000);
   const packs = new RulePackService(dataSource, audit);
   const beneficiaries = new BeneficiaryService(dataSource, transactions, packs, audit);
-  const settlements = new SettlementService(dataSource, transactions, packs, beneficiaries, audit, options.billLimits);
-  const claims = new ClaimService(dataSource, transactions, beneficiaries, settlements, audit, options.billLimits);
+  const source: BeneficiarySource = options.beneficiarySource ? new RemoteBeneficiarySource(options.beneficiarySource) : new InProcessBeneficiarySource(dataSource, beneficiaries.repository);
+  const people = new BeneficiaryLookup(source, () => packs.jurisdictions());
+  const settlements = new SettlementService(dataSource, transactions, packs, people, audit, options.billLimits);
+  const claims = new ClaimService(dataSource, transactions, people, (manager, jurisdiction, claim, beneficiary) => settlements.dryRun(manager, jurisdiction, claim, beneficiary), audit, options.billLimits);
   // A category or application recorded with an earlier date re-settles the years it reaches.
-  beneficiaries.afterRecordChange.push((manager, beneficiaryId, earliest, actor, confirmReversal) => settlements.replayAfterRecordChange(manager, beneficiaryId, earliest, actor, confirmReversal));
+  beneficiaries.afterRecordChange.push((manager, principal, beneficiaryId, earliest, confirmReversal) => settlements.replayAfterRecordChange(manager, principal, beneficiaryId, earliest, confirmReversal));
   const charity = new CharityService(dataSource, transactions, packs, beneficiaries, audit);
   // A household's top-up entitlement follows its settlements, in the same transaction.
   settlements.afterSettlement.push((manager, claim) => charity.syncEntitlement(manager, claim.beneficiaryId, claim.jurisdiction, claim.year, claim.id));
   // Re-settling for a record change must not take back what the ledger allocated, unless confirmed.
   settlements.allocatedCharity = (manager, beneficiaryId, year) => charity.allocatedTo(manager, beneficiaryId, year);
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
-  const premium = new PremiumService(dataSource, packs, beneficiaries);
+  const premium = new PremiumService(packs, people);
   const webhooks = new WebhookService(dataSource, transactions, new Outbox(dataSource, transactions), audit, {
     ...DEFAULT_WEBHOOK_OPTIONS,
     retryBaseMillis: options.webhookRetryBaseMillis ?? DEFAULT_WEBHOOK_OPTIONS.retryBaseMillis,
@@ -89,5 +99,5 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, settlements, claims, charity, governance, premium, webhooks, alerts };
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, people, settlements, claims, charity, governance, premium, webhooks, alerts };
 }

@@ -65,6 +65,18 @@ export interface GatewayConfig {
   shutdownDrainSeconds: number;
   /** The charity office's page and the 化解清单 links. */
   pages: PagesConfig;
+  /** The secret the gateway signs callers with and the subgraphs check (SUBGRAPH_SECRET); null in one process. */
+  subgraphSecret: string | null;
+  /** The owners' subgraphs by name, for `--gateway` (SUBGRAPHS=beneficiaries=URL,settlements=URL,charity=URL). */
+  subgraphUrls: ReadonlyArray<readonly [name: string, url: string]>;
+  /** How long the gateway waits for one subgraph request. */
+  subgraphTimeoutMillis: number;
+  /**
+   * Where settling reads people's certified records (BENEFICIARY_SOURCE): null for this process's
+   * own beneficiaries; else the GraphQL URL of the subgraph that owns `Beneficiary`, asked with
+   * the caller signed with SUBGRAPH_SECRET.
+   */
+  beneficiarySource: { url: string; secret: string } | null;
 }
 
 /**
@@ -113,6 +125,20 @@ export function parseDatabaseUrl(url: string): DatabaseConfig | string {
     }
   }
   return `DATABASE_URL: must start with sqlite: or mysql:// (got "${url}")`;
+}
+
+/** BENEFICIARY_SOURCE: `in-process` (or unset), or an http(s) URL with SUBGRAPH_SECRET to sign callers. */
+function beneficiarySource(env: NodeJS.ProcessEnv, problems: string[]): GatewayConfig["beneficiarySource"] {
+  const raw = env.BENEFICIARY_SOURCE ?? "";
+  if (raw === "" || raw === "in-process") return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+    problems.push(`BENEFICIARY_SOURCE: in-process, or the http(s) URL of the GraphQL endpoint that owns Beneficiary (got "${raw}")`);
+    return null;
+  }
+  // Its length is checked where it signs (access/principal-token), when the services are built.
+  if (!env.SUBGRAPH_SECRET) problems.push("SUBGRAPH_SECRET: needed with a BENEFICIARY_SOURCE URL, to sign the caller for the registry");
+  return { url: url.toString(), secret: env.SUBGRAPH_SECRET ?? "" };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -193,8 +219,26 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     metricsToken: env.METRICS_TOKEN || null,
     shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
     pages: readPagesConfig(env, problems),
+    subgraphSecret: env.SUBGRAPH_SECRET || null,
+    subgraphUrls: subgraphUrls(env.SUBGRAPHS ?? "", problems),
+    subgraphTimeoutMillis: integer(env, "SUBGRAPH_TIMEOUT_MS", 10_000, 100, 600_000, problems),
+    beneficiarySource: beneficiarySource(env, problems),
   };
+  if (config.subgraphSecret !== null && config.subgraphSecret.length < 32) problems.push("SUBGRAPH_SECRET: at least 32 characters (an HMAC key shared by the gateway and the subgraphs)");
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push("METRICS_TOKEN: at least 16 characters (a bearer token for Prometheus)");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** SUBGRAPHS: `name=URL` pairs separated by commas, each URL http(s) and each name once. */
+function subgraphUrls(text: string, problems: string[]): Array<readonly [string, string]> {
+  const pairs: Array<readonly [string, string]> = [];
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [name, url] = [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)];
+    const valid = part.includes("=") && /^[a-z][a-z0-9-]*$/.test(name) && /^https?:\/\/\S+$/.test(url);
+    if (!valid) problems.push(`SUBGRAPHS: "${part}" is not name=http(s)://host:port/graphql`);
+    else if (pairs.some(([seen]) => seen === name)) problems.push(`SUBGRAPHS: ${name} is named twice`);
+    else pairs.push([name, url]);
+  }
+  return pairs;
 }

@@ -2,10 +2,12 @@
  * Relay-style paged lists: one GraphQL shape (`edges { cursor node } pageInfo`) and one way of
  * cutting a page, shared by every list of the gateway.
  */
-import { Field, ObjectType } from "type-graphql";
+import { Directive, Field, ObjectType } from "type-graphql";
 import { DomainError } from "./errors";
 import { encodeCursor } from "./graphql";
 
+/** Every subgraph pages its lists the same way: the one PageInfo is shared by all of them. */
+@Directive("@shareable")
 @ObjectType()
 export class PageInfo {
   @Field()

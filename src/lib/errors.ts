@@ -5,29 +5,38 @@
  * what to do by the code, and shows the message to a person. The message names the field in
  * Chinese and English because both kinds of reader meet it.
  */
-export type ErrorCode =
-  | "INVALID_AMOUNT"
-  | "INCONSISTENT_FEES"
-  | "NO_PACK_IN_FORCE"
-  | "PARAMETER_NOT_SET"
-  | "UNKNOWN_CATEGORY"
-  | "UNKNOWN_PACK"
-  | "INVALID_DATE"
-  | "INVALID_INPUT"
-  | "INVALID_PACK"
-  | "TOO_MANY_BILLS"
-  | "CONFLICT"
-  /** A change would settle claims again so that money already paid or allocated is taken back. */
-  | "WOULD_REVERSE_PAID"
-  | "NOT_FOUND"
-  | "AMBIGUOUS_ID"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "WEBHOOK_TARGET_REFUSED"
-  | "WEBHOOK_LIMIT_REACHED"
-  | "RATE_LIMITED"
-  /** The owner of a person's categories (civil affairs' registry) did not answer: nothing was settled. */
-  | "BENEFICIARY_SOURCE_UNAVAILABLE";
+export const ERROR_CODES = [
+  "INVALID_AMOUNT",
+  "INCONSISTENT_FEES",
+  "NO_PACK_IN_FORCE",
+  "PARAMETER_NOT_SET",
+  "UNKNOWN_CATEGORY",
+  "UNKNOWN_PACK",
+  "INVALID_DATE",
+  "INVALID_INPUT",
+  "INVALID_PACK",
+  "TOO_MANY_BILLS",
+  "CONFLICT",
+  // A change would settle claims again so that money already paid or allocated is taken back.
+  "WOULD_REVERSE_PAID",
+  "NOT_FOUND",
+  "AMBIGUOUS_ID",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "WEBHOOK_TARGET_REFUSED",
+  "WEBHOOK_LIMIT_REACHED",
+  "RATE_LIMITED",
+  // The owner of a person's categories (civil affairs' registry) did not answer: nothing was settled.
+  "BENEFICIARY_SOURCE_UNAVAILABLE",
+  // An owner's subgraph did not answer the gateway: its fields are null with this error, the others answer.
+  "SUBGRAPH_UNAVAILABLE",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** True for a code of ours (e.g. in an error a subgraph sent over HTTP), as opposed to GraphQL's or a fault. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
 
 /**
  * The HTTP status of every code that is not a plain 400: the one map that GraphQL, the /api
@@ -47,6 +56,7 @@ const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GATEWAY_UNAVAILABLE: 502,
   GATEWAY_KEY_REFUSED: 502,
   BENEFICIARY_SOURCE_UNAVAILABLE: 503,
+  SUBGRAPH_UNAVAILABLE: 503,
 };
 
 /** The HTTP status for a code: 400 (the request was refused as it is) unless the map says otherwise. */

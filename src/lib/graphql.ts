@@ -4,7 +4,7 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type ValueNode } from "graphql";
 import { argumentPathOf } from "./argument-path";
-import { DomainError, type ErrorCode } from "./errors";
+import { DomainError, isErrorCode, type ErrorCode } from "./errors";
 import { Money, formatAmount, readAmount } from "./money";
 import { isValidDate } from "./dates";
 
@@ -21,16 +21,21 @@ function parseMoney(value: unknown, node?: ValueNode): Money {
   return amount;
 }
 
+/** An amount as Money serialises it: signed, at most two places. */
+const SIGNED_AMOUNT = /^-?\d+(\.\d{1,2})?$/;
+
 /** Money: a decimal string with at most two places on the wire, a Decimal inside. Never a Float. */
 export const MoneyScalar = new GraphQLScalarType({
   name: "Money",
   description: 'An amount in yuan as a decimal string with at most two places, e.g. "26000.00". Never a float.',
   serialize(value) {
     if (value instanceof Money) return formatAmount(value);
-    if (typeof value === "string") return formatAmount(parseMoney(value));
+    // A subgraph's answer, already formatted; a difference or adjustment may be negative.
+    if (typeof value === "string" && SIGNED_AMOUNT.test(value)) return formatAmount(new Money(value));
     throw new GraphQLError("Money must be a Decimal on output");
   },
-  parseValue: (value) => parseMoney(value),
+  // A Decimal arrives already parsed when the gateway hands a request to a subgraph in its own process.
+  parseValue: (value) => (value instanceof Money ? value : parseMoney(value)),
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw scalarError("INVALID_AMOUNT", 'Money is written as a string, e.g. "26000.00"', ast);
     return parseMoney(ast.value, ast);
@@ -131,6 +136,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (cause instanceof GraphQLError && (code === "INVALID_AMOUNT" || code === "INVALID_DATE")) {
     // A scalar refused a variable: graphql-js prefixes where it was; keep that text.
     return { ...base, message: formatted.message, extensions: { code, field } };
+  }
+  // A refusal a subgraph made and sent over HTTP: our code, field and message, as the subgraph wrote them.
+  if (cause instanceof GraphQLError && isErrorCode(code)) {
+    const details = cause.extensions?.details;
+    return { ...base, message: formatted.message, extensions: { code, field: typeof cause.extensions?.field === "string" ? cause.extensions.field : "", ...(Array.isArray(details) && details.length ? { details } : {}) } };
   }
   if (typeof code === "string" && GRAPHQL_CODES.has(code)) {
     return { ...base, message: formatted.message, extensions: { code, field } };

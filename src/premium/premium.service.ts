@@ -2,15 +2,14 @@
  * 资助参保 for the finance office: a person's subsidy for a year, and the totals per category of
  * a jurisdiction's year.
  */
-import type { DataSource } from "typeorm";
 import { DomainError } from "../lib/errors";
 import { ZERO, type Money } from "../lib/money";
 import type { CompiledPack } from "../engine/compiled-pack";
 import type { PremiumSubsidyResult } from "../engine/premium-subsidy";
 import type { Principal } from "../access/principal";
 import type { RulePackService } from "../rules/rule-pack.service";
-import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
-import { toEngineBeneficiary } from "../beneficiary/beneficiary.service";
+import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
+import type { BeneficiaryPage } from "../beneficiary/beneficiary-source";
 
 export interface PersonSubsidy extends PremiumSubsidyResult {
   beneficiaryId: string;
@@ -41,9 +40,9 @@ export interface SubsidyReport {
 
 export class PremiumService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly packs: RulePackService,
-    private readonly beneficiaries: BeneficiaryService,
+    /** People's certified records, through the beneficiary port. */
+    private readonly people: BeneficiaryLookup,
   ) {}
 
   private packOf(jurisdiction: string, year: number): CompiledPack {
@@ -57,10 +56,9 @@ export class PremiumService {
 
   /** One person's subsidy for a year, with the rule and clause. */
   async forPerson(principal: Principal, beneficiaryId: string, year: number, jurisdiction?: string | null, overrides: Record<string, unknown> = {}): Promise<PersonSubsidy> {
-    const beneficiary = await this.beneficiaries.get(principal, beneficiaryId, jurisdiction, "beneficiaryId");
-    const pack = this.packOf(beneficiary.jurisdiction, year).withParameters(overrides);
-    const engineBeneficiary = await this.beneficiaries.engineBeneficiary(this.dataSource.manager, beneficiary.id);
-    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters, pack.transitions));
+    const person = await this.people.visible(principal, beneficiaryId, jurisdiction, "beneficiaryId");
+    const pack = this.packOf(person.jurisdiction, year).withParameters(overrides);
+    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(person.beneficiary, year, pack.precedence, pack.parameters, pack.transitions));
   }
 
   private describe(pack: CompiledPack, beneficiaryId: string, year: number, result: PremiumSubsidyResult): PersonSubsidy {
@@ -71,20 +69,14 @@ export class PremiumService {
   async report(principal: Principal, jurisdiction: string, year: number): Promise<SubsidyReport> {
     principal.requireJurisdiction(jurisdiction);
     const pack = this.packOf(jurisdiction, year);
-    const manager = this.dataSource.manager;
     const rows = new Map<string, SubsidyReportRow>();
     let people = 0;
-    let afterId = "";
-    for (;;) {
-      const page = await this.beneficiaries.repository.page(manager, { jurisdictions: null, jurisdiction, afterId, limit: 500 });
-      if (page.length === 0) break;
-      afterId = page[page.length - 1].id;
-      const ids = page.map((b) => b.id);
-      const repository = this.beneficiaries.repository;
-      const [periods, applications, phaseOuts] = await Promise.all([repository.periodsOf(manager, ids), repository.applicationsOf(manager, ids), repository.phaseOutsOf(manager, ids)]);
-      for (const id of ids) {
-        const engineBeneficiary = toEngineBeneficiary(id, periods.filter((p) => p.beneficiaryId === id), applications.filter((a) => a.beneficiaryId === id), phaseOuts.filter((p) => p.beneficiaryId === id));
-        const result = pack.premium!.compute(engineBeneficiary, year, pack.precedence, pack.parameters, pack.transitions);
+    let after: string | null = null;
+    do {
+      const page: BeneficiaryPage = await this.people.source.page(jurisdiction, after, 500, { principal });
+      after = page.next;
+      for (const { beneficiary } of page.records) {
+        const result = pack.premium!.compute(beneficiary, year, pack.precedence, pack.parameters, pack.transitions);
         if (!result.ruleId) continue;
         people++;
         const key = result.category ?? "NONE";
@@ -94,7 +86,7 @@ export class PremiumService {
         for (const m of result.missing) if (!row.missing.includes(m)) row.missing.push(m);
         rows.set(key, row);
       }
-    }
+    } while (after !== null);
     const ordered = [...rows.values()].sort((a, b) => pack.precedence.indexOf(a.category as never) - pack.precedence.indexOf(b.category as never));
     const total = ordered.reduce<Money | null>((sum, row) => (sum === null || row.total === null ? null : sum.plus(row.total)), ZERO);
     return { jurisdiction, year, packVersion: pack.version, rows: ordered, people, total };

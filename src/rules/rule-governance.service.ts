@@ -121,12 +121,16 @@ export class RuleGovernanceService {
       const result: PackPreview = { packId, version, householdsExamined: 0, settlementsExamined: 0, settlementsChanged: 0, tierChanges: [], largest: [], refusals: [] };
       const totals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
       const households: PackPreview["largest"] = [];
-      for (const group of groups) {
+      const reached = groups.filter((group) => reachesYear(draft, Number(group.year)));
+      // The households' records in one batch: with a remote registry, one request per 100 people, not one per household-year.
+      const people = await this.settlements.recordsOf(principal, reached.map((group) => group.beneficiaryId), manager);
+      for (const group of reached) {
         const year = Number(group.year);
-        if (!reachesYear(draft, year)) continue;
         result.householdsExamined++;
         try {
-          const plan = await this.settlements.planStoredYear(manager, group.beneficiaryId, year, { packs: "recorded", draft });
+          // A person the registry no longer knows is refused (NOT_FOUND) by planStoredYear's own lookup.
+          const beneficiary = people.get(group.beneficiaryId)?.beneficiary;
+          const plan = await this.settlements.planStoredYear(manager, principal, group.beneficiaryId, year, { packs: "recorded", draft, beneficiary });
           const householdTotals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
           for (const step of plan.settlements) {
             if (!step.current) continue;

@@ -26,7 +26,8 @@ import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { jurisdictionOf, partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
-import type { BeneficiaryService } from "../beneficiary/beneficiary.service";
+import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
+import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
 import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
@@ -36,6 +37,7 @@ import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
 import { pendingTiers } from "./settlement.views";
+import { lockHousehold } from "./household-lock";
 
 /** A claim of a what-if, read, with its place in the request. */
 interface QuotedClaim {
@@ -65,7 +67,8 @@ export class SettlementService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly packs: RulePackService,
-    private readonly beneficiaries: BeneficiaryService,
+    /** People's certified records, through the beneficiary port (in-process or the registry's). */
+    private readonly people: BeneficiaryLookup,
     private readonly audit: AuditService,
     private readonly billLimits: BillLimits = DEFAULT_BILL_LIMITS,
   ) {}
@@ -76,15 +79,15 @@ export class SettlementService {
    */
   async settleClaim(principal: Principal, callerId: string, jurisdiction?: string | null, transaction?: EntityManager): Promise<SettlementEntity> {
     principal.requireRole(...RECORD_KEEPERS);
-    const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    const visible = await this.claims.findByCallerId(transaction ?? this.dataSource.manager, this.people.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     const claimId = visible.id;
     return this.transactions.joinOrRun(transaction, async (manager) => {
-      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      await lockHousehold(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [claimId]);
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
-      const { settled, otherYears } = await this.settleYear(manager, claim, principal.keyId);
+      const { settled, otherYears } = await this.settleYear(manager, claim, principal);
       for (const bill of [claim, ...otherYears]) for (const hook of this.afterSettlement) await hook(manager, bill);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
@@ -100,17 +103,17 @@ export class SettlementService {
   async reportTier(principal: Principal, callerId: string, tier: Tier, amount: Money, jurisdiction?: string | null): Promise<SettlementEntity> {
     principal.requireRole(...RECORD_KEEPERS);
     if (amount.isNegative()) throw new DomainError("INVALID_AMOUNT", "amount", "amount: 金额不能为负 / the amount cannot be negative");
-    const visible = await this.claims.findByCallerId(this.dataSource.manager, this.beneficiaries.keysFor(principal, callerId, jurisdiction), callerId);
+    const visible = await this.claims.findByCallerId(this.dataSource.manager, this.people.keysFor(principal, callerId, jurisdiction), callerId);
     if (!visible) throw notFound("claim", callerId);
     return this.transactions.run(async (manager) => {
-      await this.beneficiaries.repository.lock(manager, visible.beneficiaryId);
+      await lockHousehold(manager, visible.beneficiaryId);
       const [current] = await this.repository.currentOfClaims(manager, [visible.id]);
       const lines = current ? await this.repository.tierAmountsOf(manager, [current.id]) : [];
       if (!pendingTiers(lines).includes(tier)) {
         throw new DomainError("CONFLICT", "tier", `tier: 费用 ${callerId} 的 ${tier} 不是待报送 / ${tier} is not pending on claim ${callerId}: only a partial settlement's pending tier can be reported`);
       }
       await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
-      const plan = await this.planStoredYear(manager, visible.beneficiaryId, visible.year, { packs: "recorded" });
+      const plan = await this.planStoredYear(manager, principal, visible.beneficiaryId, visible.year, { packs: "recorded" });
       const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
       for (const bill of [visible, ...lastBillsOfOtherYears(plan, visible.year)]) for (const hook of this.afterSettlement) await hook(manager, bill);
       await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
@@ -123,9 +126,9 @@ export class SettlementService {
    * year's settled bills from the stored account (the usual case), or, when it is dated before some
    * of them, the year settled again in date order, superseding what changes.
    */
-  private async settleYear(manager: EntityManager, claim: ClaimEntity, actor: string): Promise<{ settled: SettlementEntity; otherYears: ClaimEntity[] }> {
-    const plan = await this.planStoredYear(manager, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor, nowIso());
+  private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<{ settled: SettlementEntity; otherYears: ClaimEntity[] }> {
+    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
+    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, principal.keyId, nowIso());
     await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
     return { settled: written.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
   }
@@ -137,10 +140,17 @@ export class SettlementService {
    * every settled bill (one indexed query says so), only it is read and settled, from the stored
    * account; otherwise every bill of the year is read and the year settled again. A year linked
    * with others by an identification's medical year (聊城 四(一)) is planned with them, from their
-   * start.
+   * start. The person's record comes from the beneficiary port, for `principal`, unless the caller
+   * read it already (`beneficiary`: a preview reads its households' in one batch).
    */
-  async planStoredYear(manager: EntityManager, beneficiaryId: string, year: number, options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack }): Promise<StoredYearPlan> {
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+  async planStoredYear(
+    manager: EntityManager,
+    principal: Principal,
+    beneficiaryId: string,
+    year: number,
+    options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack; beneficiary?: Beneficiary },
+  ): Promise<StoredYearPlan> {
+    const beneficiary = options.beneficiary ?? (await this.people.byKey(principal, beneficiaryId, manager)).beneficiary;
     const years = linkedYears(options.draft ?? this.packs.packForYear(jurisdictionOf(beneficiaryId), year), beneficiary, year);
     const add = options.add;
     if (add && years.length === 1 && !(await this.repository.anyAfter(manager, beneficiaryId, year, add.date, add.sequence))) {
@@ -152,6 +162,11 @@ export class SettlementService {
     if (add) bills.push(storedBill(add, null));
     const recorded = await this.recordedPacks(bills, options.packs);
     return planYear({ beneficiary, year, bills, current: (bill) => bill.current, packFor: (bill, current) => this.packFor(bill.entity, current, options, recorded) });
+  }
+
+  /** The certified records of these households, in one batch through the beneficiary port. */
+  recordsOf(principal: Principal, beneficiaryIds: readonly string[], transaction?: EntityManager): Promise<Map<string, BeneficiaryRecord>> {
+    return this.people.source.records(beneficiaryIds, { principal, transaction });
   }
 
   /** The settled bills of a household's year with their current settlements' amounts. */
@@ -217,16 +232,22 @@ export class SettlementService {
    * can reach (a category or application with an earlier effective date, lookbacks included), under
    * the versions the claims were settled with. Differences become adjustments.
    */
-  async replayAfterRecordChange(manager: EntityManager, beneficiaryId: string, earliestChange: string, actor: string, confirmReversal: boolean): Promise<void> {
+  async replayAfterRecordChange(manager: EntityManager, principal: Principal, beneficiaryId: string, earliestChange: string, confirmReversal: boolean): Promise<void> {
+    const actor = principal.keyId;
+    // Settling the household meanwhile would plan from the record before the change.
+    await lockHousehold(manager, beneficiaryId);
     // A lookback reaches at most 24 months before a certification (the schema's limit).
     const firstYear = Number(monthsBefore(earliestChange, 24).slice(0, 4));
     const years = [...new Set((await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" } })).map((s) => s.year))].filter((y) => y >= firstYear).sort();
+    if (years.length === 0) return;
     const plans: StoredYearPlan[] = [];
+    // The record as changed, read once for every year.
+    const { beneficiary } = await this.people.byKey(principal, beneficiaryId, manager);
     const planned = new Set<number>();
     for (const year of years) {
       // A year linked with an earlier one was planned with it.
       if (planned.has(year)) continue;
-      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "recorded" });
+      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded", beneficiary });
       for (const account of plan.accounts) planned.add(account.year);
       if (plan.settlements.some((step) => step.changed)) plans.push(plan);
     }
@@ -253,14 +274,14 @@ export class SettlementService {
    */
   async resettle(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<SettlementEntity[]> {
     principal.requireRole("ADMIN");
-    const beneficiary = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
-    const beneficiaryId = beneficiary.id;
+    const person = await this.people.visible(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = person.key;
     return this.transactions.run(async (manager) => {
-      await this.beneficiaries.repository.lock(manager, beneficiaryId);
-      const plan = await this.planStoredYear(manager, beneficiaryId, year, { packs: "current" });
+      await lockHousehold(manager, beneficiaryId);
+      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
       await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
       for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
-      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiary.id, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
+      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
   }
@@ -323,13 +344,13 @@ export class SettlementService {
 
   /**
    * Settles a claim against the stored year without writing anything: what submitting checks, so
-   * that a claim that could not be settled is refused before it is stored. Only the refusal
-   * matters here: for a year linked with another (an identification's medical year) the amounts
-   * are not those settling will give, and they are not used.
+   * that a claim that could not be settled is refused before it is stored. The person's record is
+   * the one the claim was submitted for. Only the refusal matters here: for a year linked with
+   * another (an identification's medical year) the amounts are not those settling will give, and
+   * they are not used.
    */
-  async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim): Promise<Settlement> {
+  async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim, beneficiary: Beneficiary): Promise<Settlement> {
     const year = yearOf(claim.date);
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, claim.beneficiaryId);
     const storedYearToDate = toYearToDate(claim.beneficiaryId, year, await this.repository.yearToDate(manager, claim.beneficiaryId, year));
     const plan = planYear({ beneficiary, year, bills: [{ claim, arrival: 0 }], current: () => null, packFor: () => this.packs.packFor(jurisdiction, claim.date), storedYearToDate });
     return plan.settlements[0].settlement!;
@@ -356,8 +377,7 @@ export class SettlementService {
     let beneficiary: Beneficiary;
     const manager = this.dataSource.manager;
     if (input.beneficiaryId) {
-      const stored = await this.beneficiaries.get(principal, input.beneficiaryId, input.jurisdiction, "input.beneficiaryId");
-      beneficiary = await this.beneficiaries.engineBeneficiary(manager, stored.id);
+      beneficiary = (await this.people.visible(principal, input.beneficiaryId, input.jurisdiction, "input.beneficiaryId")).beneficiary;
     } else {
       const described = readBeneficiary(input.beneficiary, "input.beneficiary");
       beneficiary = { ...described, id: scopedKey(input.jurisdiction, described.id) };
@@ -443,11 +463,11 @@ export class SettlementService {
 
   /** Per tier: paid, cap left and deductible left for a beneficiary's year. */
   async annualSummary(principal: Principal, callerId: string, year: number, jurisdiction?: string | null): Promise<TierPosition[]> {
-    const stored = await this.beneficiaries.get(principal, callerId, jurisdiction, "beneficiaryId");
-    const beneficiaryId = stored.id;
+    const stored = await this.people.visible(principal, callerId, jurisdiction, "beneficiaryId");
+    const beneficiaryId = stored.key;
     const manager = this.dataSource.manager;
     const ytd = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
-    const beneficiary = await this.beneficiaries.engineBeneficiary(manager, beneficiaryId);
+    const beneficiary = stored.beneficiary;
     const pack = this.packs.packForYear(stored.jurisdiction, year);
     const yearEnd = `${year}-12-31`;
     const date = pack && pack.document.inForce.to !== null && pack.document.inForce.to < yearEnd ? pack.document.inForce.to : yearEnd;
