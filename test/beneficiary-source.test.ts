@@ -37,6 +37,19 @@ const PEOPLE: RegistryPerson[] = [
     ],
     applications: [],
   },
+  {
+    jurisdiction: "yichun",
+    id: "REG-YC-1",
+    name: "登记三",
+    township: null,
+    nationalId: null,
+    identities: [{ category: "DIBAO", from: "2023-01-01", to: "2023-06-30" }],
+    applications: [
+      { program: "TILT_ASSISTANCE", date: "2023-02-01", status: "PENDING", decidedOn: null },
+      { program: "TILT_ASSISTANCE", date: "2022-02-01" },
+    ],
+    phaseOuts: [{ category: "DIBAO", from: "2023-07-01", to: "2023-12-31" }],
+  },
 ];
 
 /** test/scenarios/design/liaocheng-dibao-single.json's bill (聊政办发〔2022〕5号 三(四)1), under new ids. */
@@ -113,6 +126,17 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("settling wit
     expect(found.get("weihai:REG-WH-1")!.beneficiary.identities.map((p) => p.category)).toEqual(["DIBAO", "DESTITUTE"]);
     const otherJurisdiction = await refusal(() => services.settlements.annualSummary(new Principal("k-weihai", "PARTNER", ["weihai"]), "REG-LC-1", 2023));
     expect(otherJurisdiction.code).toBe("NOT_FOUND");
+  });
+
+  it("reads an application's decision and the phase-outs from the registry (a pending application grants nothing)", async () => {
+    const source = new RemoteBeneficiarySource({ url: registry.url, secret: SECRET });
+    const person = (await source.records(["yichun:REG-YC-1"], { principal: admin })).get("yichun:REG-YC-1")!.beneficiary;
+    expect(person.applications).toEqual([
+      { program: "TILT_ASSISTANCE", date: "2023-02-01", status: "PENDING", decidedOn: null },
+      // Sent without a decision: taken as approved on its date (src/engine/applications.ts).
+      { program: "TILT_ASSISTANCE", date: "2022-02-01", status: "APPROVED", decidedOn: "2022-02-01" },
+    ]);
+    expect(person.phaseOuts).toEqual([{ category: "DIBAO", from: "2023-07-01", to: "2023-12-31" }]);
   });
 
   it("reads the premium subsidy and its report from the registry's people (威海, as test/premium.test.ts)", async () => {

@@ -94,7 +94,7 @@ function beneficiaryFor(setting: Setting, id: string): Beneficiary {
   return {
     id,
     identities: setting.category ? [{ category: setting.category, from: `${year}-01-01`, to: null }] : [],
-    applications: setting.tiltApplication ? [{ program: "TILT_ASSISTANCE", date: `${year}-02-01` }] : [],
+    applications: setting.tiltApplication ? [{ program: "TILT_ASSISTANCE", date: `${year}-02-01`, status: "APPROVED", decidedOn: `${year}-02-01` }] : [],
   };
 }
 

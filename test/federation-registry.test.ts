@@ -62,7 +62,7 @@ describe.each(kinds)("an office's registry in place of the beneficiaries subgrap
   it("joins the registry's person with the claims, settlements and charity entitlements of the other owners", async () => {
     // The registry serves the people's list (not a lookup by id): its root fields are the graph's.
     const query = `{ beneficiaries(filter: { jurisdiction: "yueqing" }) { edges { node { id name nationalId identities { category } claims { id settlement { selfPay } } charityEntitlements { year amount outstanding } } } } }`;
-    const person = (answer: Awaited<ReturnType<typeof gql>>) => answer.data?.beneficiaries?.edges?.[0]?.node;
+    const person = (answer: { data?: Record<string, any> | null }) => answer.data?.beneficiaries?.edges?.[0]?.node;
     // The charity learns of the settlement from its event, delivered after the commit: wait for it.
     let answer = await gql(gateway.url, partner, query);
     for (let tries = 0; tries < 50 && person(answer)?.charityEntitlements?.length === 0; tries++) {

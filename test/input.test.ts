@@ -67,7 +67,24 @@ describe("reading a beneficiary", () => {
   it("reads categories and applications", () => {
     const beneficiary = readBeneficiary(good);
     expect(beneficiary.identities).toEqual([{ category: "DIBAO", from: "2023-01-01", to: null }]);
-    expect(beneficiary.applications).toEqual([{ program: "TILT_ASSISTANCE", date: "2023-02-01" }]);
+    // Without a decision: approved on the application date (the project's compatibility decision).
+    expect(beneficiary.applications).toEqual([{ program: "TILT_ASSISTANCE", date: "2023-02-01", status: "APPROVED", decidedOn: "2023-02-01" }]);
+  });
+
+  it("reads an application's decision and phase-out periods", () => {
+    const beneficiary = readBeneficiary({
+      ...good,
+      applications: [
+        { program: "TILT_ASSISTANCE", date: "2023-02-01", status: "PENDING" },
+        { program: "TILT_ASSISTANCE", date: "2023-03-01", status: "REFUSED", decidedOn: "2023-03-20" },
+      ],
+      phaseOuts: [{ category: "DIBAO", from: "2023-07-01", to: "2023-12-31" }],
+    });
+    expect(beneficiary.applications).toEqual([
+      { program: "TILT_ASSISTANCE", date: "2023-02-01", status: "PENDING", decidedOn: null },
+      { program: "TILT_ASSISTANCE", date: "2023-03-01", status: "REFUSED", decidedOn: "2023-03-20" },
+    ]);
+    expect(beneficiary.phaseOuts).toEqual([{ category: "DIBAO", from: "2023-07-01", to: "2023-12-31" }]);
   });
 
   it.each([
@@ -75,6 +92,12 @@ describe("reading a beneficiary", () => {
     ["a period ending before it starts", { identities: [{ category: "DIBAO", from: "2023-05-01", to: "2023-04-30" }] }, "INVALID_DATE", "beneficiary.identities[0].to"],
     ["an invalid start date", { identities: [{ category: "DIBAO", from: "2023-13-01", to: null }] }, "INVALID_DATE", "beneficiary.identities[0].from"],
     ["an unknown programme", { applications: [{ program: "FREE_MONEY", date: "2023-02-01" }] }, "INVALID_INPUT", "beneficiary.applications[0].program"],
+    ["an unknown decision", { applications: [{ program: "TILT_ASSISTANCE", date: "2023-02-01", status: "MAYBE", decidedOn: "2023-02-02" }] }, "INVALID_INPUT", "beneficiary.applications[0].status"],
+    ["an approval without its date", { applications: [{ program: "TILT_ASSISTANCE", date: "2023-02-01", status: "APPROVED" }] }, "INVALID_DATE", "beneficiary.applications[0].decidedOn"],
+    ["a decision before the application", { applications: [{ program: "TILT_ASSISTANCE", date: "2023-02-01", status: "APPROVED", decidedOn: "2023-01-31" }] }, "INVALID_DATE", "beneficiary.applications[0].decidedOn"],
+    ["a pending application with a decision date", { applications: [{ program: "TILT_ASSISTANCE", date: "2023-02-01", status: "PENDING", decidedOn: "2023-02-02" }] }, "INVALID_INPUT", "beneficiary.applications[0].decidedOn"],
+    ["a decision date without a decision", { applications: [{ program: "TILT_ASSISTANCE", date: "2023-02-01", decidedOn: "2023-02-02" }] }, "INVALID_INPUT", "beneficiary.applications[0].status"],
+    ["a phase-out of an unknown category", { phaseOuts: [{ category: "VIP", from: "2023-01-01", to: null }] }, "UNKNOWN_CATEGORY", "beneficiary.phaseOuts[0].category"],
   ])("refuses %s", (_name, change, code, field) => {
     const result = refusal(() => readBeneficiary({ ...good, ...change }));
     expect(result).toMatchObject({ code, field });

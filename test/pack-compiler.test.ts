@@ -9,6 +9,7 @@ import { compilePack } from "../src/engine/compiled-pack";
 import { loadPackDirectory } from "../src/engine/pack-loader";
 import { DomainError } from "../src/lib/errors";
 import { projectPath } from "../src/lib/project";
+import { CATEGORIES, NO_CATEGORY } from "../src/engine/vocabulary";
 
 function liaocheng(): any {
   return JSON.parse(fs.readFileSync(projectPath("rules-json", "liaocheng.json"), "utf8"));
@@ -31,6 +32,12 @@ describe("building a rule pack", () => {
       expect(pack.tables.assistance?.coveredCombinations).toBeGreaterThan(0);
       expect(pack.hash).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  it("knows the categories of the one vocabulary in its schema, no more and no fewer", () => {
+    const schema = JSON.parse(fs.readFileSync(projectPath("schema", "rule-pack.schema.json"), "utf8"));
+    expect(schema.definitions.category.enum).toEqual([...CATEGORIES]);
+    expect(schema.definitions.categoryFact.enum).toEqual([...CATEGORIES, NO_CATEGORY]);
   });
 
   it("refuses a document that fails the schema, naming the field", async () => {

@@ -9,6 +9,7 @@ import type { CompiledPack } from "../src/engine/compiled-pack";
 import type { Settlement } from "../src/engine/types";
 import { ZERO } from "../src/lib/money";
 import { shippedPacks } from "./support/packs";
+import { linkedYears } from "../src/engine/medical-year";
 
 let pack: CompiledPack;
 beforeAll(async () => {
@@ -82,5 +83,28 @@ describe("planYear", () => {
     const plan = planYear({ beneficiary: beneficiary(), year: 2023, bills: [first], current: () => recordedUnderAnother, packFor: () => pack });
     expect(plan.settlements[0]).toMatchObject({ changed: true, adjustments: [] });
     expect(plan.settlements[0].settlement!.category).toBe("DIBAO");
+  });
+
+  it("plans the years an identification's medical year links (聊城 四(一)) in one pass, each tier in its account", () => {
+    // Applied 2024-03-15: costs from 2023-03-01 count in the 2024 medical year, for assistance only.
+    const person = readBeneficiary({ id: "PY-1", identities: [{ category: "ILLNESS_IMPOVERISHED", from: "2024-03-15", to: "2024-12-31" }] });
+    expect(linkedYears(pack, person, 2024)).toEqual([2023, 2024]);
+    expect(linkedYears(pack, person, 2023)).toEqual([2023, 2024]);
+    expect(linkedYears(pack, person, 2022)).toEqual([2022]);
+    const before = bill("before", "2023-02-27", "20000.00", 1);
+    const looked = bill("looked", "2023-05-10", "20000.00", 2);
+    const later = bill("later", "2024-04-10", "20000.00", 3);
+    const plan = planYear({ beneficiary: person, year: 2024, bills: [later, looked, before], current: () => null, packFor: () => pack });
+    expect(plan.settlements.map((step) => step.bill.claim.id)).toEqual(["before", "looked", "later"]);
+    const [first, second, third] = plan.settlements.map((step) => step.settlement!);
+    // One deductible of 10,000 over 20,000 + 20,000: (20,000 − 10,000) × 60% = 6,000, then (40,000 − 10,000) × 60% − 6,000 = 12,000.
+    expect([amount(first, "assistance"), amount(second, "assistance"), amount(third, "assistance")]).toEqual(["0.00", "6000.00", "12000.00"]);
+    expect(second.lines.find((line) => line.tier === "assistance")!.accountYear).toBe(2024);
+    expect(second.lines.find((line) => line.tier === "basic")!.accountYear).toBeUndefined();
+    const account = (year: number) => plan.accounts.find((a) => a.year === year)!;
+    expect(plan.accounts.map((a) => a.year)).toEqual([2023, 2024]);
+    expect([account(2023).tiers.assistance.paid.toFixed(2), account(2023).tiers.basic.base.toFixed(2)]).toEqual(["0.00", "40000.00"]);
+    expect([account(2024).tiers.assistance.base.toFixed(2), account(2024).tiers.assistance.paid.toFixed(2)]).toEqual(["40000.00", "18000.00"]);
+    expect(plan.yearToDate).toBe(account(2024));
   });
 });

@@ -47,7 +47,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("premium subs
       rows: [
         { category: "DESTITUTE", ruleId: "wh-premium-destitute", count: 1, total: null, missingParameters: ["premiumStandardTier2"] },
         { category: "DIBAO", ruleId: "wh-premium-tier1", count: 1, total: null, missingParameters: ["premiumStandardTier1"] },
-        { category: "NEAR_DIBAO", ruleId: "wh-premium-tier1", count: 1, total: null, missingParameters: ["premiumStandardTier1"] },
+        { category: "NEAR_DIBAO", ruleId: "wh-premium-tier1-transition", count: 1, total: null, missingParameters: ["premiumStandardTier1"] },
       ],
     });
     const csv = await fetch(`${t.url}/reports/premium-subsidy/weihai/2023.csv`, { headers: { authorization: `Bearer ${t.keys.charity}` } });

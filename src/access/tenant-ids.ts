@@ -12,6 +12,11 @@ export function scopedKey(jurisdiction: string, id: string): string {
   return `${jurisdiction}:${id}`;
 }
 
+/** The jurisdiction of a stored key. */
+export function jurisdictionOf(key: string): string {
+  return key.slice(0, key.indexOf(":"));
+}
+
 /** The partner's own id of a stored key. */
 export function partnerId(key: string): string {
   return key.slice(key.indexOf(":") + 1);

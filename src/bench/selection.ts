@@ -14,7 +14,8 @@ import type { RuleDocument } from "../engine/pack-document";
 import { DecisionTable } from "../engine/rule-selection";
 import { categoriesOn, chooseCategory, tierCategories } from "../engine/settle";
 import type { Beneficiary, Claim, Settlement } from "../engine/types";
-import { NO_CATEGORY, TIERS, type Program, type Tier } from "../engine/vocabulary";
+import { NO_CATEGORY, TIERS, type Tier } from "../engine/vocabulary";
+import { programsGranted } from "../engine/applications";
 import { yearOf } from "../lib/dates";
 
 /** A generated claim with its beneficiary and the pack (with benchmark parameters) that settles it. */
@@ -37,10 +38,7 @@ export type ClaimSituation = Pick<Claim, "date" | "kind" | "referred" | "inProvi
  */
 export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim: ClaimSituation): RuleFacts {
   const year = yearOf(claim.date);
-  const applications: Program[] = [];
-  for (const application of beneficiary.applications) {
-    if (yearOf(application.date) === year && pack.programs.includes(application.program)) applications.push(application.program);
-  }
+  const applications = programsGranted(beneficiary, year, pack.programs);
   return {
     category: chooseCategory(pack, categoriesOn(beneficiary, claim.date)) ?? NO_CATEGORY,
     kind: claim.kind,
@@ -49,6 +47,7 @@ export function ruleFactsFor(pack: CompiledPack, beneficiary: Beneficiary, claim
     guidanceFollowed: claim.guidanceFollowed,
     insuredType: claim.insuredType,
     applications,
+    transitions: pack.transitions.idsOf(pack.transitions.mask(beneficiary, claim.date)),
   };
 }
 
@@ -69,7 +68,7 @@ export function engineChoice(pack: CompiledPack, tier: Tier, facts: RuleFacts): 
 }
 
 function factIndex(pack: CompiledPack, facts: RuleFacts): number {
-  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications), facts.insuredType);
+  return pack.space.index(facts.category, facts.kind, facts.referred, facts.inProvince, facts.guidanceFollowed, pack.space.programMask(facts.applications), facts.insuredType, pack.transitions.maskOf(facts.transitions));
 }
 
 /** A decision table that answers only the questions of one claim, with rules chosen beforehand. */

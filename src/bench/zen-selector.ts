@@ -29,7 +29,7 @@ interface ZenModule {
 }
 
 /** The facts, as decision-table input columns, in the order of src/engine/facts.ts. */
-const INPUT_FIELDS: ReadonlyArray<keyof RuleFacts> = ["category", "kind", "referred", "inProvince", "guidanceFollowed", "insuredType", "applications"];
+const INPUT_FIELDS: ReadonlyArray<keyof RuleFacts> = ["category", "kind", "referred", "inProvince", "guidanceFollowed", "insuredType", "applications", "transitions"];
 const OUTPUT_FIELD = "rule";
 
 interface Leaf {

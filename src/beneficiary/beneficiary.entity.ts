@@ -51,6 +51,13 @@ export class CategoryPeriodEntity {
   @Column({ name: "to_date", type: "varchar", length: 10, nullable: true })
   toDate!: string | null;
 
+  /**
+   * True for a 渐退期 (phase-out) certified after the person left the category: it confers no
+   * category, only what the pack grants a phase-out (乐清 三(三)8: the premium subsidy continues).
+   */
+  @Column({ name: "phase_out", type: "boolean", default: false })
+  phaseOut!: boolean;
+
   @Column({ name: "recorded_at", type: "varchar", length: 30 })
   recordedAt!: string;
 
@@ -72,6 +79,14 @@ export class ApplicationEntity {
 
   @Column({ type: "varchar", length: 10 })
   date!: string;
+
+  /** PENDING, APPROVED or REFUSED (engine vocabulary APPLICATION_STATUSES); only APPROVED grants. */
+  @Column({ type: "varchar", length: 12, default: "APPROVED" })
+  status!: string;
+
+  /** The date of the decision; null while PENDING. */
+  @Column({ name: "decided_on", type: "varchar", length: 10, nullable: true })
+  decidedOn!: string | null;
 
   @Column({ name: "recorded_at", type: "varchar", length: 30 })
   recordedAt!: string;

@@ -9,6 +9,7 @@ export function beneficiaryLoaders(manager: EntityManager, repository: Beneficia
   return {
     beneficiary: oneByKey((ids: readonly string[]) => repository.findByIds(manager, ids), (b) => b.id),
     periods: manyByKey((ids: readonly string[]) => repository.periodsOf(manager, ids), (p) => p.beneficiaryId),
+    phaseOuts: manyByKey((ids: readonly string[]) => repository.phaseOutsOf(manager, ids), (p) => p.beneficiaryId),
     applications: manyByKey((ids: readonly string[]) => repository.applicationsOf(manager, ids), (a) => a.beneficiaryId),
   };
 }

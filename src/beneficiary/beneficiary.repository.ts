@@ -25,10 +25,19 @@ export class BeneficiaryRepository {
     return ids.length === 0 ? Promise.resolve([]) : manager.findBy(BeneficiaryEntity, { id: In([...ids]) });
   }
 
-  /** The category periods that stand (not retracted) of these beneficiaries, oldest first. */
+  /** The category periods (certifications) that stand (not retracted) of these beneficiaries, oldest first. */
   periodsOf(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<CategoryPeriodEntity[]> {
+    return this.standingPeriods(manager, beneficiaryIds, false);
+  }
+
+  /** The 渐退期 (phase-out) periods that stand of these beneficiaries, oldest first. */
+  phaseOutsOf(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<CategoryPeriodEntity[]> {
+    return this.standingPeriods(manager, beneficiaryIds, true);
+  }
+
+  private standingPeriods(manager: EntityManager, beneficiaryIds: readonly string[], phaseOut: boolean): Promise<CategoryPeriodEntity[]> {
     if (beneficiaryIds.length === 0) return Promise.resolve([]);
-    return manager.find(CategoryPeriodEntity, { where: { beneficiaryId: In([...beneficiaryIds]), retractedAt: IsNull() }, order: { id: "ASC" } });
+    return manager.find(CategoryPeriodEntity, { where: { beneficiaryId: In([...beneficiaryIds]), retractedAt: IsNull(), phaseOut }, order: { id: "ASC" } });
   }
 
   applicationsOf(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<ApplicationEntity[]> {
@@ -45,7 +54,7 @@ export class BeneficiaryRepository {
     if (query.idPrefix) builder.andWhere("SUBSTR(b.id, LENGTH(b.jurisdiction) + 2) LIKE :prefix", { prefix: `${query.idPrefix.replace(/[\\%_]/g, "\\$&")}%` });
     if (query.afterId) builder.andWhere("b.id > :afterId", { afterId: query.afterId });
     if (query.category) {
-      builder.andWhere("EXISTS (SELECT 1 FROM category_periods p WHERE p.beneficiary_id = b.id AND p.category = :category AND p.retracted_at IS NULL)", { category: query.category });
+      builder.andWhere("EXISTS (SELECT 1 FROM category_periods p WHERE p.beneficiary_id = b.id AND p.category = :category AND p.retracted_at IS NULL AND p.phase_out = 0)", { category: query.category });
     }
     return builder.getMany();
   }

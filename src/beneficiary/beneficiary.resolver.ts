@@ -81,6 +81,11 @@ export class BeneficiaryResolver {
 
   @FieldResolver(() => [ProgramApplication])
   async applications(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<ProgramApplication[]> {
-    return (await loaders.applications.load(beneficiary.id)).map((a) => ({ program: a.program, date: a.date }));
+    return (await loaders.applications.load(beneficiary.id)).map((a) => ({ program: a.program, date: a.date, status: a.status, decidedOn: a.decidedOn }));
+  }
+
+  @FieldResolver(() => [CategoryPeriod], { description: "渐退期 (phase-out) periods certified after the person left a category (乐清 三(三)8)." })
+  async phaseOuts(@Root() beneficiary: BeneficiaryEntity, @Ctx() { loaders }: GatewayContext): Promise<CategoryPeriod[]> {
+    return (await loaders.phaseOuts.load(beneficiary.id)).map((p) => ({ category: p.category, from: p.fromDate, to: p.toDate }));
   }
 }

@@ -6,14 +6,15 @@ import { DomainError, notFound } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { dateField } from "../engine/input";
 import { isCategory } from "../engine/vocabulary";
-import type { Beneficiary } from "../engine/types";
+import type { ApplicationStatus, Beneficiary, Category, Program } from "../engine/types";
+import { applicationReach } from "../engine/applications";
 import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
 import { candidateKeys, onlyOne, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import { ApplicationEntity, BeneficiaryEntity, CategoryPeriodEntity } from "./beneficiary.entity";
 import { BeneficiaryRepository, type BeneficiaryPageQuery } from "./beneficiary.repository";
-import { mergePeriods, newApplications, readBeneficiaryChanges, type BeneficiaryChanges, type BeneficiaryInput } from "./record-merge";
+import { mergeApplications, mergePeriods, readBeneficiaryChanges, type BeneficiaryChanges, type BeneficiaryInput } from "./record-merge";
 
 /** Ending (`to` a date) or removing (`to` null) a standing category period, with the reason. */
 export interface CategoryPeriodEnd {
@@ -47,11 +48,13 @@ function readReason(raw: unknown): string {
 }
 
 /** The engine's view of a beneficiary from stored rows. */
-export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[], applications: ApplicationEntity[]): Beneficiary {
+export function toEngineBeneficiary(id: string, periods: CategoryPeriodEntity[], applications: ApplicationEntity[], phaseOuts: CategoryPeriodEntity[] = []): Beneficiary {
+  const period = (p: CategoryPeriodEntity) => ({ category: p.category as Category, from: p.fromDate, to: p.toDate });
   return {
     id,
-    identities: periods.map((p) => ({ category: p.category as Beneficiary["identities"][number]["category"], from: p.fromDate, to: p.toDate })),
-    applications: applications.map((a) => ({ program: a.program as Beneficiary["applications"][number]["program"], date: a.date })),
+    identities: periods.map(period),
+    applications: applications.map((a) => ({ program: a.program as Program, date: a.date, status: a.status as ApplicationStatus, decidedOn: a.decidedOn })),
+    ...(phaseOuts.length > 0 ? { phaseOuts: phaseOuts.map(period) } : {}),
   };
 }
 
@@ -94,20 +97,28 @@ export class BeneficiaryService {
     const changedFields = existing ? await this.updateFields(manager, existing, wanted, now) : await this.insert(manager, key, wanted, now);
 
     const periods = mergePeriods(await this.repository.periodsOf(manager, [key]), wanted.identities);
-    for (const period of periods.retracted) await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
-    for (const p of periods.added) await manager.insert(CategoryPeriodEntity, { beneficiaryId: key, category: p.category, fromDate: p.from, toDate: p.to, recordedAt: now, retractedAt: null });
-    const applications = newApplications(await this.repository.applicationsOf(manager, [key]), wanted.applications);
-    for (const a of applications) await manager.insert(ApplicationEntity, { beneficiaryId: key, program: a.program, date: a.date, recordedAt: now, retractedAt: null });
+    const phaseOuts = mergePeriods(await this.repository.phaseOutsOf(manager, [key]), wanted.phaseOuts, "input.phaseOuts");
+    for (const period of [...periods.retracted, ...phaseOuts.retracted]) await manager.update(CategoryPeriodEntity, { id: period.id }, { retractedAt: now });
+    for (const [added, phaseOut] of [[periods.added, false], [phaseOuts.added, true]] as const) {
+      for (const p of added) await manager.insert(CategoryPeriodEntity, { beneficiaryId: key, category: p.category, fromDate: p.from, toDate: p.to, phaseOut, recordedAt: now, retractedAt: null });
+    }
+    const applications = mergeApplications(await this.repository.applicationsOf(manager, [key]), wanted.applications);
+    for (const a of applications.retracted) await manager.update(ApplicationEntity, { id: a.id }, { retractedAt: now });
+    for (const a of applications.added) await manager.insert(ApplicationEntity, { beneficiaryId: key, program: a.program, date: a.date, status: a.status, decidedOn: a.decidedOn, recordedAt: now, retractedAt: null });
 
-    // The earliest date the change can reach: added periods, applications' years.
-    const changedDates = [...periods.added.map((p) => p.from), ...applications.map((a) => `${a.date.slice(0, 4)}-01-01`)].sort();
+    // The earliest date the change can reach: added periods, applications' years (an approval
+    // recorded late, whatever its date, grants the programme for its application's year).
+    const changedDates = [...periods.added.map((p) => p.from), ...phaseOuts.added.map((p) => p.from), ...applications.added.map(applicationReach)].sort();
     if (existing && changedDates.length > 0) await this.recordChanged(manager, principal, key, changedDates[0], wanted.confirmReversal);
 
     await this.audit.record(manager, principal.keyId, existing ? "beneficiary.update" : "beneficiary.create", "beneficiary", key, {
       changedFields,
       addedPeriods: periods.added.map((p) => `${p.category}|${p.from}|${p.to ?? ""}`),
       extendedPeriods: periods.retracted.map((p) => p.id),
-      addedApplications: applications.map((a) => `${a.program}|${a.date}`),
+      addedPhaseOuts: phaseOuts.added.map((p) => `${p.category}|${p.from}|${p.to ?? ""}`),
+      extendedPhaseOuts: phaseOuts.retracted.map((p) => p.id),
+      addedApplications: applications.added.map((a) => `${a.program}|${a.date}|${a.status}|${a.decidedOn ?? ""}`),
+      decidedApplications: applications.retracted.map((a) => a.id),
     });
     return (await this.repository.findById(manager, key))!;
   }
@@ -174,7 +185,7 @@ export class BeneficiaryService {
       const application = (await this.repository.applicationsOf(manager, [beneficiary.id])).find((a) => a.program === input.program && a.date === date);
       if (!application) throw notFound("application", `${input.program} ${date}`, "input.date");
       await manager.update(ApplicationEntity, { id: application.id }, { retractedAt: nowIso() });
-      await this.recordChanged(manager, principal, beneficiary.id, `${date.slice(0, 4)}-01-01`, input.confirmReversal === true);
+      await this.recordChanged(manager, principal, beneficiary.id, applicationReach(application), input.confirmReversal === true);
       await this.audit.record(manager, principal.keyId, "beneficiary.application.remove", "beneficiary", beneficiary.id, { applicationId: application.id, program: application.program, date, reason });
       return (await this.repository.findById(manager, beneficiary.id))!;
     });
@@ -209,8 +220,8 @@ export class BeneficiaryService {
 
   /** The engine's view of a stored beneficiary. */
   async engineBeneficiary(manager: EntityManager, id: string): Promise<Beneficiary> {
-    const [periods, applications] = await Promise.all([this.repository.periodsOf(manager, [id]), this.repository.applicationsOf(manager, [id])]);
-    return toEngineBeneficiary(id, periods, applications);
+    const [periods, applications, phaseOuts] = await Promise.all([this.repository.periodsOf(manager, [id]), this.repository.applicationsOf(manager, [id]), this.repository.phaseOutsOf(manager, [id])]);
+    return toEngineBeneficiary(id, periods, applications, phaseOuts);
   }
 
   /** A page of the beneficiaries the caller may see. */

@@ -4,7 +4,7 @@
 import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateScalar } from "../lib/graphql";
 import { connectionOf, type Page } from "../lib/connection";
-import { CategoryEnum, ProgramEnum } from "../gateway/enums";
+import { ApplicationStatusEnum, CategoryEnum, ProgramEnum } from "../gateway/enums";
 
 @ObjectType({ description: "A category (身份) held from `from` to `to` inclusive; `to` null means still held." })
 export class CategoryPeriod {
@@ -18,13 +18,19 @@ export class CategoryPeriod {
   to!: string | null;
 }
 
-@ObjectType({ description: "A programme granted on application, e.g. 宜春 倾斜救助 (TILT_ASSISTANCE)." })
+@ObjectType({ description: "A programme applied for, e.g. 宜春 倾斜救助 (TILT_ASSISTANCE), and the decision on it: only an APPROVED application grants the programme, for the natural year of its application date." })
 export class ProgramApplication {
   @Field(() => ProgramEnum)
   program!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: "The application date." })
   date!: string;
+
+  @Field(() => ApplicationStatusEnum)
+  status!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "The date of the decision; null while PENDING." })
+  decidedOn!: string | null;
 }
 
 /** Civil affairs' person: an entity of the federation, known by its jurisdiction and the partner's id. */
@@ -56,13 +62,19 @@ export class CategoryPeriodInput {
   to?: string | null;
 }
 
-@InputType()
+@InputType({ description: "An application. Without status it is recorded as approved on its date (a project decision, as before decisions were recorded); sent again without status it changes nothing. A decision on a PENDING application is recorded in its place; changing a decision taken is CONFLICT (removeApplication first)." })
 export class ApplicationInput {
   @Field(() => ProgramEnum)
   program!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: "The application date." })
   date!: string;
+
+  @Field(() => ApplicationStatusEnum, { nullable: true })
+  status?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "The date of the decision: required for APPROVED and REFUSED, not before the application; none for PENDING." })
+  decidedOn?: string | null;
 }
 
 @InputType({
@@ -88,8 +100,11 @@ export class BeneficiaryInput {
   @Field(() => [CategoryPeriodInput], { nullable: true, description: "Periods to add or extend; recorded periods not listed stay." })
   identities?: CategoryPeriodInput[] | null;
 
-  @Field(() => [ApplicationInput], { nullable: true, description: "Applications to add; recorded ones not listed stay." })
+  @Field(() => [ApplicationInput], { nullable: true, description: "Applications to add or decide; recorded ones not listed stay." })
   applications?: ApplicationInput[] | null;
+
+  @Field(() => [CategoryPeriodInput], { nullable: true, description: "渐退期 (phase-out) periods certified by civil affairs after the person left a category, to add or extend; they confer no category, only what the pack grants a phase-out (乐清 三(三)8: the premium subsidy continues)." })
+  phaseOuts?: CategoryPeriodInput[] | null;
 
   @Field({ defaultValue: false, description: "Proceed although settling the years again would take back money paid or allocated (refused with WOULD_REVERSE_PAID otherwise); recorded." })
   confirmReversal!: boolean;

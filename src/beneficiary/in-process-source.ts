@@ -30,16 +30,17 @@ export class InProcessBeneficiarySource implements BeneficiarySource {
     return { records: await this.withRecords(manager, shown), next: rows.length > limit ? shown[shown.length - 1].id : null };
   }
 
-  /** The people's categories and applications, in two statements for the whole batch. */
+  /** The people's categories, applications and phase-outs, in three statements for the whole batch. */
   private async withRecords(manager: EntityManager, people: BeneficiaryEntity[]): Promise<BeneficiaryRecord[]> {
     const ids = people.map((b) => b.id);
-    const [periods, applications] = await Promise.all([this.repository.periodsOf(manager, ids), this.repository.applicationsOf(manager, ids)]);
+    const [periods, applications, phaseOuts] = await Promise.all([this.repository.periodsOf(manager, ids), this.repository.applicationsOf(manager, ids), this.repository.phaseOutsOf(manager, ids)]);
     const periodsOf = groupBy(periods, (p) => p.beneficiaryId);
     const applicationsOf = groupBy(applications, (a) => a.beneficiaryId);
+    const phaseOutsOf = groupBy(phaseOuts, (p) => p.beneficiaryId);
     return people.map((b) => ({
       key: b.id,
       jurisdiction: b.jurisdiction,
-      beneficiary: toEngineBeneficiary(b.id, periodsOf.get(b.id) ?? [], applicationsOf.get(b.id) ?? []),
+      beneficiary: toEngineBeneficiary(b.id, periodsOf.get(b.id) ?? [], applicationsOf.get(b.id) ?? [], phaseOutsOf.get(b.id) ?? []),
       person: { name: b.name, nationalId: b.nationalId, township: b.township },
     }));
   }

@@ -30,7 +30,9 @@ export const DEFAULT_SOURCE_TIMEOUT_MILLIS = 5_000;
 /** The largest page the `beneficiaries` connection gives (lib/connection pageSize). */
 const BATCH_SIZE = 100;
 
-const RECORD_FIELDS = "id jurisdiction name nationalId township identities { category from to } applications { program date }";
+// An application's decision and the phase-outs are part of the record: without them a PENDING
+// application would read as approved (input.ts assumedApproval) and a 渐退期 would be lost.
+const RECORD_FIELDS = "id jurisdiction name nationalId township identities { category from to } applications { program date status decidedOn } phaseOuts { category from to }";
 const ENTITIES = `query BeneficiaryRecords($representations: [_Any!]!) { _entities(representations: $representations) { ... on Beneficiary { ${RECORD_FIELDS} } } }`;
 const PAGE = `query BeneficiaryPage($filter: BeneficiaryFilter, $first: Int!, $after: String) { beneficiaries(filter: $filter, first: $first, after: $after) { edges { node { ${RECORD_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 

@@ -6,7 +6,8 @@ import { DomainError } from "../lib/errors";
 import { contentHash } from "../lib/canonical-json";
 import { formatAmount } from "../lib/money";
 import type { CompiledPack } from "./compiled-pack";
-import { compareBills, planYear, type YearBill } from "./plan-year";
+import { compareBills, planYear, type YearBill, type YearPlan } from "./plan-year";
+import { linkedYears } from "./medical-year";
 import { emptyYearToDate } from "./year-to-date";
 import { yearOf } from "../lib/dates";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "./types";
@@ -78,25 +79,42 @@ export class AnnualAccounts {
     if (settledIn && completesPending(settledIn.current.get(claim.id)!, settledIn.bills.find((b) => b.claim.id === claim.id)!.claim, claim)) return this.complete(settledIn, beneficiary, claim);
     if (settledIn) return this.repeat(settledIn, claim);
     const year = yearOf(claim.date);
-    const key = `${beneficiary.id}/${year}`;
-    const kept = this.years.get(key) ?? { bills: [], current: new Map<string, Settlement>(), yearToDate: emptyYearToDate(beneficiary.id, year) };
+    const years = linkedYears(pack, beneficiary, year);
+    const kept = this.kept(beneficiary.id, year);
+    const linked = years.filter((y) => y !== year).map((y) => this.kept(beneficiary.id, y));
     const bill: KeptBill = { claim, arrival: this.arrivals + 1, pack, fingerprint: null };
     const plan = planYear({
       beneficiary,
       year,
-      bills: [...kept.bills, bill],
-      current: (b) => kept.current.get(b.claim.id) ?? null,
+      bills: [...linked.flatMap((k) => k.bills), ...kept.bills, bill],
+      current: (b) => this.settlementOf(b.claim.id) ?? null,
       packFor: (b) => b.pack,
       storedYearToDate: kept.yearToDate,
     });
     // Nothing above threw, so the plan is kept whole; a refusal leaves the year as it was.
     this.arrivals++;
     kept.bills.push(bill);
-    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement!);
-    kept.yearToDate = plan.yearToDate;
-    this.years.set(key, kept);
+    this.years.set(`${beneficiary.id}/${year}`, kept);
     this.yearOfClaim.set(claim.id, kept);
+    this.keep(beneficiary.id, plan);
     return kept.current.get(claim.id)!;
+  }
+
+  /** A household's kept year; an empty one, registered only when `register` (a refusal keeps nothing). */
+  private kept(beneficiaryId: string, year: number, register = false): KeptYear {
+    const key = `${beneficiaryId}/${year}`;
+    let kept = this.years.get(key);
+    if (!kept) {
+      kept = { bills: [], current: new Map<string, Settlement>(), yearToDate: emptyYearToDate(beneficiaryId, year) };
+      if (register) this.years.set(key, kept);
+    }
+    return kept;
+  }
+
+  /** Keeps what a plan changed: each bill's settlement in its year, and every account planned. */
+  private keep(beneficiaryId: string, plan: YearPlan<KeptBill>): void {
+    for (const step of plan.settlements) if (step.changed) this.yearOfClaim.get(step.bill.claim.id)!.current.set(step.bill.claim.id, step.settlement!);
+    for (const account of plan.accounts) this.kept(beneficiaryId, account.year, true).yearToDate = account;
   }
 
   /**
@@ -104,11 +122,13 @@ export class AnnualAccounts {
    * the reported amounts, and its year is settled again from the start (later bills may change).
    */
   private complete(kept: KeptYear, beneficiary: Beneficiary, claim: Claim): Settlement {
+    const year = kept.yearToDate.year;
+    const bill = kept.bills.find((b) => b.claim.id === claim.id)!;
+    const linked = linkedYears(bill.pack, beneficiary, year).filter((y) => y !== year).map((y) => this.kept(beneficiary.id, y));
     const bills = kept.bills.map((b) => (b.claim.id === claim.id ? { ...b, claim, fingerprint: null } : b));
-    const plan = planYear({ beneficiary, year: kept.yearToDate.year, bills, current: (b) => kept.current.get(b.claim.id) ?? null, packFor: (b) => b.pack });
+    const plan = planYear({ beneficiary, year, bills: [...linked.flatMap((k) => k.bills), ...bills], current: (b) => this.settlementOf(b.claim.id) ?? null, packFor: (b) => b.pack });
     kept.bills = bills;
-    for (const step of plan.settlements) if (step.changed) kept.current.set(step.bill.claim.id, step.settlement!);
-    kept.yearToDate = plan.yearToDate;
+    this.keep(beneficiary.id, plan);
     return kept.current.get(claim.id)!;
   }
 

@@ -25,6 +25,8 @@ import { FundOrderRules } from "./fund-order";
 import { PremiumSubsidyTable } from "./premium-subsidy";
 import { EarlyWarningTable } from "./early-warning";
 import { TIERS, type Category, type Program, type Tier } from "./vocabulary";
+import { walkConditions } from "./conditions";
+import { Transitions, transitionsRequired } from "./transitions";
 
 /** The formulas of every rule, prepared with the parameter values in force from `from`. */
 interface FormulaInterval {
@@ -52,6 +54,10 @@ export class CompiledPack {
   readonly premium: PremiumSubsidyTable | null;
   /** 预警监测 rules, where the pack has them. */
   readonly warnings: EarlyWarningTable | null;
+  /** Transitional periods (过渡期), with this version's parameter values for their end dates. */
+  readonly transitions: Transitions;
+  /** The transitions each rule requires to be in progress, by rule name (only rules that require some). */
+  readonly ruleTransitions: ReadonlyMap<string, readonly string[]>;
   private readonly intervals: FormulaInterval[];
   private readonly rules: RuleDocument[];
 
@@ -80,6 +86,8 @@ export class CompiledPack {
     this.parameters = parameters;
     this.rules = TIERS.flatMap((tier) => document.tiers[tier]?.rules ?? []);
     this.fundOrder = document.charityFunding ? new FundOrderRules(document.charityFunding.rules) : null;
+    this.transitions = new Transitions(document.transitions ?? [], parameters, this.categories);
+    this.ruleTransitions = new Map(this.rules.map((rule) => [rule.name, transitionsRequired(rule.conditions)] as const).filter(([, ids]) => ids.length > 0));
     this.intervals = changeDates(parameters).map((from) => ({
       from,
       formulas: new Map(this.rules.map((rule) => [rule.name, prepareFormula(rule, parameters, from)])),
@@ -137,6 +145,7 @@ export async function compilePack(document: unknown, origin = "pack"): Promise<C
   const space = new FactSpace(
     pack.categories.map((c) => c.id),
     (pack.programs ?? []).map((p) => p.id),
+    (pack.transitions ?? []).map((t) => t.id),
   );
   const tables: Partial<Record<Tier, DecisionTable>> = {};
   for (const tier of TIERS) {
@@ -178,6 +187,12 @@ function semanticProblems(pack: RulePackDocument): string[] {
     if (!categoryIds.includes(category)) problems.push(`precedence.order: ${category} is not a category of the pack`);
   }
   const programIds = (pack.programs ?? []).map((p) => p.id);
+  const transitionIds = (pack.transitions ?? []).map((t) => t.id);
+  problems.push(...transitionProblems(pack));
+  const checkTransitions = (at: string) => (fact: string, value: unknown) => {
+    if (fact !== "transitions") return;
+    for (const v of Array.isArray(value) ? value : [value]) if (!transitionIds.includes(v)) problems.push(`${at}.conditions: transition ${v} is not a transition of the pack`);
+  };
 
   const names = new Set<string>();
   for (const tier of TIERS) {
@@ -195,6 +210,7 @@ function semanticProblems(pack: RulePackDocument): string[] {
         if (fact === "applications") {
           for (const v of values) if (!programIds.includes(v)) problems.push(`${at}.conditions: programme ${v} is not a programme of the pack`);
         }
+        checkTransitions(at)(fact, value);
       });
     });
   }
@@ -203,17 +219,20 @@ function semanticProblems(pack: RulePackDocument): string[] {
     if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
     names.add(rule.name);
     walkConditions(rule.conditions, (fact, value) => {
+      if (fact === "transitions") problems.push(`${at}.conditions: the order of funds does not depend on transitional periods`);
       if (fact !== "category") return;
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
   }
   const sectionRules = (name: "premiumSubsidy" | "earlyWarning") => (((pack as unknown as Record<string, { rules: RuleDocument[] } | undefined>)[name]?.rules ?? []) as RuleDocument[]).map((rule, index) => ({ rule, at: `${name}.rules[${index}]` }));
-  const transitions = ((pack as unknown as { premiumSubsidy?: { transitions?: RuleDocument[] } }).premiumSubsidy?.transitions ?? []).map((rule, index) => ({ rule, at: `premiumSubsidy.transitions[${index}]` }));
-  [...sectionRules("premiumSubsidy"), ...transitions, ...sectionRules("earlyWarning")].forEach(({ rule, at }) => {
+  [...sectionRules("premiumSubsidy"), ...sectionRules("earlyWarning")].forEach(({ rule, at }) => {
     if (names.has(rule.name)) problems.push(`${at}.name: rule name "${rule.name}" is used twice`);
     names.add(rule.name);
     problems.push(...referenceProblems(pack, rule, at));
     walkConditions(rule.conditions, (fact, value) => {
+      // Premium rules are chosen per transitions in progress; warnings are not (yet).
+      if (fact === "transitions" && at.startsWith("earlyWarning")) problems.push(`${at}.conditions: early-warning rules do not test transitional periods`);
+      else checkTransitions(at)(fact, value);
       if (fact !== "category") return;
       for (const v of Array.isArray(value) ? value : [value]) if (v !== "NONE" && !categoryIds.includes(v)) problems.push(`${at}.conditions: category ${v} is not a category of the pack`);
     });
@@ -222,6 +241,27 @@ function semanticProblems(pack: RulePackDocument): string[] {
   for (const [id, parameter] of Object.entries(pack.parameters)) {
     if (parameter.values) for (const entry of parameter.values) if (!isValidDate(entry.from)) problems.push(`parameters.${id}.values: "${entry.from}" is not a calendar date`);
   }
+  return problems;
+}
+
+/** A transition's ids, dates and end parameter: unique, calendar dates, a declared `date` parameter. */
+function transitionProblems(pack: RulePackDocument): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  (pack.transitions ?? []).forEach((transition, index) => {
+    const at = `transitions[${index}]`;
+    if (seen.has(transition.id)) problems.push(`${at}.id: transition "${transition.id}" is listed twice`);
+    seen.add(transition.id);
+    for (const [field, value] of [["from", transition.from], ["to", transition.to], ["certifiedBefore", transition.certifiedBefore]] as const) {
+      if (typeof value === "string" && !isValidDate(value)) problems.push(`${at}.${field}: "${value}" is not a calendar date`);
+    }
+    if (typeof transition.to === "object") {
+      const parameter = pack.parameters[transition.to.param];
+      if (!parameter) problems.push(`${at}.to: parameter "${transition.to.param}" is not declared`);
+      else if (parameter.unit !== "date") problems.push(`${at}.to: parameter "${transition.to.param}" has unit ${parameter.unit}, expected date`);
+    }
+    if (transition.from !== null && typeof transition.to === "string" && transition.to < transition.from) problems.push(`${at}.to: must not be earlier than from`);
+  });
   return problems;
 }
 
@@ -253,13 +293,4 @@ function referenceProblems(pack: RulePackDocument, rule: RuleDocument, at: strin
   expect("standard", ["CNY"]);
   expect("amount", ["CNY"]);
   return problems;
-}
-
-/** Calls `visit` for every fact test in a condition tree. */
-function walkConditions(condition: unknown, visit: (fact: string, value: unknown) => void): void {
-  if (condition === null || typeof condition !== "object") return;
-  const node = condition as Record<string, unknown>;
-  if (typeof node.fact === "string") visit(node.fact, node.value);
-  for (const key of ["all", "any"]) if (Array.isArray(node[key])) for (const child of node[key] as unknown[]) walkConditions(child, visit);
-  if (node.not) walkConditions(node.not, visit);
 }

@@ -7,6 +7,8 @@ import { ZERO, type Money } from "../lib/money";
 import type { CompiledPack } from "./compiled-pack";
 import type { RawFigures } from "./formulas";
 import { categoriesOn, chooseCategory } from "./settle";
+import { programsGranted } from "./applications";
+import { yearOf } from "../lib/dates";
 import { NO_CATEGORY, TIERS, type Tier } from "./vocabulary";
 import type { Beneficiary, YearToDate } from "./types";
 
@@ -32,8 +34,8 @@ function figure(figures: RawFigures, name: string, parse: (text: string) => Mone
  */
 export function describeYear(pack: CompiledPack, beneficiary: Beneficiary, ytd: YearToDate, date: string, parse: (text: string) => Money): TierPosition[] {
   const category = chooseCategory(pack, categoriesOn(beneficiary, date));
-  const applied = beneficiary.applications.filter((a) => a.date.slice(0, 4) === date.slice(0, 4)).map((a) => a.program);
-  const index = pack.space.index(category ?? NO_CATEGORY, "INPATIENT", true, true, true, pack.space.programMask(applied));
+  const applied = programsGranted(beneficiary, yearOf(date), pack.programs);
+  const index = pack.space.index(category ?? NO_CATEGORY, "INPATIENT", true, true, true, pack.space.programMask(applied), undefined, pack.transitions.mask(beneficiary, date));
   return TIERS.map((tier) => {
     const state = ytd.tiers[tier];
     const rule = pack.tables[tier]?.choose(index) ?? null;

@@ -31,6 +31,8 @@ type Words = {
   threshold: (threshold: string) => string;
   noCap: string;
   capLeft: (left: string) => string;
+  /** A rule that holds during a transitional period; `end` is "" while its end date has no value. */
+  during: (name: string, end: string) => string;
   reasons: Record<string, (figures: Record<string, string>) => string>;
   join: (head: string, parts: string[]) => string;
 };
@@ -49,6 +51,7 @@ const ZH: Words = {
   threshold: (threshold) => `年度自负超过 ${threshold}的部分予以化解`,
   noCap: "不设年度限额",
   capLeft: (left) => `年度限额尚余 ${left}`,
+  during: (name, end) => (end ? `${name}内（至 ${end}）` : `${name}内（结束日期未定）`),
   reasons: {
     NO_CATEGORY: () => "就诊时无救助身份，按普通参保人员处理",
     NOT_IN_PACK: () => "本地政策无此保障层",
@@ -57,6 +60,7 @@ const ZH: Words = {
     UNDER_THRESHOLD: (f) => (f.deductible || f.threshold ? `年度累计未超过起付标准 ${money(f.deductible ?? f.threshold, ZH)}` : "年度累计未超过起付标准"),
     CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `年度限额 ${money(f.cap, ZH)}已用完` : "年度限额已用完"),
     NOTHING_LEFT: () => "前序保障支付后无剩余费用",
+    TRANSITION_ENDED: (f) => `${f.transition ?? "过渡期"}已于 ${f.transitionEnded} 结束，按普通规定无此待遇`,
     PENDING: () => "待报送：商业保险结算后报送，慈善化解随后",
   },
   join: (head, parts) => `${head}：${parts.join("，")}。`,
@@ -75,6 +79,7 @@ const EN: Words = {
   threshold: (threshold) => `the year's self-pay above ${threshold} is resolved`,
   noCap: "no annual cap",
   capLeft: (left) => `${left} of the annual cap left`,
+  during: (name, end) => (end ? `during the transitional period (${name}, until ${end})` : `during the transitional period (${name}, end date not yet set)`),
   reasons: {
     NO_CATEGORY: () => "no assistance category on the date of care: an ordinary insured",
     NOT_IN_PACK: () => "the local policy has no such layer",
@@ -83,6 +88,7 @@ const EN: Words = {
     UNDER_THRESHOLD: (f) => (f.deductible || f.threshold ? `the year's costs have not passed the deductible of ${money(f.deductible ?? f.threshold, EN)}` : "the year's costs have not passed the deductible"),
     CAP_USED_UP: (f) => (f.cap && f.cap !== "none" ? `the annual cap of ${money(f.cap, EN)} is used up` : "the annual cap is used up"),
     NOTHING_LEFT: () => "nothing left after the earlier layers",
+    TRANSITION_ENDED: (f) => `the transitional period (${f.transition ?? ""}) ended on ${f.transitionEnded}: the ordinary rule gives nothing here`,
     PENDING: () => "pending: the insurer reports it later, charity follows",
   },
   join: (head, parts) => `${head}: ${parts.join(", ")}.`,
@@ -101,6 +107,7 @@ function percent(ratio: string): string {
 function computedParts(line: ExplainableLine, words: Words): string[] {
   const f = line.figures;
   const parts: string[] = [];
+  if (f.transition !== undefined) parts.push(words.during(f.transition, f.transitionEnds ?? ""));
   if (f.threshold) parts.push(words.threshold(money(f.threshold, words)));
   else if (f.deductibleLeft !== undefined) parts.push(new Money(f.deductibleLeft).isZero() ? words.deductibleMet : words.deductibleLeft(money(f.deductibleLeft, words)));
   if (f.schedule) parts.push(words.schedule(f.schedule));

@@ -6,7 +6,8 @@
 import { DomainError } from "../lib/errors";
 import { formatAmount, Money, readAmount, ZERO, type AmountProblem } from "../lib/money";
 import { isValidDate } from "../lib/dates";
-import { DEFAULT_INSURED_TYPE, INSURED_TYPES, isCategory, isClaimKind, isInsuredType, isProgram, REPORTABLE_TIERS, TIERS, type InsuredType, type Tier } from "./vocabulary";
+import { APPLICATION_STATUSES, DEFAULT_INSURED_TYPE, INSURED_TYPES, isApplicationStatus, isCategory, isClaimKind, isInsuredType, isProgram, REPORTABLE_TIERS, TIERS, type InsuredType, type Program, type Tier } from "./vocabulary";
+import { assumedApproval } from "./applications";
 import type { Application, Beneficiary, CategoryPeriod, Claim, Fees } from "./types";
 
 const AMOUNT_WORDS: Record<AmountProblem, string> = {
@@ -90,14 +91,12 @@ function flagField(raw: unknown, field: string): boolean {
   return raw;
 }
 
-/** Reads a beneficiary: id, category periods and applications. */
-export function readBeneficiary(raw: unknown, field = "beneficiary"): Beneficiary {
-  const input = objectField(raw, field);
-  const id = idField(input.id, `${field}.id`);
-  const identitiesRaw = input.identities ?? [];
-  if (!Array.isArray(identitiesRaw)) throw new DomainError("INVALID_INPUT", `${field}.identities`, `${field}.identities: 须为列表 / must be a list`);
-  const identities: CategoryPeriod[] = identitiesRaw.map((entry, i) => {
-    const at = `${field}.identities[${i}]`;
+/** Reads a list of category periods (`identities`, `phaseOuts`) under `field`. */
+function readPeriods(raw: unknown, field: string): CategoryPeriod[] {
+  const list = raw ?? [];
+  if (!Array.isArray(list)) throw new DomainError("INVALID_INPUT", field, `${field}: 须为列表 / must be a list`);
+  return list.map((entry, i) => {
+    const at = `${field}[${i}]`;
     const period = objectField(entry, at);
     if (!isCategory(period.category)) {
       throw new DomainError("UNKNOWN_CATEGORY", `${at}.category`, `${at}.category: 未知身份类别 / unknown category ${JSON.stringify(period.category)}`);
@@ -107,17 +106,57 @@ export function readBeneficiary(raw: unknown, field = "beneficiary"): Beneficiar
     if (to !== null && to < from) throw new DomainError("INVALID_DATE", `${at}.to`, `${at}.to: 结束日期早于开始日期 / ends before it starts`);
     return { category: period.category, from, to };
   });
+}
+
+/** An application as sent: `decision` null when the sender gave none (see assumedApproval). */
+export interface SentApplication {
+  program: Program;
+  date: string;
+  decision: Pick<Application, "status" | "decidedOn"> | null;
+}
+
+/**
+ * Reads one application: programme, application date, and optionally the decision — `status`
+ * PENDING (no `decidedOn`), or APPROVED / REFUSED with `decidedOn`, not before the application.
+ */
+export function readApplication(raw: unknown, at: string): SentApplication {
+  const application = objectField(raw, at);
+  if (!isProgram(application.program)) {
+    throw new DomainError("INVALID_INPUT", `${at}.program`, `${at}.program: 未知救助项目 / unknown programme ${JSON.stringify(application.program)}`);
+  }
+  const date = dateField(application.date, `${at}.date`);
+  const status = application.status ?? null;
+  const decidedOnRaw = application.decidedOn ?? null;
+  if (status === null) {
+    if (decidedOnRaw !== null) throw new DomainError("INVALID_INPUT", `${at}.status`, `${at}.status: 有决定日期须说明批准或不予批准 / a decidedOn needs a status, APPROVED or REFUSED`);
+    return { program: application.program, date, decision: null };
+  }
+  if (!isApplicationStatus(status)) {
+    throw new DomainError("INVALID_INPUT", `${at}.status`, `${at}.status: 须为 ${APPLICATION_STATUSES.join(", ")} / must be ${APPLICATION_STATUSES.join(", ")} (got ${JSON.stringify(status)})`);
+  }
+  if (status === "PENDING") {
+    if (decidedOnRaw !== null) throw new DomainError("INVALID_INPUT", `${at}.decidedOn`, `${at}.decidedOn: 待审批的申请没有决定日期 / a PENDING application has no decidedOn`);
+    return { program: application.program, date, decision: { status, decidedOn: null } };
+  }
+  if (decidedOnRaw === null) throw new DomainError("INVALID_DATE", `${at}.decidedOn`, `${at}.decidedOn: ${status} 须有决定日期 / ${status} needs the date of the decision`);
+  const decidedOn = dateField(decidedOnRaw, `${at}.decidedOn`);
+  if (decidedOn < date) throw new DomainError("INVALID_DATE", `${at}.decidedOn`, `${at}.decidedOn: 决定日期早于申请日期 / decided before it was applied for (${decidedOn} < ${date})`);
+  return { program: application.program, date, decision: { status, decidedOn } };
+}
+
+/** Reads a beneficiary: id, category periods, applications and phase-out periods. */
+export function readBeneficiary(raw: unknown, field = "beneficiary"): Beneficiary {
+  const input = objectField(raw, field);
+  const id = idField(input.id, `${field}.id`);
+  const identities = readPeriods(input.identities, `${field}.identities`);
   const applicationsRaw = input.applications ?? [];
   if (!Array.isArray(applicationsRaw)) throw new DomainError("INVALID_INPUT", `${field}.applications`, `${field}.applications: 须为列表 / must be a list`);
   const applications: Application[] = applicationsRaw.map((entry, i) => {
-    const at = `${field}.applications[${i}]`;
-    const application = objectField(entry, at);
-    if (!isProgram(application.program)) {
-      throw new DomainError("INVALID_INPUT", `${at}.program`, `${at}.program: 未知救助项目 / unknown programme ${JSON.stringify(application.program)}`);
-    }
-    return { program: application.program, date: dateField(application.date, `${at}.date`) };
+    const { program, date, decision } = readApplication(entry, `${field}.applications[${i}]`);
+    return { program, date, ...(decision ?? assumedApproval(date)) };
   });
-  return { id, identities, applications };
+  const phaseOuts = readPeriods(input.phaseOuts, `${field}.phaseOuts`);
+  return { id, identities, applications, ...(phaseOuts.length > 0 ? { phaseOuts } : {}) };
 }
 
 /**

@@ -4,10 +4,35 @@
  */
 import type { Category, Program, Tier } from "./vocabulary";
 
+/**
+ * A transitional period (过渡期) during which some rules apply (see `transitions.ts` and the schema).
+ */
+export interface TransitionDocument {
+  /** The word rules test: `{"fact": "transitions", "operator": "contains", "value": id}`. */
+  id: string;
+  name: string;
+  clause: string;
+  quote?: string;
+  /** The first day; null where the period was already running when the text was issued. */
+  from: string | null;
+  /** The last day, or a `date` parameter holding it (null value: the text gives none). */
+  to: string | { param: string };
+  /** Only people holding a category of the pack certified before this date (老人老办法). */
+  certifiedBefore?: string;
+  note?: string;
+  decision?: DecisionDocument;
+}
+
+/** A choice the text leaves open, labelled as the project's, an office's or the federation's. */
+export interface DecisionDocument {
+  by: "project" | "federation" | "office";
+  text: string;
+}
+
 /** A piecewise schedule: from each `from` (inclusive) up to the next one, the `ratio` applies. */
 export type ScheduleValue = Array<{ from: string; ratio: string }>;
 
-export type ParameterUnit = "CNY" | "ratio" | "share" | "schedule";
+export type ParameterUnit = "CNY" | "ratio" | "share" | "schedule" | "date";
 
 export type ParameterValue = string | ScheduleValue | null;
 
@@ -82,6 +107,9 @@ export interface Lookback {
   tiers: Tier[];
   fromMonthStart: boolean;
   sameYear: boolean;
+  /** Looked-back costs of an earlier natural year count in the identification's year (see medical-year.ts). */
+  identificationYear?: boolean;
+  decision?: { by: string; text: string };
   clause: string;
 }
 
@@ -105,6 +133,8 @@ export interface RulePackDocument {
   categories: Array<{ id: Category; name: string; clause: string; lookback?: Lookback }>;
   precedence: { order: Category[]; clause: string; note?: string };
   programs?: Array<{ id: Program; name: string; clause: string }>;
+  /** Transitional periods (过渡期) that rules test with the fact `transitions`. */
+  transitions?: TransitionDocument[];
   parameters: Record<string, ParameterDocument>;
   tiers: Partial<Record<Tier, TierDocument>>;
   charityFunding?: { title: string; rules: FundOrderRuleDocument[] };

@@ -38,5 +38,5 @@ function valuesBelowFloor(parameter: ResolvedParameter, floor: ResolvedParameter
 }
 
 function isNumber(value: ResolvedValue): value is Money {
-  return value !== null && !Array.isArray(value);
+  return value !== null && !Array.isArray(value) && typeof value !== "string";
 }

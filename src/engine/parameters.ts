@@ -4,6 +4,7 @@
  */
 import { Money, money } from "../lib/money";
 import { DomainError } from "../lib/errors";
+import { isValidDate } from "../lib/dates";
 import type { ParameterDocument, ParameterUnit, ParameterValue, RulePackDocument, ValueRef } from "./pack-document";
 
 export interface ScheduleSegment {
@@ -11,8 +12,8 @@ export interface ScheduleSegment {
   ratio: Money;
 }
 
-/** A parameter value read into exact numbers; null means the text gives no value. */
-export type ResolvedValue = Money | ScheduleSegment[] | null;
+/** A parameter value read into exact numbers (a `date` stays its YYYY-MM-DD text); null means the text gives no value. */
+export type ResolvedValue = Money | ScheduleSegment[] | string | null;
 
 export interface ResolvedParameter {
   id: string;
@@ -25,25 +26,37 @@ const AMOUNT = /^(0|[1-9]\d{0,15})(\.\d{1,2})?$/;
 const RATIO = /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/;
 const SHARE = /^(0|[1-9]\d{0,2})(\.\d{1,6})?$/;
 
-/** Reads one raw value for a parameter of the given unit; returns a problem text when it does not fit. */
-export function readParameterValue(unit: ParameterUnit, raw: ParameterValue): ResolvedValue | string {
+/** Why a raw value does not fit its parameter's unit. */
+export interface ValueProblem {
+  problem: string;
+}
+
+export function isValueProblem(value: ResolvedValue | ValueProblem): value is ValueProblem {
+  return value !== null && typeof value === "object" && "problem" in value;
+}
+
+/** Reads one raw value for a parameter of the given unit; returns a problem when it does not fit. */
+export function readParameterValue(unit: ParameterUnit, raw: ParameterValue): ResolvedValue | ValueProblem {
+  const wrong = (problem: string): ValueProblem => ({ problem });
   if (raw === null) return null;
   if (unit === "schedule") {
-    if (!Array.isArray(raw) || raw.length === 0) return "a schedule is a non-empty list of {from, ratio}";
+    if (!Array.isArray(raw) || raw.length === 0) return wrong("a schedule is a non-empty list of {from, ratio}");
     const segments: ScheduleSegment[] = [];
     for (const segment of raw) {
-      if (!AMOUNT.test(segment.from) || !RATIO.test(segment.ratio)) return "each segment needs an amount `from` and a ratio";
+      if (!AMOUNT.test(segment.from) || !RATIO.test(segment.ratio)) return wrong("each segment needs an amount `from` and a ratio");
       segments.push({ from: money(segment.from), ratio: money(segment.ratio) });
     }
     for (let i = 1; i < segments.length; i++) {
-      if (!segments[i].from.greaterThan(segments[i - 1].from)) return "segments must start at increasing amounts";
+      if (!segments[i].from.greaterThan(segments[i - 1].from)) return wrong("segments must start at increasing amounts");
     }
     return segments;
   }
-  if (typeof raw !== "string") return `a ${unit} value is a string`;
-  if (unit === "ratio" && !RATIO.test(raw)) return `"${raw}" is not a ratio between 0 and 1`;
-  if (unit === "share" && !SHARE.test(raw)) return `"${raw}" is not a share (a non-negative multiple such as 1.50)`;
-  if (unit === "CNY" && !AMOUNT.test(raw)) return `"${raw}" is not an amount with at most 2 decimals`;
+  if (typeof raw !== "string") return wrong(`a ${unit} value is a string`);
+  // A date stays text: it is compared with claim dates, never computed with.
+  if (unit === "date") return isValidDate(raw) ? raw : wrong(`"${raw}" is not a calendar date (YYYY-MM-DD)`);
+  if (unit === "ratio" && !RATIO.test(raw)) return wrong(`"${raw}" is not a ratio between 0 and 1`);
+  if (unit === "share" && !SHARE.test(raw)) return wrong(`"${raw}" is not a share (a non-negative multiple such as 1.50)`);
+  if (unit === "CNY" && !AMOUNT.test(raw)) return wrong(`"${raw}" is not an amount with at most 2 decimals`);
   return money(raw);
 }
 
@@ -58,8 +71,8 @@ export function resolveParameters(document: RulePackDocument, problems: string[]
       if (entry.from <= previousFrom) problems.push(`parameters.${id}.values: dates must increase`);
       previousFrom = entry.from;
       const value = readParameterValue(parameter.unit, entry.value);
-      if (typeof value === "string") {
-        problems.push(`parameters.${id}: ${value}`);
+      if (isValueProblem(value)) {
+        problems.push(`parameters.${id}: ${value.problem}`);
         continue;
       }
       values.push({ from: entry.from, value });
@@ -90,9 +103,9 @@ export function overrideParameters(
       throw new DomainError("INVALID_INPUT", `${fieldPrefix}.${id}`, `参数 ${id} 不存在 / the pack has no parameter "${id}"`);
     }
     const value = readParameterValue(parameter.unit, raw as ParameterValue);
-    if (typeof value === "string") {
-      const code = parameter.unit === "CNY" ? "INVALID_AMOUNT" : "INVALID_INPUT";
-      throw new DomainError(code, `${fieldPrefix}.${id}`, `参数 ${id} 的值无效 / parameter "${id}": ${value}`);
+    if (isValueProblem(value)) {
+      const code = parameter.unit === "CNY" ? "INVALID_AMOUNT" : parameter.unit === "date" ? "INVALID_DATE" : "INVALID_INPUT";
+      throw new DomainError(code, `${fieldPrefix}.${id}`, `参数 ${id} 的值无效 / parameter "${id}": ${value.problem}`);
     }
     result.set(id, { ...parameter, values: [{ from: "0000-01-01", value }] });
   }
@@ -129,7 +142,7 @@ export function evaluateNumber(ref: ValueRef, parameters: Map<string, ResolvedPa
   if ("param" in ref) {
     const parameter = parameters.get(ref.param);
     const value = parameter ? valueOn(parameter, date) : null;
-    if (value === null || Array.isArray(value)) return { ok: false, missing: [ref.param] };
+    if (value === null || Array.isArray(value) || typeof value === "string") return { ok: false, missing: [ref.param] };
     return { ok: true, value };
   }
   let product: Money | null = null;
@@ -150,4 +163,10 @@ export function evaluateSchedule(ref: ValueRef, parameters: Map<string, Resolved
   const value = parameter ? valueOn(parameter, date) : null;
   if (value === null || !Array.isArray(value)) return { ok: false, missing: [ref.param] };
   return { ok: true, value };
+}
+
+/** A `date` parameter's value on a date; null when it is unset then. */
+export function dateOn(parameter: ResolvedParameter | undefined, date: string): string | null {
+  const value = parameter ? valueOn(parameter, date) : null;
+  return typeof value === "string" ? value : null;
 }

@@ -8,6 +8,11 @@
  * number that belongs to the bill (never to a stored row, which changes when a settlement is
  * superseded). A year's settlements therefore depend on its bills and their arrival numbers only,
  * not on the order in which they were settled.
+ *
+ * A year is planned with the natural years its accounts are linked with (an identification's own
+ * medical year, medical-year.ts: looked-back costs of the previous year count in the
+ * identification's year): the caller gives the bills of all of them, and they are settled in one
+ * pass, each tier in its account. For every other household that is the year alone.
  */
 import { isDomainError, type DomainError } from "../lib/errors";
 import { ZERO, type Money } from "../lib/money";
@@ -16,6 +21,7 @@ import { settle } from "./settle";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "./types";
 import type { Tier } from "./vocabulary";
 import { emptyYearToDate } from "./year-to-date";
+import { yearOf } from "../lib/dates";
 
 /** A bill of the year with its arrival number (same-date bills settle in arrival order). */
 export interface YearBill {
@@ -63,10 +69,12 @@ export interface PlannedSettlement<B extends YearBill, S extends StoredAmounts =
 export interface YearPlan<B extends YearBill, S extends StoredAmounts = Settlement> {
   beneficiaryId: string;
   year: number;
-  /** Every bill of the year, in settlement order. */
+  /** Every bill of the year and of the years linked with it, in settlement order. */
   settlements: PlannedSettlement<B, S>[];
   /** The year's account after its last bill. */
   yearToDate: YearToDate;
+  /** The account of every natural year planned (the year and those linked with it), in year order. */
+  accounts: YearToDate[];
   /** Bills refused and left out, when the input asked to skip refusals; otherwise always empty. */
   refused: Array<{ bill: B; error: DomainError }>;
 }
@@ -74,7 +82,10 @@ export interface YearPlan<B extends YearBill, S extends StoredAmounts = Settleme
 export interface YearPlanInput<B extends YearBill, S extends StoredAmounts = Settlement> {
   beneficiary: Beneficiary;
   year: number;
-  /** Every bill the year counts: those settled so far and those to settle now. */
+  /**
+   * Every bill the year counts: those settled so far and those to settle now, with every bill of
+   * the years linked with it (`linkedYears`).
+   */
   bills: readonly B[];
   /** The settlement stored now for a bill, if any. */
   current(bill: B): S | null;
@@ -84,7 +95,8 @@ export interface YearPlanInput<B extends YearBill, S extends StoredAmounts = Set
    * The year's stored account, when the stored settlements are known to stand (only new bills
    * arrive, nothing about the person or the packs changed). Then, when every new bill comes after
    * every settled one, only the new bills are settled, from this account; otherwise the year is
-   * settled again from its start.
+   * settled again from its start. Only for a year linked with no other: linked years are always
+   * planned from their start.
    */
   storedYearToDate?: YearToDate;
   /**
@@ -105,32 +117,43 @@ export function planYear<B extends YearBill, S extends StoredAmounts = Settlemen
   const ordered = [...input.bills].sort(compareBills);
   const currents = ordered.map((bill) => input.current(bill));
   const firstNew = currents.findIndex((current) => current === null);
-  const appendOnly = input.storedYearToDate !== undefined && (firstNew < 0 || currents.slice(firstNew).every((current) => current === null));
+  const alone = ordered.every((bill) => yearOf(bill.claim.date) === input.year);
+  const appendOnly = alone && input.storedYearToDate !== undefined && (firstNew < 0 || currents.slice(firstNew).every((current) => current === null));
 
-  let yearToDate = appendOnly ? input.storedYearToDate! : emptyYearToDate(input.beneficiary.id, input.year);
+  // Accounts by natural year; a linked year's starts empty, as the plan runs from its first bill.
+  const accounts = new Map<number, YearToDate>([[input.year, appendOnly ? input.storedYearToDate! : emptyYearToDate(input.beneficiary.id, input.year)]]);
+  const accountOf = (year: number) => {
+    let account = accounts.get(year);
+    if (!account) accounts.set(year, (account = emptyYearToDate(input.beneficiary.id, year)));
+    return account;
+  };
   const settlements: PlannedSettlement<B, S>[] = [];
   const refused: YearPlan<B, S>["refused"] = [];
   for (let i = 0; i < ordered.length; i++) {
     const bill = ordered[i];
     const current = currents[i];
+    const billYear = yearOf(bill.claim.date);
     if (appendOnly && current !== null) {
-      settlements.push({ bill, settlement: null, current, changed: false, adjustments: [], yearToDate });
+      settlements.push({ bill, settlement: null, current, changed: false, adjustments: [], yearToDate: accountOf(billYear) });
       continue;
     }
     let result: ReturnType<typeof settle>;
     try {
-      result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, yearToDate);
+      result = settle(input.packFor(bill, current), input.beneficiary, bill.claim, accountOf(billYear), accountOf);
     } catch (error) {
       if (!input.skipRefused || !isDomainError(error)) throw error;
       refused.push({ bill, error });
       continue;
     }
-    yearToDate = result.yearToDate;
+    accounts.set(billYear, result.yearToDate);
+    for (const other of result.otherYears ?? []) accounts.set(other.year, other);
+    const yearToDate = result.yearToDate;
     const adjustments = current ? differences(current, result.settlement) : [];
     const changed = current === null || adjustments.length > 0 || current.packVersion !== result.settlement.packVersion || current.packId !== result.settlement.packId || current.category !== result.settlement.category || pendingText(current) !== pendingText(result.settlement);
     settlements.push({ bill, settlement: result.settlement, current, changed, adjustments, yearToDate });
   }
-  return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate, refused };
+  const years = [...accounts.values()].sort((a, b) => a.year - b.year);
+  return { beneficiaryId: input.beneficiary.id, year: input.year, settlements, yearToDate: accountOf(input.year), accounts: years, refused };
 }
 
 function pendingText(settlement: Pick<StoredAmounts, "pending">): string {

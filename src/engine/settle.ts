@@ -4,18 +4,31 @@
  */
 import { DomainError } from "../lib/errors";
 import { Money, ZERO, formatAmount, minMoney } from "../lib/money";
-import { monthsBefore, yearOf } from "../lib/dates";
+import { yearOf } from "../lib/dates";
 import type { Lookback, RuleDocument } from "./pack-document";
 import type { CompiledPack } from "./compiled-pack";
-import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Program, type Tier } from "./vocabulary";
+import { TIER_SCOPE, TIERS, NO_CATEGORY, type Category, type CategoryFact, type Tier } from "./vocabulary";
+import { programsGranted } from "./applications";
 import type { Beneficiary, Citation, Claim, Settlement, SettlementLine, TierYearToDate, YearToDate, ZeroReason } from "./types";
+import { accountYearOf } from "./medical-year";
+import { lookbackStart } from "./lookback";
 import { formatFigures, type FormulaOutcome, type PreparedFormula, type RawFigures, type TierInput } from "./formulas";
+import type { DecisionTable } from "./rule-selection";
+import type { TransitionState } from "./transitions";
 
 export interface SettleResult {
   settlement: Settlement;
   /** The year-to-date state after this claim; the input state is not modified. */
   yearToDate: YearToDate;
+  /**
+   * The accounts of other natural years this claim counted in (an identification's own medical
+   * year, medical-year.ts), after it; absent when it counted only in its own year.
+   */
+  otherYears?: YearToDate[];
 }
+
+/** The account of another natural year, for a tier that counts there (medical-year.ts). */
+export type OtherYearAccount = (year: number) => YearToDate;
 
 const ZERO_NOTES: Record<ZeroReason, string> = {
   NO_CATEGORY: "无救助身份，按普通参保人员处理 / no assistance category on the claim date: an ordinary insured",
@@ -25,6 +38,7 @@ const ZERO_NOTES: Record<ZeroReason, string> = {
   UNDER_THRESHOLD: "年度累计未超过起付标准 / the year's cumulative amount has not passed the deductible or threshold",
   CAP_USED_UP: "年度限额已用完 / the annual cap is used up",
   NOTHING_LEFT: "前序保障后无剩余费用 / nothing left after the earlier layers",
+  TRANSITION_ENDED: "过渡期已结束，按普通规定处理 / the transitional period has ended: the ordinary rule applies",
   PENDING: "待报送 / pending: settled once the insurer reports it",
 };
 
@@ -51,14 +65,6 @@ export function categoriesOn(beneficiary: Beneficiary, date: string, lookbackFor
   return held;
 }
 
-/** The first day whose costs count under a lookback, for a category certified on `from`. */
-export function lookbackStart(from: string, lookback: Lookback): string {
-  const anchor = lookback.fromMonthStart ? `${from.slice(0, 7)}-01` : from;
-  const start = monthsBefore(anchor, lookback.months);
-  const yearStart = `${from.slice(0, 4)}-01-01`;
-  return lookback.sameYear && start < yearStart ? yearStart : start;
-}
-
 /** The first of the held categories in the pack's precedence (ties of 就高不重复; the premium's category). */
 export function chooseCategory(pack: CompiledPack, held: readonly Category[]): Category | null {
   for (const category of pack.precedence) if (held.includes(category)) return category;
@@ -77,20 +83,11 @@ export function tierCategories(pack: CompiledPack, beneficiary: Beneficiary, dat
   return competing.length > 0 ? competing : [NO_CATEGORY];
 }
 
-/** Programmes of the pack applied for in the claim's natural year. */
-function programsApplied(pack: CompiledPack, beneficiary: Beneficiary, year: number): Program[] {
-  const applied: Program[] = [];
-  for (const application of beneficiary.applications) {
-    if (yearOf(application.date) === year && pack.programs.includes(application.program)) applied.push(application.program);
-  }
-  return applied;
-}
-
 /**
  * Settles a claim. Throws DomainError (NO_PACK_IN_FORCE, INCONSISTENT_FEES, PARAMETER_NOT_SET)
  * without touching any state when the claim cannot be settled.
  */
-export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim, yearToDate: YearToDate): SettleResult {
+export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Claim, yearToDate: YearToDate, otherYear?: OtherYearAccount): SettleResult {
   if (!pack.covers(claim.date)) {
     throw new DomainError(
       "NO_PACK_IN_FORCE",
@@ -104,8 +101,8 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   }
 
   const held = categoriesOn(beneficiary, claim.date);
-  const programMask = pack.space.programMask(programsApplied(pack, beneficiary, year));
-  const situation: ClaimSituation = { claim, programMask };
+  const programMask = pack.space.programMask(programsGranted(beneficiary, year, pack.programs));
+  const situation: ClaimSituation = { claim, programMask, transitionMask: pack.transitions.mask(beneficiary, claim.date) };
 
   const { total, outOfCatalog, classBSelfPay, overStandard } = claim.fees;
   const policyScope = total.minus(outOfCatalog).minus(classBSelfPay).minus(overStandard);
@@ -114,17 +111,28 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
   const lines: SettlementLine[] = [];
   const tiersAfter = { ...yearToDate.tiers };
   const pending: Tier[] = [];
+  let otherYears: Map<number, YearToDate> | undefined;
 
   for (const tier of TIERS) {
     const left = TIER_SCOPE[tier] === "policyScope" ? leftInPolicy : leftOfTotal;
-    const before = yearToDate.tiers[tier];
+    const accountYear = pack.lookbackTiers.has(tier) ? accountYearOf(pack, beneficiary, claim.date, tier) : year;
+    let account = tiersAfter;
+    if (accountYear !== year) {
+      if (!otherYear) throw new Error(`claim ${claim.id} counts ${tier} in ${accountYear}, whose account the caller did not give`);
+      otherYears ??= new Map();
+      const other = otherYears.get(accountYear) ?? otherYear(accountYear);
+      account = { ...other.tiers };
+      otherYears.set(accountYear, { ...other, tiers: account });
+    }
+    const before = account[tier];
     const competing = tierCategories(pack, beneficiary, claim.date, tier);
     const waits = pending.length > 0 && AFTER_PENDING.includes(tier) && pack.tables[tier] !== undefined;
     const line = waits ? pendingTier(pack, tier, competing, left) : settleTier(pack, tier, situation, competing, left, before);
     if (line.line.reason === "PENDING") pending.push(tier);
+    if (accountYear !== year) line.line.accountYear = accountYear;
     lines.push(line.line);
     if (line.countsBase || line.line.amount.greaterThan(ZERO)) {
-      tiersAfter[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
+      account[tier] = { base: line.countsBase ? before.base.plus(line.base) : before.base, paid: before.paid.plus(line.line.amount) };
     }
     if (tier === "assistance") situation.aboveAssistanceCap = aboveCap(line, before.base);
     leftOfTotal = leftOfTotal.minus(line.line.amount);
@@ -148,6 +156,7 @@ export function settle(pack: CompiledPack, beneficiary: Beneficiary, claim: Clai
       ...(pending.length > 0 ? { pending } : {}),
     },
     yearToDate: { beneficiaryId: beneficiary.id, year, tiers: tiersAfter },
+    ...(otherYears ? { otherYears: [...otherYears.values()] } : {}),
   };
 }
 
@@ -164,6 +173,8 @@ interface TierOutcome {
 interface ClaimSituation {
   claim: Claim;
   programMask: number;
+  /** The transitional periods in progress for the person on the claim date (a FactSpace mask). */
+  transitionMask: number;
   /**
    * The part of the claim's burden that arises after the year's assistance cap is reached (宜春
    * 第十条4 倾斜: "超出医疗救助限额之上的高额费用"); all of it when assistance had no rule for the
@@ -237,7 +248,7 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   let unset: RuleDocument | null = null;
   if (table) {
     for (const category of competing) {
-      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType));
+      const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType, situation.transitionMask));
       if (!rule) continue;
       const preparation = pack.formula(rule.name, claim.date);
       if (preparation.ok) candidates.push({ category, rule, formula: preparation.formula });
@@ -248,8 +259,10 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
     }
   }
   if (candidates.length === 0 && unset === null) {
-    const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : "NO_RULE";
-    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures: {}, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
+    const ended = table && first !== null ? endedTransitionRule(pack, table, situation, competing) : null;
+    const reason: ZeroReason = !table ? "NOT_IN_PACK" : first === null ? "NO_CATEGORY" : ended ? "TRANSITION_ENDED" : "NO_RULE";
+    const figures: Record<string, string> = ended ? { transition: ended.name, transitionEnded: ended.end ?? "" } : {};
+    return { line: { tier, packId, packVersion, amount: ZERO, source: "NONE", ruleId: null, citation: null, formula: null, figures, reason, note: ZERO_NOTES[reason], category: first }, countsBase: false, base: left, capReachedAt: null };
   }
   if (candidates.length === 0 && STAGED_TIERS.includes(tier)) return pendingTier(pack, tier, competing, left);
   if (candidates.length === 0) throw parameterNotSet(pack, tier, unset!, missing);
@@ -261,12 +274,30 @@ function settleTier(pack: CompiledPack, tier: Tier, situation: ClaimSituation, c
   const line = new ComputedLine(tier, packId, packVersion, outcome.amount, rule.name, { document: pack.document.source.document, clause: rule.event.params.clause }, rule.event.type, outcome.figures, outcome.reason);
   line.note = outcome.reason ? `${rule.event.params.label}: ${ZERO_NOTES[outcome.reason]}` : rule.event.params.label;
   line.category = best.category === NO_CATEGORY ? null : (best.category as Category);
+  const during = pack.ruleTransitions.get(rule.name);
+  if (during) line.transition = pack.transitions.states(pack.transitions.maskOf(during), claim.date)[0];
   // A category without its figures might pay more, unless this line already pays all that is left.
   if (missing.length > 0 && outcome.amount.lessThan(left)) {
     line.provisional = true;
     line.missingParameters = missing;
   }
   return { line, countsBase: outcome.countsBase, base, capReachedAt: best.formula.capReachedAt };
+}
+
+/**
+ * The transitional period whose end took a rule away from this claim: a competing category would
+ * have a rule had the ended transitions still been in progress. Null when none did.
+ */
+function endedTransitionRule(pack: CompiledPack, table: DecisionTable, situation: ClaimSituation, competing: readonly CategoryFact[]): TransitionState | null {
+  const { claim } = situation;
+  const ended = pack.transitions.endedMask(claim.date) & ~situation.transitionMask;
+  if (ended === 0) return null;
+  for (const category of competing) {
+    const rule = table.choose(pack.space.index(category, claim.kind, claim.referred, claim.inProvince, claim.guidanceFollowed, situation.programMask, claim.insuredType, situation.transitionMask | ended));
+    const required = rule ? pack.ruleTransitions.get(rule.name) : undefined;
+    if (required) return pack.transitions.states(pack.transitions.maskOf(required) & ended, claim.date)[0] ?? null;
+  }
+  return null;
 }
 
 /**
@@ -328,6 +359,9 @@ class ComputedLine implements SettlementLine {
   category: Category | null = null;
   provisional?: boolean;
   missingParameters?: string[];
+  accountYear?: number;
+  /** The transitional period the rule applies in, shown with the figures. */
+  transition?: TransitionState;
   private text: Record<string, string> | null = null;
 
   constructor(
@@ -343,12 +377,16 @@ class ComputedLine implements SettlementLine {
   ) {}
 
   get figures(): Record<string, string> {
-    this.text ??= formatFigures(this.raw);
+    if (this.text === null) {
+      this.text = formatFigures(this.raw);
+      // The period the rule holds for is one of its figures: "" while its end date has no value.
+      if (this.transition) Object.assign(this.text, { transition: this.transition.name, transitionEnds: this.transition.end ?? "" });
+    }
     return this.text;
   }
 
   /** Serialises like a plain line, figures as text. */
   toJSON(): Omit<SettlementLine, "amount"> & { amount: Money } {
-    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note, category: this.category, provisional: this.provisional, missingParameters: this.missingParameters };
+    return { tier: this.tier, amount: this.amount, source: this.source, ruleId: this.ruleId, packId: this.packId, packVersion: this.packVersion, citation: this.citation, formula: this.formula, figures: this.figures, reason: this.reason, note: this.note, category: this.category, provisional: this.provisional, missingParameters: this.missingParameters, accountYear: this.accountYear };
   }
 }

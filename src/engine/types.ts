@@ -3,7 +3,7 @@
  * calendar dates ("2023-03-10") compared as strings, which is exact for that format.
  */
 import type { Money } from "../lib/money";
-import type { Category, CategoryFact, ClaimKind, InsuredType, Program, Tier } from "./vocabulary";
+import type { ApplicationStatus, Category, CategoryFact, ClaimKind, InsuredType, Program, Tier } from "./vocabulary";
 
 /** A category held from `from` to `to` inclusive; `to` null means still held. */
 export interface CategoryPeriod {
@@ -12,16 +12,28 @@ export interface CategoryPeriod {
   to: string | null;
 }
 
-/** A programme granted on application (e.g. 倾斜救助), with the application date. */
+/**
+ * A programme applied for (e.g. 倾斜救助) on `date`, and the decision on it: APPROVED or REFUSED on
+ * `decidedOn`, or still PENDING (`decidedOn` null). Only an approved application grants the
+ * programme, for the natural year of its application date (see applications.ts).
+ */
 export interface Application {
   program: Program;
   date: string;
+  status: ApplicationStatus;
+  decidedOn: string | null;
 }
 
 export interface Beneficiary {
   id: string;
   identities: CategoryPeriod[];
   applications: Application[];
+  /**
+   * 渐退期: periods in which civil affairs certified the person as phasing out of a category they
+   * left (乐清 三(三)8 "渐退期的低保和低边对象"). They confer no category: only what a pack grants to
+   * a phase-out (乐清: the premium subsidy continues). Absent: none certified.
+   */
+  phaseOuts?: CategoryPeriod[];
 }
 
 /** The fee split of a bill. `policyScope` is derived: total minus the three excluded parts. */
@@ -56,6 +68,8 @@ export type ZeroReason =
   | "UNDER_THRESHOLD"
   | "CAP_USED_UP"
   | "NOTHING_LEFT"
+  /** The rule held only during a transitional period (过渡期) that has ended; no other rule applies. */
+  | "TRANSITION_ENDED"
   | "PENDING";
 
 /** How a tier's amount came about. */
@@ -92,6 +106,11 @@ export interface SettlementLine {
    */
   provisional?: boolean;
   missingParameters?: string[];
+  /**
+   * The natural year whose account the line counted in, when not the settlement's own: looked-back
+   * costs counted in an identification's medical year (聊城 四(一), medical-year.ts).
+   */
+  accountYear?: number;
 }
 
 export interface Settlement {
@@ -134,4 +153,4 @@ export interface YearToDate {
   tiers: Record<Tier, TierYearToDate>;
 }
 
-export type { Category, CategoryFact, ClaimKind, InsuredType, Program, Tier };
+export type { ApplicationStatus, Category, CategoryFact, ClaimKind, InsuredType, Program, Tier };

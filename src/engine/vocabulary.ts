@@ -14,6 +14,8 @@ export const CATEGORIES = [
   "NEAR_DIBAO",
   "MONITORED",
   "ILLNESS_IMPOVERISHED",
+  // 东至 三(一)3 "县民政局规定的其他特殊困难人员", 宜春 第四条 四类 "县级以上人民政府规定的其他特殊困难人员".
+  "OTHER_SPECIAL_HARDSHIP",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -50,6 +52,13 @@ export const DEFAULT_INSURED_TYPE: InsuredType = "RESIDENT";
 /** Programmes granted on application, recorded with a date (宜春's 倾斜救助). */
 export const PROGRAMS = ["TILT_ASSISTANCE"] as const;
 export type Program = (typeof PROGRAMS)[number];
+
+/**
+ * Where an application stands. A programme granted on application (宜春 第十条4 "依申请给予倾斜救助",
+ * 第十二条) counts only once APPROVED; a PENDING or REFUSED one grants nothing.
+ */
+export const APPLICATION_STATUSES = ["PENDING", "APPROVED", "REFUSED"] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** The layers in the order they pay (先保险后救助). */
 export const TIERS = ["basic", "critical", "assistance", "reassistance", "commercial", "charity"] as const;
@@ -104,6 +113,7 @@ export const CATEGORY_NAMES_ZH: Readonly<Record<Category, string>> = {
   NEAR_DIBAO: "低保边缘家庭成员",
   MONITORED: "防止返贫监测对象",
   ILLNESS_IMPOVERISHED: "因病致贫重病患者",
+  OTHER_SPECIAL_HARDSHIP: "其他特殊困难人员",
 };
 
 export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
@@ -116,6 +126,7 @@ export const CATEGORY_NAMES_EN: Readonly<Record<Category, string>> = {
   NEAR_DIBAO: "near-dibao household member",
   MONITORED: "household monitored against relapse",
   ILLNESS_IMPOVERISHED: "person impoverished by serious illness",
+  OTHER_SPECIAL_HARDSHIP: "other person in special hardship",
 };
 
 /** The insurance layers, which reimburse (报销); the others assist (救助). */
@@ -134,6 +145,10 @@ export function isClaimKind(value: unknown): value is ClaimKind {
 
 export function isInsuredType(value: unknown): value is InsuredType {
   return typeof value === "string" && (INSURED_TYPES as readonly string[]).includes(value);
+}
+
+export function isApplicationStatus(value: unknown): value is ApplicationStatus {
+  return typeof value === "string" && (APPLICATION_STATUSES as readonly string[]).includes(value);
 }
 
 export function isProgram(value: unknown): value is Program {

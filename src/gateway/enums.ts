@@ -9,7 +9,7 @@
  * UNKNOWN_CATEGORY (DESIGN.md, "Scenario files"), so inputs take them as String.
  */
 import { registerEnumType } from "type-graphql";
-import { CATEGORIES, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, INSURED_TYPES, INSURED_TYPE_NAMES_ZH, PROGRAMS, TIERS, TIERS_AND_SELF_PAY, TIER_NAMES_ZH, type Tier } from "../engine/vocabulary";
+import { APPLICATION_STATUSES, CATEGORIES, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, INSURED_TYPES, INSURED_TYPE_NAMES_ZH, PROGRAMS, TIERS, TIERS_AND_SELF_PAY, TIER_NAMES_ZH, type Tier } from "../engine/vocabulary";
 import { LINE_SOURCES } from "../engine/types";
 import { ROLES } from "../access/access.entity";
 import { CLAIM_STATUSES } from "../claim/claim.entity";
@@ -35,6 +35,7 @@ export const InsuredTypeEnum = graphqlEnum(INSURED_TYPES, "InsuredType", "The in
 export const ClaimKindEnum = graphqlEnum(CLAIM_KINDS, "ClaimKind", "The kind of care a bill is for.", (kind) => CLAIM_KIND_NAMES_ZH[kind]);
 export const CategoryEnum = graphqlEnum(CATEGORIES, "Category", "An assistance category (身份) certified by civil affairs or rural revitalisation.");
 export const ProgramEnum = graphqlEnum(PROGRAMS, "Program", "A programme granted on application, e.g. 宜春 倾斜救助.");
+export const ApplicationStatusEnum = graphqlEnum(APPLICATION_STATUSES, "ApplicationStatus", "Where an application stands: only an APPROVED one grants the programme.");
 export const LineSourceEnum = graphqlEnum(LINE_SOURCES, "LineSource", "How a tier's amount came about: COMPUTED by a rule, REPORTED by the partner, or NONE.");
 export const RoleEnum = graphqlEnum(ROLES, "Role", "What an API key may do (README, Access).");
 export const ClaimStatusEnum = graphqlEnum(CLAIM_STATUSES, "ClaimStatus", "Whether a claim has been settled.");

@@ -16,6 +16,8 @@ import { ApiKeyLifecycle1731650000000 } from "../../migrations/1731650000000-api
 import { TenantIds1731550000000 } from "../../migrations/1731550000000-tenant-ids";
 import { LineCategories1731900000000 } from "../../migrations/1731900000000-line-categories";
 import { ClaimInsuredType1732150000000 } from "../../migrations/1732150000000-claim-insured-type";
+import { LineAccountYear1732250000000 } from "../../migrations/1732250000000-line-account-year";
+import { ApplicationDecisionsPhaseOuts1732270000000 } from "../../migrations/1732270000000-application-decisions-phase-outs";
 import { SettlementHouseholds1732290000000 } from "../../migrations/1732290000000-settlement-households";
 import { SettlementHouseholdEntity } from "../settlement/household-lock";
 import { RiskAlertEntity } from "../warning/risk-alert.entity";
@@ -62,6 +64,8 @@ export const MIGRATIONS: Function[] = [
   ApiKeyLifecycle1731650000000,
   LineCategories1731900000000,
   ClaimInsuredType1732150000000,
+  LineAccountYear1732250000000,
+  ApplicationDecisionsPhaseOuts1732270000000,
   CharitySettledClaims1732280000000,
   SettlementHouseholds1732290000000,
 ];

@@ -153,7 +153,13 @@ async function checkHouseholds(manager: EntityManager, report: Report): Promise<
     const ids = households.map((h) => h.id);
     const currents = await manager.find(SettlementEntity, { select: { id: true, beneficiaryId: true, year: true }, where: { beneficiaryId: In(ids), status: "CURRENT" } });
     const householdYearOf = new Map(currents.map((s) => [s.id, `${s.beneficiaryId}/${s.year}`]));
-    const paid = groupBy(await settlementsRepository.tierAmountsOf(manager, currents.map((s) => s.id)), (l) => `${householdYearOf.get(l.settlementId)}/${l.tier}`);
+    const settlementOf = new Map(currents.map((s) => [s.id, s]));
+    // A line counts in the year of the account it names (an identification's medical year), else its settlement's.
+    const accountOf = (l: { settlementId: string; accountYear: number | null }) => {
+      const settlement = settlementOf.get(l.settlementId)!;
+      return `${settlement.beneficiaryId}/${l.accountYear ?? settlement.year}`;
+    };
+    const paid = groupBy(await settlementsRepository.tierAmountsOf(manager, currents.map((s) => s.id)), (l) => `${accountOf(l)}/${l.tier}`);
     const sumOf = (householdYear: string, tier: string) => sumMoney((paid.get(`${householdYear}/${tier}`) ?? []).map((l) => l.amount));
     const years = new Set(householdYearOf.values());
     yearToDateViolations(await manager.find(YearToDateEntity, { where: { beneficiaryId: In(ids) } }), years, sumOf).forEach(report);

@@ -31,6 +31,12 @@ export function monthsBefore(date: string, months: number): string {
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(Math.min(day, last)).padStart(2, "0")}`;
 }
 
+/** The first day of the month after the date's month (2023-12-10 → 2024-01-01). */
+export function firstOfNextMonth(date: string): string {
+  const [year, month] = date.split("-").map(Number);
+  return month === 12 ? `${String(year + 1).padStart(4, "0")}-01-01` : `${date.slice(0, 4)}-${String(month + 1).padStart(2, "0")}-01`;
+}
+
 /** Today's date in China (UTC+8, no daylight saving): a bill's date cannot be later than this. */
 export function todayInChina(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);

@@ -58,7 +58,7 @@ export class PremiumService {
   async forPerson(principal: Principal, beneficiaryId: string, year: number, jurisdiction?: string | null, overrides: Record<string, unknown> = {}): Promise<PersonSubsidy> {
     const person = await this.people.visible(principal, beneficiaryId, jurisdiction, "beneficiaryId");
     const pack = this.packOf(person.jurisdiction, year).withParameters(overrides);
-    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(person.beneficiary, year, pack.precedence, pack.parameters));
+    return this.describe(pack, beneficiaryId, year, pack.premium!.compute(person.beneficiary, year, pack.precedence, pack.parameters, pack.transitions));
   }
 
   private describe(pack: CompiledPack, beneficiaryId: string, year: number, result: PremiumSubsidyResult): PersonSubsidy {
@@ -76,7 +76,7 @@ export class PremiumService {
       const page: BeneficiaryPage = await this.people.source.page(jurisdiction, after, 500, { principal });
       after = page.next;
       for (const { beneficiary } of page.records) {
-        const result = pack.premium!.compute(beneficiary, year, pack.precedence, pack.parameters);
+        const result = pack.premium!.compute(beneficiary, year, pack.precedence, pack.parameters, pack.transitions);
         if (!result.ruleId) continue;
         people++;
         const key = result.category ?? "NONE";

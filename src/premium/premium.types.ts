@@ -23,6 +23,9 @@ export class PremiumSubsidy {
   @Field(() => CategoryEnum, { nullable: true, description: "The category that decides, by the pack's basis." })
   category!: string | null;
 
+  @Field({ description: "True when that category is held in the year only as a 渐退期 (phase-out) whose subsidy the pack continues (乐清 三(三)8)." })
+  phaseOut!: boolean;
+
   @Field({ description: "HIGHEST_IN_YEAR or FIRST_IN_YEAR (威海: the first identity certified in the year)." })
   basis!: string;
 

@@ -23,7 +23,7 @@ export function packDecisions(document: RulePackDocument): PackDecision[] {
   const found: PackDecision[] = [];
   const visit = (node: unknown, where: string, clause: string | null): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${where}[${(item as { name?: string })?.name ?? i}]`, clause));
+      node.forEach((item, i) => visit(item, `${where}[${(item as { id?: string })?.id ?? (item as { name?: string })?.name ?? i}]`, clause));
       return;
     }
     if (node === null || typeof node !== "object") return;

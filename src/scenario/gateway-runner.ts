@@ -50,8 +50,15 @@ function claimVariables(raw: ScenarioClaim, beneficiaryId: string, suffix: strin
 }
 
 function beneficiaryVariables(scenario: Scenario, suffix: string): Record<string, unknown> {
-  const beneficiary = (scenario.beneficiary ?? {}) as { id?: string; identities?: unknown[]; applications?: unknown[] };
-  return { id: `${beneficiary.id}${suffix}`, jurisdiction: scenario.pack, name: String(beneficiary.id), identities: beneficiary.identities ?? [], applications: beneficiary.applications ?? [] };
+  const beneficiary = (scenario.beneficiary ?? {}) as { id?: string; identities?: unknown[]; applications?: unknown[]; phaseOuts?: unknown[] };
+  return {
+    id: `${beneficiary.id}${suffix}`,
+    jurisdiction: scenario.pack,
+    name: String(beneficiary.id),
+    identities: beneficiary.identities ?? [],
+    applications: beneficiary.applications ?? [],
+    phaseOuts: beneficiary.phaseOuts ?? [],
+  };
 }
 
 /** Runs one scenario against the gateway. */

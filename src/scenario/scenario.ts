@@ -99,7 +99,7 @@ function runPremiumCheck(scenario: Scenario, check: PremiumCheck, registry: Pack
     const base = registry.packForYear(scenario.pack, check.year);
     const pack = base.withParameters(scenario.parameters ?? {});
     if (!pack.premium) return verdict(false, `pack ${pack.id} has no premium-subsidy rules`);
-    const result = pack.premium.compute(beneficiary, check.year, pack.precedence, pack.parameters);
+    const result = pack.premium.compute(beneficiary, check.year, pack.precedence, pack.parameters, pack.transitions);
     const actual = { category: result.category, rule: result.ruleId, amount: result.amount ? formatAmount(result.amount) : null, missing: result.missing };
     const expected = { ...check.expect, missing: check.expect.missing ?? [] };
     const same = actual.category === expected.category && actual.rule === expected.rule && actual.amount === expected.amount && JSON.stringify([...actual.missing].sort()) === JSON.stringify([...expected.missing].sort());

@@ -132,6 +132,13 @@ export class SettlementLineEntity {
   /** The parameters without a value that make the line provisional, comma-separated. */
   @Column({ name: "missing_parameters", type: "varchar", length: 400, nullable: true })
   missingParameters!: string | null;
+
+  /**
+   * The natural year whose account the line counted in when not the settlement's own (looked-back
+   * costs in an identification's medical year, 聊城 四(一)); null: the settlement's year.
+   */
+  @Column({ name: "account_year", type: "int", nullable: true })
+  accountYear!: number | null;
 }
 
 @Entity("year_to_date")

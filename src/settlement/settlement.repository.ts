@@ -61,9 +61,9 @@ export class SettlementRepository {
    * The tier and amount of these settlements' lines, without the figures and notes: what comparing
    * or summing a year's settlements needs, at a fraction of the rows' size.
    */
-  tierAmountsOf(manager: EntityManager, settlementIds: readonly string[]): Promise<Array<Pick<SettlementLineEntity, "settlementId" | "tier" | "amount" | "reason">>> {
+  tierAmountsOf(manager: EntityManager, settlementIds: readonly string[]): Promise<Array<Pick<SettlementLineEntity, "settlementId" | "tier" | "amount" | "reason" | "accountYear">>> {
     if (settlementIds.length === 0) return Promise.resolve([]);
-    return manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true, reason: true }, where: { settlementId: In([...settlementIds]) } });
+    return manager.find(SettlementLineEntity, { select: { settlementId: true, tier: true, amount: true, reason: true, accountYear: true }, where: { settlementId: In([...settlementIds]) } });
   }
 
   /** The amounts of one tier's lines of these settlements: what an entitlement sums, and nothing more. */

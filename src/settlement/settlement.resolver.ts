@@ -39,7 +39,7 @@ export class SettlementResolver {
     const results = await this.services.settlements.simulate(principal, {
       jurisdiction: input.jurisdiction,
       beneficiaryId: input.beneficiaryId,
-      beneficiary: input.beneficiary ? { id: input.beneficiary.id, identities: input.beneficiary.identities, applications: input.beneficiary.applications } : undefined,
+      beneficiary: input.beneficiary ? { id: input.beneficiary.id, identities: input.beneficiary.identities, applications: input.beneficiary.applications, phaseOuts: input.beneficiary.phaseOuts } : undefined,
       claims: input.claims.map((claim) => claimInputToRaw(claim)),
       parameters,
     });

@@ -16,6 +16,7 @@ import { yieldToEventLoop } from "../lib/event-loop";
 import { groupBy } from "../lib/collections";
 import { emptyYearToDate } from "../engine/year-to-date";
 import { planYear, type YearBill } from "../engine/plan-year";
+import { linkedYears } from "../engine/medical-year";
 import { describeYear, type TierPosition } from "../engine/describe-year";
 import { readBeneficiary, readClaim } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
@@ -23,7 +24,7 @@ import type { CompiledPack } from "../engine/compiled-pack";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
 import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
-import { partnerId, scopedKey } from "../access/tenant-ids";
+import { jurisdictionOf, partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
 import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
@@ -90,8 +91,8 @@ export class SettlementService {
       const [current] = await this.repository.currentOfClaims(manager, [claimId]);
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
-      const settled = await this.settleYear(manager, claim, principal);
-      for (const hook of this.afterSettlement) await hook(manager, claim);
+      const { settled, otherYears } = await this.settleYear(manager, claim, principal);
+      for (const bill of [claim, ...otherYears]) for (const hook of this.afterSettlement) await hook(manager, bill);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
     });
@@ -118,7 +119,7 @@ export class SettlementService {
       await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
       const plan = await this.planStoredYear(manager, principal, visible.beneficiaryId, visible.year, { packs: "recorded" });
       const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
-      for (const hook of this.afterSettlement) await hook(manager, visible);
+      for (const bill of [visible, ...lastBillsOfOtherYears(plan, visible.year)]) for (const hook of this.afterSettlement) await hook(manager, bill);
       await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
       return written.get(visible.id) ?? (await this.repository.currentOfClaims(manager, [visible.id]))[0];
     });
@@ -129,11 +130,11 @@ export class SettlementService {
    * year's settled bills from the stored account (the usual case), or, when it is dated before some
    * of them, the year settled again in date order, superseding what changes.
    */
-  private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<SettlementEntity> {
+  private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<{ settled: SettlementEntity; otherYears: ClaimEntity[] }> {
     const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
     const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, principal.keyId, nowIso());
     await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-    return written.get(claim.id)!;
+    return { settled: written.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
   }
 
   /**
@@ -141,9 +142,10 @@ export class SettlementService {
    * version they were settled under ("recorded") or take the one in force ("current"); a `draft`
    * settles the dates it covers (a preview). With `add`, a bill to settle now: when it comes after
    * every settled bill (one indexed query says so), only it is read and settled, from the stored
-   * account; otherwise every bill of the year is read and the year settled again. The person's
-   * record comes from the beneficiary port, for `principal`, unless the caller read it already
-   * (`beneficiary`: a preview reads its households' in one batch).
+   * account; otherwise every bill of the year is read and the year settled again. A year linked
+   * with others by an identification's medical year (聊城 四(一)) is planned with them, from their
+   * start. The person's record comes from the beneficiary port, for `principal`, unless the caller
+   * read it already (`beneficiary`: a preview reads its households' in one batch).
    */
   async planStoredYear(
     manager: EntityManager,
@@ -153,12 +155,14 @@ export class SettlementService {
     options: { add?: ClaimEntity; packs: "recorded" | "current"; draft?: CompiledPack; beneficiary?: Beneficiary },
   ): Promise<StoredYearPlan> {
     const beneficiary = options.beneficiary ?? (await this.people.byKey(principal, beneficiaryId, manager)).beneficiary;
+    const years = linkedYears(options.draft ?? this.packs.packForYear(jurisdictionOf(beneficiaryId), year), beneficiary, year);
     const add = options.add;
-    if (add && !(await this.repository.anyAfter(manager, beneficiaryId, year, add.date, add.sequence))) {
+    if (add && years.length === 1 && !(await this.repository.anyAfter(manager, beneficiaryId, year, add.date, add.sequence))) {
       const storedYearToDate = toYearToDate(beneficiaryId, year, await this.repository.yearToDate(manager, beneficiaryId, year));
       return planYear<StoredBill, CurrentSettlement>({ beneficiary, year, bills: [storedBill(add, null)], current: () => null, packFor: (bill) => this.packFor(bill.entity, null, options), storedYearToDate });
     }
-    const bills = await this.storedBills(manager, beneficiaryId, year);
+    const bills: StoredBill[] = [];
+    for (const linked of years) bills.push(...(await this.storedBills(manager, beneficiaryId, linked)));
     if (add) bills.push(storedBill(add, null));
     const recorded = await this.recordedPacks(bills, options.packs);
     return planYear({ beneficiary, year, bills, current: (bill) => bill.current, packFor: (bill, current) => this.packFor(bill.entity, current, options, recorded) });
@@ -227,7 +231,7 @@ export class SettlementService {
       }
       await this.audit.record(manager, actor, "settlement.adjust", "claim", claimId, { from: replaced.id, to: replacement.id, cause: causeText });
     }
-    await this.writeYearToDate(manager, plan.yearToDate, now);
+    for (const account of plan.accounts) await this.writeYearToDate(manager, account, now);
     for (const hook of this.settlementsWritten) await hook(manager, stored);
     return written;
   }
@@ -248,16 +252,19 @@ export class SettlementService {
     const plans: StoredYearPlan[] = [];
     // The record as changed, read once for every year.
     const { beneficiary } = await this.people.byKey(principal, beneficiaryId, manager);
+    const planned = new Set<number>();
     for (const year of years) {
+      // A year linked with an earlier one was planned with it.
+      if (planned.has(year)) continue;
       const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded", beneficiary });
+      for (const account of plan.accounts) planned.add(account.year);
       if (plan.settlements.some((step) => step.changed)) plans.push(plan);
     }
     await this.checkReversals(manager, beneficiaryId, plans, actor, confirmReversal);
     const now = nowIso();
     for (const plan of plans) {
       await this.writePlan(manager, plan, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
-      const last = plan.settlements[plan.settlements.length - 1];
-      for (const hook of this.afterSettlement) await hook(manager, last.bill.entity);
+      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
     }
   }
 
@@ -282,8 +289,7 @@ export class SettlementService {
       await lockHousehold(manager, beneficiaryId);
       const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
       await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
-      const last = plan.settlements[plan.settlements.length - 1];
-      if (last) for (const hook of this.afterSettlement) await hook(manager, last.bill.entity);
+      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
       await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
@@ -330,6 +336,7 @@ export class SettlementService {
         category: line.category ?? null,
         provisional: line.provisional === true,
         missingParameters: line.missingParameters?.join(",") ?? null,
+        accountYear: line.accountYear ?? null,
       })),
     );
     return entity;
@@ -347,7 +354,9 @@ export class SettlementService {
   /**
    * Settles a claim against the stored year without writing anything: what submitting checks, so
    * that a claim that could not be settled is refused before it is stored. The person's record is
-   * the one the claim was submitted for.
+   * the one the claim was submitted for. Only the refusal matters here: for a year linked with
+   * another (an identification's medical year) the amounts are not those settling will give, and
+   * they are not used.
    */
   async dryRun(manager: EntityManager, jurisdiction: string, claim: Claim, beneficiary: Beneficiary): Promise<Settlement> {
     const year = yearOf(claim.date);
@@ -401,7 +410,8 @@ export class SettlementService {
         const read = readClaim(raw, beneficiary.id, `input.claims[${index}]`, limits);
         // Keys like stored claims' (tenant-ids), so that a what-if id never meets a stored key.
         const claim = { ...read, id: scopedKey(input.jurisdiction, read.id) };
-        const year = yearOf(claim.date);
+        // Years linked by an identification's medical year are quoted together, under their first.
+        const year = linkedYears(this.packs.packForYear(input.jurisdiction, yearOf(claim.date)), beneficiary, yearOf(claim.date))[0];
         const ofYear = quotedByYear.get(year);
         if (ofYear) ofYear.push({ index, claim });
         else quotedByYear.set(year, [{ index, claim }]);
@@ -444,9 +454,11 @@ export class SettlementService {
    */
   private async quoteYear(manager: EntityManager, beneficiary: Beneficiary, year: number, household: "stored" | "new", quoted: QuotedClaim[], packFor: (date: string) => CompiledPack, results: SimulatedClaim[]): Promise<void> {
     type QuotedBill = YearBill & { index: number | null };
+    const years = linkedYears(this.packs.packForYear(jurisdictionOf(beneficiary.id), year), beneficiary, year);
     const earliest = quoted.reduce((first, { claim }) => (claim.date < first ? claim.date : first), `${year}-12-31`);
-    const appends = household === "new" || !(await this.repository.anyAfter(manager, beneficiary.id, year, earliest, Number.MAX_SAFE_INTEGER));
-    const settled: QuotedBill[] = appends ? [] : (await this.storedBills(manager, beneficiary.id, year)).map((bill) => ({ claim: bill.claim, arrival: bill.arrival, index: null }));
+    const appends = household === "new" || (years.length === 1 && !(await this.repository.anyAfter(manager, beneficiary.id, year, earliest, Number.MAX_SAFE_INTEGER)));
+    const settled: QuotedBill[] = [];
+    if (!appends) for (const linked of years) for (const bill of await this.storedBills(manager, beneficiary.id, linked)) settled.push({ claim: bill.claim, arrival: bill.arrival, index: null });
     const firstArrival = settled.reduce((last, bill) => Math.max(last, bill.arrival), 0) + 1;
     const bills: QuotedBill[] = [...settled, ...quoted.map(({ index, claim }, i) => ({ claim, arrival: firstArrival + i, index }))];
     const storedYearToDate = appends ? toYearToDate(beneficiary.id, year, household === "stored" ? await this.repository.yearToDate(manager, beneficiary.id, year) : []) : undefined;
@@ -478,6 +490,19 @@ export function toYearToDate(beneficiaryId: string, year: number, rows: YearToDa
   const ytd = emptyYearToDate(beneficiaryId, year);
   for (const row of rows) ytd.tiers[row.tier as Tier] = { base: row.base, paid: row.paid };
   return ytd;
+}
+
+/** The last bill of each natural year a plan covers (hooks keep per-year records: entitlements, alerts). */
+function lastBillOfEachYear(plan: StoredYearPlan): ClaimEntity[] {
+  const last = new Map<number, ClaimEntity>();
+  for (const step of plan.settlements) last.set(step.bill.entity.year, step.bill.entity);
+  return [...last.values()];
+}
+
+/** The last bill of each year a plan covers besides `year`, where something changed (a linked year). */
+function lastBillsOfOtherYears(plan: StoredYearPlan, year: number): ClaimEntity[] {
+  const changed = new Set(plan.settlements.filter((step) => step.changed).map((step) => step.bill.entity.year));
+  return lastBillOfEachYear(plan).filter((bill) => bill.year !== year && changed.has(bill.year));
 }
 
 /** The claim columns a later report fills (staged settlement: the tiers that can be pending). */

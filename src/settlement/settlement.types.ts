@@ -38,7 +38,7 @@ export class SettlementLine {
   @Field(() => GraphQLJSONObject, { description: "The figures the formula used (base, deductibleLeft, ratio, capLeft, …), as strings." })
   figures!: Record<string, string>;
 
-  @Field(() => String, { nullable: true, description: "Why the tier paid nothing: NO_CATEGORY, NO_RULE, RULE_EXCLUDES, UNDER_THRESHOLD, CAP_USED_UP, NOTHING_LEFT, NOT_IN_PACK; PENDING for a tier the insurer reports later (staged settlement)." })
+  @Field(() => String, { nullable: true, description: "Why the tier paid nothing: NO_CATEGORY, NO_RULE, RULE_EXCLUDES, UNDER_THRESHOLD, CAP_USED_UP, NOTHING_LEFT, NOT_IN_PACK, TRANSITION_ENDED (the rule held only in a transitional period that has ended); PENDING for a tier the insurer reports later (staged settlement)." })
   reason!: string | null;
 
   @Field()

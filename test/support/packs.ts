@@ -31,6 +31,8 @@ export function withTestValuesForUnsetParameters(pack: CompiledPack): CompiledPa
     // A ratio with a floor (东至 二(五) 不低于70%) takes the floor: a lower test value is refused.
     else if (parameter.unit === "ratio") overrides[id] = parameter.floor ? pack.document.parameters[parameter.floor.param].value : "0.55";
     else if (parameter.unit === "share") overrides[id] = "0.20";
+    // A transition's end left unset: mid-2023, so that rules of a transitional period both apply and end.
+    else if (parameter.unit === "date") overrides[id] = "2023-06-30";
     else overrides[id] = [{ from: "3000.00", ratio: "0.50" }, { from: "20000.00", ratio: "0.60" }, { from: "60000.00", ratio: "0.70" }];
   }
   return pack.withParameters(overrides);

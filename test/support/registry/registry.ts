@@ -22,7 +22,9 @@ export interface RegistryPerson {
   township: string | null;
   nationalId: string | null;
   identities: Array<{ category: string; from: string; to: string | null }>;
-  applications: Array<{ program: string; date: string }>;
+  /** Without a status, an application is taken as approved on its date (as a partner's). */
+  applications: Array<{ program: string; date: string; status?: string; decidedOn?: string | null }>;
+  phaseOuts?: Array<{ category: string; from: string; to: string | null }>;
 }
 
 export interface RegistryContext {
@@ -51,10 +53,12 @@ type Beneficiary @key(fields: "jurisdiction id") {
   nationalId: String
   identities: [CategoryPeriod!]!
   applications: [ProgramApplication!]!
+  "渐退期 periods civil affairs certified after the person left a category."
+  phaseOuts: [CategoryPeriod!]!
 }
 
 type CategoryPeriod { category: Category! from: Date! to: Date }
-type ProgramApplication { program: Program! date: Date! }
+type ProgramApplication { program: Program! date: Date! status: String decidedOn: Date }
 
 input BeneficiaryFilter { jurisdiction: String category: String idPrefix: String }
 type PageInfo @shareable { endCursor: String hasNextPage: Boolean! }
@@ -74,7 +78,7 @@ export function readRegistry(file: string): Map<string, RegistryPerson> {
 }
 
 function shown(person: RegistryPerson, principal: Principal): RegistryPerson {
-  return { ...person, nationalId: principal.nationalIdAsSeen(person.nationalId) };
+  return { ...person, phaseOuts: person.phaseOuts ?? [], nationalId: principal.nationalIdAsSeen(person.nationalId) };
 }
 
 function caller(value: unknown): Principal {
