@@ -32,6 +32,7 @@ import { subsidyReportCsv } from "../premium/premium.service";
 import { requestLogging } from "./request-logging";
 import { GatewayMetrics, countCommittedWork, metricsHandler } from "./metrics";
 import { probeRoutes, type Readiness } from "./probes";
+import { serveApp } from "./startup";
 import { peoplePages, statementPageOptions } from "../pages/people-pages";
 import { readPagesConfig, type PagesConfig } from "../pages/pages-config";
 
@@ -127,15 +128,7 @@ export async function startGateway(
   app.use(unknownRoute());
   app.use(errorHandler(logger));
 
-  if (listening) {
-    listening.removeAllListeners("request");
-    listening.on("request", app);
-  } else {
-    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  }
-  const address = httpServer.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host}:${port}`;
+  const { port, url } = await serveApp(app, httpServer, config, listening);
   return {
     url,
     port,

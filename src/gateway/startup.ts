@@ -67,3 +67,19 @@ export async function openOrExplain<T>(database: DatabaseConfig, opening: () => 
     throw problem ? new StartupError(problem) : error;
   }
 }
+
+/**
+ * Serves `app` on the server bound early by `reservePort` (taking it over), or else binds it now;
+ * returns the port and URL it listens on (the real port when the configured one is 0).
+ */
+export async function serveApp(app: http.RequestListener, httpServer: http.Server, config: Pick<GatewayConfig, "host" | "port">, listening?: http.Server): Promise<{ port: number; url: string }> {
+  if (listening) {
+    listening.removeAllListeners("request");
+    listening.on("request", app);
+  } else {
+    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  }
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  return { port, url: `http://${config.host}:${port}` };
+}

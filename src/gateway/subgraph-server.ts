@@ -22,6 +22,7 @@ import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildSubgraph, type OwnerSubgraph } from "./subgraphs";
 import { probeRoutes, type Readiness } from "./probes";
+import { serveApp } from "./startup";
 import { errorHandler, unknownRoute } from "./error-handler";
 import type { RunningGateway } from "./server";
 
@@ -101,16 +102,9 @@ export async function startSubgraphServer(
   );
   app.use(unknownRoute());
   app.use(errorHandler(logger));
-  if (listening) {
-    listening.removeAllListeners("request");
-    listening.on("request", app);
-  } else {
-    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  }
-  const address = httpServer.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
+  const { port, url } = await serveApp(app, httpServer, config, listening);
   return {
-    url: `http://${config.host}:${port}`,
+    url,
     port,
     server: httpServer,
     schema,
