@@ -8,6 +8,7 @@ import type Database from "@nocobase/database";
 import { claimFingerprint } from "../../../../src/engine/annual-accounts";
 import type { PackRegistry } from "../../../../src/engine/pack-registry";
 import { planYear, type StoredAmounts, type YearBill, type YearPlan } from "../../../../src/engine/plan-year";
+import { linkedYears } from "../../../../src/engine/medical-year";
 import type { Tier, TierYearToDate, YearToDate } from "../../../../src/engine/types";
 import { TIERS } from "../../../../src/engine/vocabulary";
 import { emptyYearToDate } from "../../../../src/engine/year-to-date";
@@ -143,8 +144,30 @@ export class LibraryBackend implements SettlementBackend {
    * a quote for a bill dated before settled ones replays the year in date order as settling would.
    */
   async quote(input: CaseInput): Promise<CaseSettlement> {
-    const rows = await this.yearRows(input.beneficiary.id, yearOf(input.claim.date));
+    const rows = await this.spanRows(input.beneficiary.id, this.spanOf(input));
     return fromEngineSettlement(this.plan(rows, currentRows(rows), input).settlements.find((step) => step.bill.row === null)!.settlement!);
+  }
+
+  /**
+   * The natural years planned together with the bill's: its own, and those an identification's
+   * medical year links with it (聊城 四(一): looked-back costs of the year before count in the
+   * identification's year), as the gateway plans them (engine/medical-year).
+   */
+  private spanOf(input: CaseInput): number[] {
+    const year = yearOf(input.claim.date);
+    try {
+      return linkedYears(this.packs.packFor(input.jurisdiction, input.claim.date), input.beneficiary, year);
+    } catch {
+      // No pack in force: settling refuses the bill with its own code.
+      return [year];
+    }
+  }
+
+  /** The settlement rows of a household's linked years, year by year, each in the order written. */
+  private async spanRows(beneficiaryId: string, years: readonly number[], transaction?: unknown): Promise<SettlementRow[]> {
+    const rows: SettlementRow[] = [];
+    for (const year of years) rows.push(...(await this.yearRows(beneficiaryId, year, transaction)));
+    return rows;
   }
 
   /** Every settlement row of a household's year, in the order they were written. */
@@ -154,16 +177,16 @@ export class LibraryBackend implements SettlementBackend {
   }
 
   async settle(caseId: string, input: CaseInput, writeBack: WriteBack): Promise<CaseSettlement> {
-    const year = yearOf(input.claim.date);
+    const years = this.spanOf(input);
     const fingerprint = claimFingerprint(input.claim);
     // The lock keeps one NocoBase process from settling two bills of a household at once; the unique
     // index on (beneficiary, year, sequence) catches what a lock cannot see (another process
     // without a shared lock adapter), and the settlement is then computed again.
-    return this.exclusive(`medassist:settle:${input.beneficiary.id}:${year}`, async () => {
+    return this.exclusive(`medassist:settle:${input.beneficiary.id}:${years[0]}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.database().sequelize.transaction(async (transaction) => {
-            const rows = await this.yearRows(input.beneficiary.id, year, transaction);
+            const rows = await this.spanRows(input.beneficiary.id, years, transaction);
             const current = currentRows(rows);
             const existing = current.find((row) => String(row.caseId) === caseId);
             if (existing) {
@@ -171,12 +194,15 @@ export class LibraryBackend implements SettlementBackend {
               throw new DomainError("CONFLICT", "caseId", `案件 ${caseId} 已于此前结算，结算后费用或身份已修改；更正请新建案件 / case ${caseId} was settled and has changed since; record a correction as a new case`);
             }
             const plan = this.plan(rows, current, input);
-            const yearToDate = storeYearToDate(plan.yearToDate);
-            let sequence = rows.at(-1)?.sequence ?? 0;
+            // Each row goes to its bill's year, numbered after that year's rows, with that year's account.
+            const sequences = new Map(years.map((y) => [y, rows.filter((r) => Number(r.year) === y).at(-1)?.sequence ?? 0]));
             let created: CaseSettlement | null = null;
             for (const step of plan.settlements) {
               if (!step.changed) continue;
-              sequence++;
+              const year = yearOf(step.bill.claim.date);
+              const sequence = sequences.get(year)! + 1;
+              sequences.set(year, sequence);
+              const yearToDate = storeYearToDate(plan.accounts.find((account) => account.year === year) ?? plan.yearToDate);
               const row = step.bill.row;
               const settlement = fromEngineSettlement(step.settlement!);
               await this.settlements.create({
@@ -225,7 +251,8 @@ export class LibraryBackend implements SettlementBackend {
   private plan(rows: SettlementRow[], current: SettlementRow[], input: CaseInput): YearPlan<HouseholdBill, StoredAmounts> {
     const year = yearOf(input.claim.date);
     const arrivals = arrivalNumbers(rows);
-    const latest = rows.at(-1) ?? null;
+    // The latest row of the bill's own year carries that year's account (a linked span is planned from its start).
+    const latest = rows.filter((row) => Number(row.year) === year).at(-1) ?? null;
     const bills: HouseholdBill[] = [
       ...current.map((row) => ({ row, claim: readClaim(row.claim, input.beneficiary.id, "claim"), arrival: arrivals.get(Number(row.id))!, jurisdiction: row.packId })),
       { row: null, claim: input.claim, arrival: (latest?.sequence ?? 0) + 1, jurisdiction: input.jurisdiction },

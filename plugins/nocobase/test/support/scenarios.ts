@@ -115,7 +115,8 @@ export function packScenarios(): Scenario[] {
  * A case form has the person's category periods and one 倾斜 application date; it cannot hold a
  * scenario's parameter overrides (they are test values of a pack, not a case's) or several
  * applications, nor a staged settlement's later report, nor the insured type (职工 / 居民: the form has no such field yet, so every case is
- * 居民). Its amounts are decimal fields: an amount sent as a JSON number (a partner's malformed input)
+ * 居民), nor an application's decision (the form's 倾斜 date is taken as approved on that date) or a
+ * 渐退期 phase-out. Its amounts are decimal fields: an amount sent as a JSON number (a partner's malformed input)
  * is what NocoBase's own number input sends, and the plugin takes it as decimal text.
  */
 function expressibleAsCases(scenario: Scenario): boolean {
@@ -124,7 +125,9 @@ function expressibleAsCases(scenario: Scenario): boolean {
   // A staged settlement completed by the insurer's later report (a claim listed again): the plugin has no report action yet.
   if (new Set(scenario.claims.map((claim) => claim.id)).size !== scenario.claims.length || scenario.claims.some((claim) => (claim as { pending?: unknown }).pending !== undefined)) return false;
   const amountsAreText = scenario.claims.every((claim) => [...Object.values(claim.fees ?? {}), ...Object.values(claim.reported ?? {})].every((amount) => typeof amount === "string"));
-  return !scenario.parameters && amountsAreText && applications.length <= 1 && applications.every((a) => a.program === "TILT_ASSISTANCE");
+  const decided = applications.some((a) => (a as { status?: unknown }).status !== undefined || (a as { decidedOn?: unknown }).decidedOn !== undefined);
+  const phaseOuts = ((scenario.beneficiary as { phaseOuts?: unknown[] }).phaseOuts ?? []).length > 0;
+  return !scenario.parameters && amountsAreText && !decided && !phaseOuts && applications.length <= 1 && applications.every((a) => a.program === "TILT_ASSISTANCE");
 }
 
 /**
