@@ -25,8 +25,9 @@ export class CharitySettledClaims1732280000000 implements MigrationInterface {
         name: "charity_settled_claims",
         columns: [
           { ...text("settlement_id", 36), isPrimary: true },
-          text("claim_id", 64),
-          text("beneficiary_id", 64),
+          // Stored keys (jurisdiction:id) are up to 110 characters, as migration 1731550000000 made them.
+          text("claim_id", 110),
+          text("beneficiary_id", 110),
           text("jurisdiction", 40),
           { name: "year", type: "int" },
           text("status", 12),
@@ -53,7 +54,7 @@ export class CharitySettledClaims1732280000000 implements MigrationInterface {
       new Table({
         name: "charity_households",
         columns: [
-          { ...text("beneficiary_id", 64), isPrimary: true },
+          { ...text("beneficiary_id", 110), isPrimary: true },
           text("jurisdiction", 40),
           text("name", 100),
           text("national_id", 32, true),

@@ -18,10 +18,10 @@ export class CharitySettledClaimEntity {
   @PrimaryColumn({ name: "settlement_id", type: "varchar", length: 36 })
   settlementId!: string;
 
-  @Column({ name: "claim_id", type: "varchar", length: 64 })
+  @Column({ name: "claim_id", type: "varchar", length: 110 })
   claimId!: string;
 
-  @Column({ name: "beneficiary_id", type: "varchar", length: 64 })
+  @Column({ name: "beneficiary_id", type: "varchar", length: 110 })
   beneficiaryId!: string;
 
   @Column({ type: "varchar", length: 40 })
@@ -88,7 +88,7 @@ export class CharitySettledClaimEntity {
 @Entity("charity_households")
 export class CharityHouseholdEntity {
   /** The stored household key (jurisdiction:id). */
-  @PrimaryColumn({ name: "beneficiary_id", type: "varchar", length: 64 })
+  @PrimaryColumn({ name: "beneficiary_id", type: "varchar", length: 110 })
   beneficiaryId!: string;
 
   @Column({ type: "varchar", length: 40 })
