@@ -120,6 +120,9 @@ export async function startNocoBase(pluginOptions: Record<string, unknown> | nul
   await app.runCommandThrowError("start");
   const callback = app.callback();
   const server = http.createServer((request, response) => (serveFirst?.(request, response) ? undefined : callback(request, response)));
+  // The tests run in this process: a test that computes for seconds (building every pack) must not
+  // find the app's idle keep-alive sockets closed under the client when it next calls the app.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
