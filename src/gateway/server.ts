@@ -128,6 +128,19 @@ export async function startGateway(
   app.use(unknownRoute());
   app.use(errorHandler(logger));
 
+  return running(app, httpServer, config, listening, schema, readiness, apollo);
+}
+
+/** Serves `app` (see serveApp) and hands back what start-up and tests hold of a running server. */
+export async function running(
+  app: http.RequestListener,
+  httpServer: http.Server,
+  config: Pick<GatewayConfig, "host" | "port">,
+  listening: http.Server | undefined,
+  schema: GraphQLSchema,
+  readiness: Readiness,
+  apollo: { stop(): Promise<void> },
+): Promise<RunningGateway> {
   const { port, url } = await serveApp(app, httpServer, config, listening);
   return {
     url,

@@ -22,9 +22,8 @@ import { createLoaders } from "./loaders";
 import type { Services } from "./services";
 import { buildSubgraph, type OwnerSubgraph } from "./subgraphs";
 import { probeRoutes, type Readiness } from "./probes";
-import { serveApp } from "./startup";
 import { errorHandler, unknownRoute } from "./error-handler";
-import type { RunningGateway } from "./server";
+import { running, type RunningGateway } from "./server";
 
 /** Who may ask for the SDL without a signature: nobody that can see anything. */
 const ANONYMOUS = new Principal("anonymous", "PARTNER", []);
@@ -102,17 +101,5 @@ export async function startSubgraphServer(
   );
   app.use(unknownRoute());
   app.use(errorHandler(logger));
-  const { port, url } = await serveApp(app, httpServer, config, listening);
-  return {
-    url,
-    port,
-    server: httpServer,
-    schema,
-    drain() {
-      readiness.draining = true;
-    },
-    async stop() {
-      await apollo.stop();
-    },
-  };
+  return running(app, httpServer, config, listening, schema, readiness, apollo);
 }
