@@ -66,7 +66,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("beneficiary 
       input: { requestId: "merge-income", fundId: "YQ-MERGE-CITY", type: "DONATION", amount: "10000000.00", reason: "捐赠" },
     });
     expect(income.errors).toBeUndefined();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });

@@ -143,5 +143,5 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("upgrading a 
       await close(s);
       await fresh.drop();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -66,7 +66,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
     t = await startTestGateway(database);
     await fund(t, "YQ-CITY", "CITY", null, "100000.00");
     await fund(t, "YQ-LIUSHI", "TOWNSHIP", "柳市镇", "30000.00");
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });
@@ -186,7 +186,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("charity fund
     } finally {
       await instance.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("never overspends with 100 allocations at once against the same funds and entitlements", async () => {
     for (const [id, amount] of [["YQ-CITY", "150000.00"], ["YQ-LIUSHI", "60000.00"]] as const) {

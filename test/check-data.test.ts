@@ -131,7 +131,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("check-data o
     const clean = await runToEnd(distScript("check-data"), [], { DATABASE_URL: t.databaseUrl, LOG_LEVEL: "warn" });
     expect(clean.code).toBe(0);
     expect(clean.stdout.trim()).toMatch(/^checked \d+ settlements, 4 ledger entries, \d+ entitlements: 0 violations$/);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe.each(testDatabases().map((db) => [db.name, db] as const))("paired assertions where money is written on %s", (_name, database) => {
@@ -140,7 +140,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("paired asser
     t = await startTestGateway(database);
     await charity(t, `mutation ($input: CharityFundInput!) { createCharityFund(input: $input) { id } }`, { id: "PA-CITY", name: "城市基金", kind: "CITY", jurisdiction: "yueqing" });
     await charity(t, `mutation ($input: FundIncomeInput!) { recordFundIncome(input: $input) { entryIds } }`, { requestId: "pa-income-1", fundId: "PA-CITY", type: "DONATION", amount: "100.00", reason: "捐赠" });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });

@@ -34,7 +34,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("explanations
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(database);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });
@@ -63,5 +63,5 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("explanations
       expect(statement.claims[0].lines.find((l) => l.tier === line.tier)!.explanation).toBe(expected);
     }
     expect(settlement.lines.find((l: { tier: string }) => l.tier === "assistance").zh).toBe("医疗救助 100,000.00 元：低保对象，起付线已扣完，按 80% 救助，年度限额尚余 0.00 元。");
-  }, 60_000);
+  }, 120_000);
 });

@@ -38,7 +38,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("the migrate 
     expect(await migrate("down")).toEqual([`reverted  ${last}`]);
     expect(await migrate("status")).toEqual([...NAMES.slice(0, -1).map((name) => `applied  ${name}`), `pending  ${last}`]);
     expect(await migrate("up")).toEqual([`applied  ${last}`]);
-  }, 60_000);
+  }, 120_000);
 
   it("refuses anything else with its usage", async () => {
     const result = await runToEnd(distScript("migrate"), ["sideways"], env);
@@ -85,7 +85,7 @@ const mysqlUrl = process.env.TEST_MYSQL_URL;
     } finally {
       await services.dataSource.destroy();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("converts a table left latin1 by an earlier failed start", async () => {
     await admin((c) => c.query(`ALTER TABLE \`${name}\`.risk_alerts CONVERT TO CHARACTER SET latin1 COLLATE latin1_swedish_ci`));
@@ -93,5 +93,5 @@ const mysqlUrl = process.env.TEST_MYSQL_URL;
     const dataSource = await openDatabase(config);
     await dataSource.destroy();
     expect(await collations()).toEqual(new Set(["utf8mb4_unicode_ci"]));
-  }, 60_000);
+  }, 120_000);
 });

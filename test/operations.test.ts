@@ -55,7 +55,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("operating th
   const { logger, lines } = capturingLogger();
   beforeAll(async () => {
     t = await startTestGateway(database, { logger, metricsToken: METRICS_TOKEN, webhookAllowedTargets: "127.0.0.1" });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     if (t && !t.services.dataSource.isInitialized) await t.services.dataSource.initialize();
     await t?.stop();

@@ -156,7 +156,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("pages for pe
     expect(demoRow.getCell(7).value).toBe("400000.00");
     const entitlements = await (await fetch(`${t.url}/charity/export/entitlements.csv`, { headers: { cookie } })).text();
     expect(entitlements).toContain("已化解");
-  }, 60_000);
+  }, 120_000);
 
   (browserPath ? it : it.skip)("opens the 化解清单 by a signed link that grants that statement only, as an official document printed to PDF", async () => {
     const [statementPage] = await Promise.all([page.context().waitForEvent("page"), page.click(`tr[data-entitlement="yueqing:DEMO-YQ-CHARITY-1/${year}"] button.statement`)]);
@@ -194,5 +194,5 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("pages for pe
     const pages = pdfPages(pdf);
     expect(pages.length).toBeGreaterThanOrEqual(1);
     for (const content of pages) expect(content).toMatch(/BT[^]*?(Tj|TJ)[^]*?ET/);
-  }, 60_000);
+  }, 120_000);
 });

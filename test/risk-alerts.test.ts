@@ -23,7 +23,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("risk alerts 
     const published = await gql(t.url, t.keys.admin, `mutation ($d: JSONObject!) { publishRulePack(document: $d) { pack { version } } }`, { d: document });
     expect(published.errors).toBeUndefined();
     await gql(t.url, t.keys.admin, `mutation { activateRulePack(id: "liaocheng", version: 2) { status } }`);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });
@@ -80,7 +80,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("risk alerts 
       await hook.close();
       await otherHook.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("refuses a webhook that is not an http(s) URL or names an unknown event", async () => {
     const bad = await gql(t.url, t.keys.partner, `mutation { subscribeWebhook(url: "ftp://x", events: ["risk_alert.raised"]) { id } }`);

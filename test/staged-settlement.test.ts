@@ -35,7 +35,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("staged settl
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(database);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });

@@ -70,5 +70,5 @@ const browser = chromiumPath();
   } finally {
     await instance.close();
   }
-}, 60_000);
+}, 120_000);
 if (!browser) console.warn("start-command.test: Debian's chromium is not installed; the landing-page browser test is skipped");

@@ -54,7 +54,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("writes besid
       fees: { total: "40000.00", outOfCatalog: "0.00", classBSelfPay: "0.00", overStandard: "0.00" },
       reported: { basic: "15000.00", critical: "0.00", commercial: "0.00" },
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });

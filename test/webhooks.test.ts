@@ -86,7 +86,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("webhooks on 
     closed = await closedPort();
     const allowed = [healthy, hanging, redirecting].map((r) => `127.0.0.1:${r.port}`).concat(`127.0.0.1:${closed}`).join(",");
     t = await startTestGateway(database, { webhookAllowedTargets: allowed, webhookMaxPerKey: 3, webhookTimeoutMillis: 15_000, onQuery: (sql) => watched?.push(sql) });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
     for (const r of [healthy, hanging, redirecting]) await r?.close();
