@@ -48,7 +48,9 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("batched read
     const edges = result.data!.beneficiaries.edges;
     expect(edges).toHaveLength(first);
     expect(edges[first - 1].node.claims[1].settlement.lines).toHaveLength(6);
-    return statements.length;
+    // The key's lookup is cached for two seconds from the warm-up's first use, not from the page's
+    // request: on a loaded machine it may be read again during the page. It is not a relation.
+    return statements.filter((sql) => !/api_keys/.test(sql)).length;
   }
 
   it("reads a page of 50 with claims and settlement lines in a fixed number of statements", async () => {

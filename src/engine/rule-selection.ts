@@ -6,9 +6,9 @@
  * the choice, instead of an asynchronous rules run per tier per claim (the naive baseline of the
  * benchmark), while json-rules-engine remains the single authority on what the conditions mean.
  */
-import { Engine } from "json-rules-engine";
+import { Engine, type EngineResult } from "json-rules-engine";
 import type { RuleDocument } from "./pack-document";
-import type { FactSpace } from "./facts";
+import type { FactSpace, RuleFacts } from "./facts";
 
 /** The rule chosen for each combination of facts (null: no rule applies). */
 export class DecisionTable {
@@ -40,28 +40,61 @@ export async function buildDecisionTable(tierName: string, rules: RuleDocument[]
     engine.addRule({ name: rule.name, priority: rule.priority ?? 1, conditions: rule.conditions as never, event: rule.event });
   }
   const reported = new Set<string>();
+  // Facts no condition names cannot change the outcome: the engine runs once per combination of
+  // the facts the tier's rules name, and the other combinations take that run's choice.
+  const named = namedFacts(rules);
+  const chosen = new Map<string, RuleDocument | null>();
   for (const { index, facts } of space.combinations()) {
-    const outcome = await engine.run({ ...facts });
-    let best: RuleDocument | null = null;
-    let bestPriority = -Infinity;
-    for (const result of outcome.results) {
-      const rule = byName.get(result.name);
-      if (!rule) continue;
-      const priority = rule.priority ?? 1;
-      if (priority > bestPriority) {
-        best = rule;
-        bestPriority = priority;
-      } else if (priority === bestPriority && best) {
-        const pair = `${best.name}|${rule.name}`;
-        if (!reported.has(pair)) {
-          reported.add(pair);
-          problems.push(`tiers.${tierName}: rules "${best.name}" and "${rule.name}" both match ${describe(facts)} with the same priority ${priority}`);
-        }
-      }
+    const projection = named === null ? String(index) : JSON.stringify(named.map((fact) => (facts as unknown as Record<string, unknown>)[fact]));
+    let best = chosen.get(projection);
+    if (best === undefined) {
+      best = chooseBest(await engine.run({ ...facts }), byName, facts, tierName, reported, problems);
+      chosen.set(projection, best);
     }
     choices[index] = best;
   }
   return new DecisionTable(choices);
+}
+
+/** The best-priority matching rule of one engine run; a tie at the top is reported once per pair. */
+function chooseBest(outcome: EngineResult, byName: Map<string, RuleDocument>, facts: RuleFacts, tierName: string, reported: Set<string>, problems: string[]): RuleDocument | null {
+  let best: RuleDocument | null = null;
+  let bestPriority = -Infinity;
+  for (const result of outcome.results) {
+    const rule = byName.get(result.name);
+    if (!rule) continue;
+    const priority = rule.priority ?? 1;
+    if (priority > bestPriority) {
+      best = rule;
+      bestPriority = priority;
+    } else if (priority === bestPriority && best) {
+      const pair = `${best.name}|${rule.name}`;
+      if (!reported.has(pair)) {
+        reported.add(pair);
+        problems.push(`tiers.${tierName}: rules "${best.name}" and "${rule.name}" both match ${describe(facts)} with the same priority ${priority}`);
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * The facts the rules' conditions name, sorted; null when a condition refers to a shared condition
+ * by name (its facts are not visible here, so every combination is run).
+ */
+export function namedFacts(rules: RuleDocument[]): string[] | null {
+  const names = new Set<string>();
+  let opaque = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.fact === "string") names.add(record.fact);
+    if (typeof record.condition === "string") opaque = true;
+    Object.values(record).forEach(walk);
+  };
+  rules.forEach((rule) => walk(rule.conditions));
+  return opaque ? null : [...names].sort();
 }
 
 function describe(facts: object): string {

@@ -69,6 +69,8 @@ export class RulePackService {
         });
         await this.audit.record(manager, "system", "rulepack.seed", "rule_pack", `${pack.id}@${pack.version}`, { file: name, hash: pack.hash });
       });
+      // The refresh that follows a seed finds the pack built, instead of building it again.
+      this.built.set(builtKey(pack.id, pack.version, pack.hash), pack);
     }
     return problems;
   }
@@ -141,7 +143,7 @@ export class RulePackService {
   }
 
   private async build(entity: RulePackVersionEntity): Promise<CompiledPack> {
-    const key = `${entity.packId}@${entity.version}:${entity.hash}`;
+    const key = builtKey(entity.packId, entity.version, entity.hash);
     let pack = this.built.get(key);
     if (!pack) {
       pack = await compilePack(JSON.parse(entity.document), key);
@@ -149,4 +151,9 @@ export class RulePackService {
     }
     return pack;
   }
+}
+
+/** A built pack's key: a version's content, as stored. */
+function builtKey(packId: string, version: number, hash: string): string {
+  return `${packId}@${version}:${hash}`;
 }
