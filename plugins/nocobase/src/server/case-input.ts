@@ -8,7 +8,7 @@ import type { Beneficiary, Claim } from "../../../../src/engine/types";
 import { REPORTABLE_TIERS } from "../../../../src/engine/vocabulary";
 import { DomainError } from "../../../../src/lib/errors";
 import { amountFromHost } from "./amounts";
-import { INPUT_FIELDS, REPORTED_FIELD } from "./collections";
+import { INPUT_FIELDS, OPTIONAL_INPUT_FIELDS, REPORTED_FIELD } from "./collections";
 
 /** The values of a case record, as NocoBase returns them (JSON). */
 export type CaseValues = Record<string, unknown>;
@@ -20,7 +20,12 @@ export interface CaseInput {
   beneficiary: Beneficiary;
   claim: Claim;
   /** The beneficiary as GraphQL's BeneficiaryInput / the engine's reader take it. */
-  rawBeneficiary: { id: string; identities: Array<{ category: unknown; from: unknown; to: unknown }>; applications: Array<{ program: string; date: unknown }> };
+  rawBeneficiary: {
+    id: string;
+    identities: Array<{ category: unknown; from: unknown; to: unknown }>;
+    applications: Array<Record<string, unknown>>;
+    phaseOuts?: Array<{ category: unknown; from: unknown; to: unknown }>;
+  };
   /** The claim as GraphQL's ClaimInput takes it (amounts as strings). */
   rawClaim: Record<string, unknown>;
 }
@@ -51,6 +56,39 @@ function identitiesOf(values: CaseValues): CaseInput["rawBeneficiary"]["identiti
   return categories.map((category) => ({ category, from: since, to: null }));
 }
 
+/** A category period with its dates as YYYY-MM-DD. */
+function periodOf(period: { category?: unknown; from?: unknown; to?: unknown }): { category: unknown; from: unknown; to: unknown } {
+  return { category: period.category, from: dateText(period.from), to: dateText(period.to) ?? null };
+}
+
+/** A JSON list field of objects (NocoBase's Input.JSON), each object copied; [] when empty. */
+function objectList(values: CaseValues, field: string, what: string): Array<Record<string, unknown>> {
+  const raw = values[field];
+  if (!present(raw)) return [];
+  if (!Array.isArray(raw) || raw.some((item) => item === null || typeof item !== "object" || Array.isArray(item))) {
+    throw new DomainError("INVALID_INPUT", field, `${field}: 须为列表 / must be a list of ${what}`);
+  }
+  return raw.map((item) => ({ ...(item as Record<string, unknown>) }));
+}
+
+/** The applications: the advanced list with decisions when given, else the one 倾斜 date (approved). */
+function applicationsOf(values: CaseValues): Array<Record<string, unknown>> {
+  const listed = objectList(values, OPTIONAL_INPUT_FIELDS.applications, "{ program, date, status, decidedOn }");
+  if (listed.length > 0) return listed.map((a) => ({ ...a, date: dateText(a.date), ...(a.decidedOn !== undefined ? { decidedOn: dateText(a.decidedOn) } : {}) }));
+  const tiltAppliedOn = dateText(values[INPUT_FIELDS.tiltAppliedOn]);
+  return present(tiltAppliedOn) ? [{ program: "TILT_ASSISTANCE", date: tiltAppliedOn }] : [];
+}
+
+/** Runs `read`, naming a refused application by the case field it came from (the list, or the 倾斜 date). */
+function readApplicationsAs<T>(caseField: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DomainError && error.field.startsWith("beneficiary.applications")) throw new DomainError(error.code, caseField, error.message, error.details);
+    throw error;
+  }
+}
+
 /**
  * Reads a case record into the engine's input, or throws the engine's DomainError (whose field the
  * caller translates to the case field). `claimId` is the id the claim is settled under.
@@ -61,11 +99,12 @@ export function readCase(values: CaseValues, claimId: string): CaseInput {
   if (typeof jurisdiction !== "string" || jurisdiction === "") {
     throw new DomainError("UNKNOWN_PACK", INPUT_FIELDS.jurisdiction, `${INPUT_FIELDS.jurisdiction}: 须选择政策辖区 / choose the jurisdiction whose policy applies`);
   }
-  const tiltAppliedOn = dateText(values[INPUT_FIELDS.tiltAppliedOn]);
+  const phaseOuts = objectList(values, OPTIONAL_INPUT_FIELDS.phaseOuts, "{ category, from, to }").map(periodOf);
   const rawBeneficiary: CaseInput["rawBeneficiary"] = {
     id: typeof beneficiaryId === "string" ? beneficiaryId.trim() : (beneficiaryId as string),
-    identities: identitiesOf(values).map((period) => ({ category: period.category, from: dateText(period.from), to: dateText(period.to) ?? null })),
-    applications: present(tiltAppliedOn) ? [{ program: "TILT_ASSISTANCE", date: tiltAppliedOn }] : [],
+    identities: identitiesOf(values).map(periodOf),
+    applications: applicationsOf(values),
+    ...(phaseOuts.length > 0 ? { phaseOuts } : {}),
   };
   const fees: Record<string, unknown> = { total: amountFromHost(values[INPUT_FIELDS.feeTotal]) };
   const parts = { outOfCatalog: INPUT_FIELDS.feeOutOfCatalog, classBSelfPay: INPUT_FIELDS.feeClassBSelfPay, overStandard: INPUT_FIELDS.feeOverStandard };
@@ -86,8 +125,9 @@ export function readCase(values: CaseValues, claimId: string): CaseInput {
     guidanceFollowed: flag(INPUT_FIELDS.guidanceFollowed),
     fees,
     reported,
+    ...(present(values[OPTIONAL_INPUT_FIELDS.insuredType]) ? { insuredType: values[OPTIONAL_INPUT_FIELDS.insuredType] } : {}),
   };
-  const beneficiary = readBeneficiary(rawBeneficiary, "beneficiary");
+  const beneficiary = readApplicationsAs(present(values[OPTIONAL_INPUT_FIELDS.applications]) ? OPTIONAL_INPUT_FIELDS.applications : INPUT_FIELDS.tiltAppliedOn, () => readBeneficiary(rawBeneficiary, "beneficiary"));
   const claim = readClaim(rawClaim, beneficiary.id, "claim");
   const name = values[INPUT_FIELDS.beneficiaryName];
   return { jurisdiction, beneficiaryName: typeof name === "string" && name.trim() !== "" ? name.trim() : null, beneficiary, claim, rawBeneficiary, rawClaim };

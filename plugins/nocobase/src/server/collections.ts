@@ -6,7 +6,7 @@
  * Amounts are DECIMAL(18,2) columns, so that NocoBase's tables and charts can sum them; how they come
  * back from each database is dealt with in amounts.ts.
  */
-import { CATEGORIES, CATEGORY_NAMES_ZH, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
+import { CATEGORIES, CATEGORY_NAMES_ZH, CLAIM_KINDS, CLAIM_KIND_NAMES_ZH, INSURED_TYPES, INSURED_TYPE_NAMES_ZH, TIERS, TIER_NAMES_ZH, type Tier } from "../../../../src/engine/vocabulary";
 
 /** The collection of settlements kept by library mode. */
 export const SETTLEMENTS_COLLECTION = "medassistSettlements";
@@ -29,6 +29,17 @@ export const INPUT_FIELDS = {
   feeOutOfCatalog: "feeOutOfCatalog",
   feeClassBSelfPay: "feeClassBSelfPay",
   feeOverStandard: "feeOverStandard",
+} as const;
+
+/**
+ * Case fields that feed a settlement when the collection has them. They came after the first
+ * release, so a collection bound before them (or an administrator's own) still settles without them:
+ * the insured type is then 居民医保, the applications the one 倾斜 date, and there is no 渐退期.
+ */
+export const OPTIONAL_INPUT_FIELDS = {
+  insuredType: "insuredType",
+  applications: "applications",
+  phaseOuts: "phaseOuts",
 } as const;
 
 /** The case field holding an amount a partner already settled for a tier (charity is never reported). */
@@ -145,6 +156,27 @@ export function caseCollection(name: string, jurisdictions: Array<{ id: string; 
         uiSchema: { type: "object", title: "身份期间（高级）", "x-component": "Input.JSON" },
       },
       date(INPUT_FIELDS.tiltAppliedOn, "倾斜救助申请日期"),
+      {
+        // Applications with their decisions: a list of { program, date, status, decidedOn }. When
+        // set, it is used instead of tiltAppliedOn (which stands for one application, approved).
+        type: "json",
+        name: OPTIONAL_INPUT_FIELDS.applications,
+        interface: "json",
+        uiSchema: { type: "object", title: "救助申请及审批（高级）", "x-component": "Input.JSON" },
+      },
+      {
+        // 渐退期: a list of { category, from, to } after a category ended, during which it still counts where the policy says so.
+        type: "json",
+        name: OPTIONAL_INPUT_FIELDS.phaseOuts,
+        interface: "json",
+        uiSchema: { type: "object", title: "渐退期（高级）", "x-component": "Input.JSON" },
+      },
+      {
+        type: "string",
+        name: OPTIONAL_INPUT_FIELDS.insuredType,
+        interface: "select",
+        uiSchema: { type: "string", title: "参保类型", "x-component": "Select", enum: INSURED_TYPES.map((t) => ({ value: t, label: INSURED_TYPE_NAMES_ZH[t] })) },
+      },
       date(INPUT_FIELDS.claimDate, "就诊（结算）日期", true),
       {
         type: "string",

@@ -33,6 +33,8 @@ const CASE_FIELD_BY_ENGINE_FIELD: Array<[RegExp, string]> = [
   [/^beneficiary\.id$/, "beneficiaryId"],
   [/^beneficiary\.identities/, "identities"],
   [/^beneficiary\.applications/, "tiltAppliedOn"],
+  [/^beneficiary\.phaseOuts/, "phaseOuts"],
+  [/^claim\.insuredType$/, "insuredType"],
   [/^claim\.date$/, "claimDate"],
   [/^claim\.kind$/, "claimKind"],
   [/^claim\.referred$/, "referred"],

@@ -18,6 +18,7 @@ export interface ScenarioClaim {
   referred?: boolean;
   inProvince?: boolean;
   guidanceFollowed?: boolean;
+  insuredType?: string;
   fees: Record<string, string>;
   reported?: Record<string, string>;
   expect?: Record<string, string>;
@@ -29,7 +30,12 @@ export interface Scenario {
   name: string;
   pack: string;
   parameters?: Record<string, unknown>;
-  beneficiary: { id: string; identities: Array<{ category: string; from: string; to: string | null }>; applications?: Array<{ program: string; date: string }> };
+  beneficiary: {
+    id: string;
+    identities: Array<{ category: string; from: string; to: string | null }>;
+    applications?: Array<{ program: string; date: string; status?: string; decidedOn?: string }>;
+    phaseOuts?: Array<{ category: string; from: string; to: string | null }>;
+  };
   claims: ScenarioClaim[];
 }
 
@@ -59,7 +65,9 @@ export function caseValues(scenario: Scenario, claim: ScenarioClaim, beneficiary
     beneficiaryName: `测试受助人 ${beneficiaryId}`,
     jurisdiction: scenario.pack,
     identities: scenario.beneficiary.identities,
-    tiltAppliedOn: scenario.beneficiary.applications?.find((a) => a.program === "TILT_ASSISTANCE")?.date ?? null,
+    ...applicationValues(scenario),
+    phaseOuts: scenario.beneficiary.phaseOuts ?? null,
+    insuredType: claim.insuredType ?? null,
     claimDate: claim.date,
     claimKind: claim.kind,
     referred: claim.referred ?? true,
@@ -72,6 +80,17 @@ export function caseValues(scenario: Scenario, claim: ScenarioClaim, beneficiary
   };
   for (const [tier, amount] of Object.entries(claim.reported ?? {})) values[REPORTED_FIELD[tier as keyof typeof REPORTED_FIELD]] = amount;
   return values;
+}
+
+/**
+ * A case worker types one 倾斜 application as its date (taken as approved); applications with
+ * decisions, or several, go in the advanced list.
+ */
+function applicationValues(scenario: Scenario): Record<string, unknown> {
+  const applications = scenario.beneficiary.applications ?? [];
+  const oneUndecidedTilt = applications.length === 1 && applications[0].program === "TILT_ASSISTANCE" && applications[0].status === undefined;
+  if (applications.length === 0 || oneUndecidedTilt) return { tiltAppliedOn: applications[0]?.date ?? null, applications: null };
+  return { tiltAppliedOn: null, applications };
 }
 
 /** The written-back fields a claim's `expect` stands for: every tier (0.00 unless expected or reported) and self-pay. */
@@ -112,22 +131,16 @@ export function packScenarios(): Scenario[] {
 }
 
 /**
- * A case form has the person's category periods and one 倾斜 application date; it cannot hold a
- * scenario's parameter overrides (they are test values of a pack, not a case's) or several
- * applications, nor a staged settlement's later report, nor the insured type (职工 / 居民: the form has no such field yet, so every case is
- * 居民), nor an application's decision (the form's 倾斜 date is taken as approved on that date) or a
- * 渐退期 phase-out. Its amounts are decimal fields: an amount sent as a JSON number (a partner's malformed input)
- * is what NocoBase's own number input sends, and the plugin takes it as decimal text.
+ * A case form cannot hold a scenario's parameter overrides (they are test values of a pack, not a
+ * case's), nor a staged settlement's later report (the plugin has no report action yet). Its amounts
+ * are decimal fields: an amount sent as a JSON number (a partner's malformed input) is what
+ * NocoBase's own number input sends, and the plugin takes it as decimal text.
  */
 function expressibleAsCases(scenario: Scenario): boolean {
-  const applications = scenario.beneficiary.applications ?? [];
-  if (scenario.claims.some((claim) => (claim as { insuredType?: unknown }).insuredType !== undefined)) return false;
-  // A staged settlement completed by the insurer's later report (a claim listed again): the plugin has no report action yet.
+  // A staged settlement completed by the insurer's later report (a claim listed again).
   if (new Set(scenario.claims.map((claim) => claim.id)).size !== scenario.claims.length || scenario.claims.some((claim) => (claim as { pending?: unknown }).pending !== undefined)) return false;
   const amountsAreText = scenario.claims.every((claim) => [...Object.values(claim.fees ?? {}), ...Object.values(claim.reported ?? {})].every((amount) => typeof amount === "string"));
-  const decided = applications.some((a) => (a as { status?: unknown }).status !== undefined || (a as { decidedOn?: unknown }).decidedOn !== undefined);
-  const phaseOuts = ((scenario.beneficiary as { phaseOuts?: unknown[] }).phaseOuts ?? []).length > 0;
-  return !scenario.parameters && amountsAreText && !decided && !phaseOuts && applications.length <= 1 && applications.every((a) => a.program === "TILT_ASSISTANCE");
+  return !scenario.parameters && amountsAreText;
 }
 
 /**
