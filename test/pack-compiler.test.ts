@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { compilePack } from "../src/engine/compiled-pack";
 import { loadPackDirectory } from "../src/engine/pack-loader";
+import { packScenarioCheck } from "../src/scenario/pack-scenarios";
 import { DomainError } from "../src/lib/errors";
 import { projectPath } from "../src/lib/project";
 import { CATEGORIES, NO_CATEGORY } from "../src/engine/vocabulary";
@@ -106,7 +107,7 @@ describe("building a rule pack", () => {
     changed.parameters.assistanceDibaoRatio.value = "0.75";
     fs.writeFileSync(path.join(dir, "liaocheng.json"), JSON.stringify(changed));
     fs.copyFileSync(projectPath("rules-json", "weihai.json"), path.join(dir, "weihai.json"));
-    const { registry, refused } = await loadPackDirectory(dir, projectPath("test", "scenarios"));
+    const { registry, refused } = await loadPackDirectory(dir, packScenarioCheck(projectPath("test", "scenarios")));
     expect(registry.ids()).toEqual(["weihai"]);
     expect(refused).toHaveLength(1);
     expect(refused[0].error.code).toBe("INVALID_PACK");

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import { AnnualAccounts } from "../engine/annual-accounts";
 import type { CompiledPack } from "../engine/compiled-pack";
 import { loadPackDirectory } from "../engine/pack-loader";
+import { packScenarioCheck } from "../scenario/pack-scenarios";
 import { projectPath } from "../lib/project";
 import { checkAgreement } from "../bench/agreement";
 import { describeClaims, generateClaims } from "../bench/generator";
@@ -43,7 +44,7 @@ const perSecond = (rate: number) => `${count(Math.round(rate))}/s`;
 
 /** The newest version of every shipped pack, verified against its scenarios, with benchmark parameters. */
 async function benchPacks(): Promise<CompiledPack[]> {
-  const { registry, refused } = await loadPackDirectory(projectPath("rules-json"), projectPath("test", "scenarios"));
+  const { registry, refused } = await loadPackDirectory(projectPath("rules-json"), packScenarioCheck(projectPath("test", "scenarios")));
   if (refused.length > 0) {
     throw new Error(`packs refused: ${refused.map((r) => `${r.file}: ${r.error.message} ${r.error.details.join("; ")}`).join(" | ")}`);
   }

@@ -3,13 +3,14 @@
  * rule packs of `rules-json/` and prints every settlement with its explanation.
  */
 import { loadPackDirectory } from "../engine/pack-loader";
+import { packScenarioCheck } from "../scenario/pack-scenarios";
 import { runScenarioFiles } from "../scenario/scenario";
 import { explainSettlement } from "../scenario/explain";
 import { projectPath } from "../lib/project";
 
 async function main(argv: string[]): Promise<number> {
   const targets = argv.length > 0 ? argv : [projectPath("test", "scenarios", "design")];
-  const { registry, refused } = await loadPackDirectory(projectPath("rules-json"), projectPath("test", "scenarios"));
+  const { registry, refused } = await loadPackDirectory(projectPath("rules-json"), packScenarioCheck(projectPath("test", "scenarios")));
   for (const id of registry.ids()) {
     const pack = registry.versions(id)[0];
     process.stdout.write(`loaded pack ${id} v${pack.version}: ${pack.document.source.document}, in force ${pack.document.inForce.appliesFrom} – ${pack.document.inForce.to ?? "(no end)"}\n`);

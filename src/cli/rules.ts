@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import { compilePack } from "../engine/compiled-pack";
-import { checkPackScenarios } from "../engine/pack-loader";
+import { checkPackScenarios } from "../scenario/pack-scenarios";
 import { diffPacks } from "../rules/pack-diff";
 import { shippedDecisionsTable } from "../rules/decisions";
 import { DomainError } from "../lib/errors";

@@ -5,7 +5,7 @@
  */
 import type { DataSource } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
-import { checkPackScenarios } from "../engine/pack-loader";
+import { checkPackScenarios } from "../scenario/pack-scenarios";
 import type { RulePackDocument } from "../engine/pack-document";
 import { amountOf } from "../engine/plan-year";
 import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { DataSource } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { PackRegistry } from "../engine/pack-registry";
-import { packScenarioFailures } from "../engine/pack-loader";
+import { packScenarioFailures } from "../scenario/pack-scenarios";
 import type { RulePackDocument } from "../engine/pack-document";
 import { DomainError } from "../lib/errors";
 import { nowIso, transactionsOf } from "../lib/db";
