@@ -6,7 +6,8 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { DateScalar, MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import { connectionOf, type Page } from "../lib/connection";
-import { PackStatusEnum, TierOrSelfPayEnum } from "../gateway/enums";
+import { TierChange } from "../settlement/settlement.types";
+import { PackStatusEnum } from "../gateway/enums";
 
 @ObjectType({ description: "A version of a jurisdiction's rule pack." })
 export class RulePack {
@@ -67,21 +68,6 @@ export class PublishResult {
 
   @Field(() => [String], { description: "Stored scenarios replaced by attached ones of the same name." })
   scenariosReplaced!: string[];
-}
-
-@ObjectType()
-export class TierChange {
-  @Field(() => TierOrSelfPayEnum)
-  tier!: string;
-
-  @Field(() => MoneyScalar)
-  before!: Money;
-
-  @Field(() => MoneyScalar)
-  after!: Money;
-
-  @Field(() => MoneyScalar)
-  difference!: Money;
 }
 
 @ObjectType()

@@ -111,8 +111,8 @@ export class Settlement {
   inlineLines?: SettlementLine[];
 }
 
-@ObjectType({ description: "A change of a tier's amount on a claim, caused by re-settling its year." })
-export class Adjustment {
+@ObjectType({ description: "A tier's amount (or self-pay) before and after a change, and the difference." })
+export class TierChange {
   @Field(() => TierOrSelfPayEnum)
   tier!: string;
 
@@ -124,7 +124,10 @@ export class Adjustment {
 
   @Field(() => MoneyScalar)
   difference!: Money;
+}
 
+@ObjectType({ description: "A change of a tier's amount on a claim, caused by re-settling its year." })
+export class Adjustment extends TierChange {
   @Field()
   fromSettlementId!: string;
 
