@@ -22,11 +22,6 @@ export function partnerId(key: string): string {
   return key.slice(key.indexOf(":") + 1);
 }
 
-/** The jurisdiction of a stored key. */
-export function jurisdictionOfKey(key: string): string {
-  return key.slice(0, key.indexOf(":"));
-}
-
 /** A stored key's partner id, or null. */
 export function partnerIdOrNull(key: string | null): string | null {
   return key === null ? null : partnerId(key);

@@ -11,7 +11,7 @@ import { DomainError, isDomainError } from "../lib/errors";
 import { readBeneficiary } from "../engine/input";
 import type { Principal } from "../access/principal";
 import { PRINCIPAL_HEADER, requireSecret, signPrincipal } from "../access/principal-token";
-import { jurisdictionOfKey, partnerId, scopedKey } from "../access/tenant-ids";
+import { jurisdictionOf, partnerId, scopedKey } from "../access/tenant-ids";
 import type { BeneficiaryPage, BeneficiaryRecord, BeneficiarySource, SourceCaller } from "./beneficiary-source";
 
 export interface RemoteSourceOptions {
@@ -58,7 +58,7 @@ export class RemoteBeneficiarySource implements BeneficiarySource {
   }
 
   private async entities(keys: string[], principal: Principal): Promise<BeneficiaryRecord[]> {
-    const representations = keys.map((key) => ({ __typename: "Beneficiary", jurisdiction: jurisdictionOfKey(key), id: partnerId(key) }));
+    const representations = keys.map((key) => ({ __typename: "Beneficiary", jurisdiction: jurisdictionOf(key), id: partnerId(key) }));
     const data = await this.ask(ENTITIES, { representations }, principal);
     const entities = data._entities;
     if (!Array.isArray(entities) || entities.length !== keys.length) throw unavailable("它的 _entities 回答与所问不符 / its _entities answer does not match the representations sent");

@@ -4,7 +4,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../gateway/context";
 import type { Services } from "../gateway/services";
-import { BeneficiaryOfClaims, type BeneficiaryKey } from "./beneficiary-claims.resolver";
+import { BeneficiaryOfClaims } from "./beneficiary-claims.resolver";
+import type { PersonKey } from "../access/person-key";
 import { Adjustment, Settlement } from "../settlement/settlement.types";
 import { storedSettlementView } from "../settlement/settlement.views";
 import type { AdjustmentEntity } from "../settlement/settlement.entity";
@@ -58,7 +59,7 @@ export class ClaimResolver {
   }
 
   @FieldResolver(() => BeneficiaryOfClaims, { description: "The person billed; the gateway joins the rest of the person from its owner." })
-  beneficiary(@Root() claim: ClaimEntity): BeneficiaryKey {
+  beneficiary(@Root() claim: ClaimEntity): PersonKey {
     return { key: claim.beneficiaryId, jurisdiction: claim.jurisdiction };
   }
 
