@@ -7,6 +7,7 @@
  * headers, and opens a household's 化解清单 by a signed link, printed to PDF.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import ExcelJS from "exceljs";
@@ -22,7 +23,8 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { chromiumPath, CHROMIUM_ARGS } from "./support/browser";
 
 const browserPath = chromiumPath();
-const SCREENSHOTS = path.join(__dirname, "..", "docs", "screenshots");
+// The README's screenshots are taken again with UPDATE_SCREENSHOTS=1; otherwise a run leaves the tree as it was.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.join(__dirname, "..", "docs", "screenshots") : path.join(os.tmpdir(), "medassist-screenshots");
 
 /** The content streams of each page of a PDF, inflated (Chromium writes one FlateDecode stream per page). */
 function pdfPages(pdf: Buffer): string[] {
