@@ -3,11 +3,20 @@
  */
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { DateScalar } from "../lib/graphql";
-import type { GatewayContext } from "../gateway/context";
-import type { Services } from "../gateway/services";
-import { expiryFrom, type ApiKeyListing } from "./api-key.service";
+import { expiryFrom, type ApiKeyListing, type ApiKeyService } from "./api-key.service";
 import { RoleEnum } from "../gateway/enums";
 import type { Role } from "./access.entity";
+import type { RequestContext } from "./request-context";
+
+/** What this resolver reads per request. */
+type ResolverContext = RequestContext;
+
+/** The services this resolver calls (the gateway hands it all of them). */
+interface ResolverServices {
+  apiKeys: ApiKeyService;
+  /** The jurisdictions a key may be given: those with a rule pack. */
+  packs: { jurisdictions(): string[] };
+}
 
 @ObjectType({ description: "An API key as an administrator sees it: never the key or its hash." })
 export class ApiKey {
@@ -47,16 +56,16 @@ export class CreatedApiKey {
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: ResolverServices) {}
 
   @Query(() => [ApiKey], { description: "Every API key, revoked and expired ones included (ADMIN)." })
-  apiKeys(@Ctx() { principal }: GatewayContext): Promise<ApiKeyListing[]> {
+  apiKeys(@Ctx() { principal }: ResolverContext): Promise<ApiKeyListing[]> {
     return this.services.apiKeys.list(principal);
   }
 
   @Mutation(() => CreatedApiKey, { description: "Creates a key (ADMIN); `expires`: refused from that day 00:00 China time, or `days` from now." })
   async createApiKey(
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("role", () => RoleEnum) role: Role,
     @Arg("name") name: string,
     @Arg("jurisdictions", () => [String], { defaultValue: [] }) jurisdictions: string[],
@@ -70,7 +79,7 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => ApiKey, { description: "Revokes a key (ADMIN): every instance refuses it within API_KEY_CACHE_SECONDS; it stays listed." })
-  async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<ApiKeyListing> {
+  async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() { principal }: ResolverContext): Promise<ApiKeyListing> {
     return (await this.services.apiKeys.revoke({ id }, principal)).key;
   }
 }

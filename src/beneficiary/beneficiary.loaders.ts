@@ -13,3 +13,5 @@ export function beneficiaryLoaders(manager: EntityManager, repository: Beneficia
     applications: manyByKey((ids: readonly string[]) => repository.applicationsOf(manager, ids), (a) => a.beneficiaryId),
   };
 }
+
+export type BeneficiaryLoaders = ReturnType<typeof beneficiaryLoaders>;

@@ -6,8 +6,6 @@ import { withFieldsRenamed } from "../lib/errors";
 import { decodeCursor, DateScalar } from "../lib/graphql";
 import { pageOf, pageSize } from "../lib/connection";
 import { Money } from "../lib/money";
-import type { GatewayContext } from "../gateway/context";
-import type { Services } from "../gateway/services";
 import { JURISDICTION_ARG, partnerId, partnerIdOrNull } from "../access/tenant-ids";
 import type { CharityFundEntity, EntitlementEntity, EntitlementStatus, LedgerEntryEntity } from "./charity.entity";
 import { EntitlementStatusEnum } from "../gateway/enums";
@@ -26,6 +24,15 @@ import {
   ResolutionStatement,
   ReversalInput,
 } from "./charity.types";
+import type { RequestContext } from "../access/request-context";
+import type { CharityService } from "./charity.service";
+import type { DataSource } from "typeorm";
+
+/** What this resolver reads per request. */
+type ResolverContext = RequestContext;
+
+/** The services this resolver calls (the gateway hands it all of them). */
+interface ResolverServices { charity: CharityService; dataSource: DataSource }
 
 /** Rows as partners see them: beneficiary and claim by their own ids (tenant-ids). */
 export function entitlementView(row: EntitlementEntity): CharityEntitlement {
@@ -38,10 +45,10 @@ function ledgerEntryView(row: LedgerEntryEntity): LedgerEntryEntity {
 
 @Resolver(() => CharityFund)
 export class CharityResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: ResolverServices) {}
 
   @Query(() => [CharityFund], { description: "The funds the key may see, with their balances." })
-  charityFunds(@Ctx() { principal }: GatewayContext, @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string): Promise<CharityFundEntity[]> {
+  charityFunds(@Ctx() { principal }: ResolverContext, @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string): Promise<CharityFundEntity[]> {
     return this.services.charity.funds(principal, jurisdiction);
   }
 
@@ -59,7 +66,7 @@ export class CharityResolver {
 
   @Query(() => EntitlementConnection, { description: "Households waiting for a top-up, largest outstanding first." })
   async charityEntitlements(
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("status", () => [EntitlementStatusEnum], { nullable: true, description: "Default OPEN and PARTIAL." }) status?: EntitlementStatus[],
     @Arg("jurisdiction", () => String, { nullable: true }) jurisdiction?: string,
     @Arg("first", () => Int, { defaultValue: 20 }) first = 20,
@@ -81,7 +88,7 @@ export class CharityResolver {
     @Arg("fundId") fundId: string,
     @Arg("from", () => DateScalar) from: string,
     @Arg("to", () => DateScalar) to: string,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
   ): Promise<FundReport> {
     return this.services.charity.fundReport(principal, fundId, from, to);
   }
@@ -90,24 +97,24 @@ export class CharityResolver {
   async resolutionStatement(
     @Arg("beneficiaryId") beneficiaryId: string,
     @Arg("year", () => Int) year: number,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<ResolutionStatement> {
     return this.services.charity.statement(principal, beneficiaryId, year, jurisdiction);
   }
 
   @Mutation(() => CharityFund, { description: "Opens a fund (ADMIN, CHARITY); the same details again return it." })
-  createCharityFund(@Arg("input", () => CharityFundInput) input: CharityFundInput, @Ctx() { principal }: GatewayContext): Promise<CharityFundEntity> {
+  createCharityFund(@Arg("input", () => CharityFundInput) input: CharityFundInput, @Ctx() { principal }: ResolverContext): Promise<CharityFundEntity> {
     return this.services.charity.createFund(principal, input);
   }
 
   @Mutation(() => LedgerResult, { description: "Records a donation or grant into a fund (CHARITY, ADMIN)." })
-  recordFundIncome(@Arg("input", () => FundIncomeInput) input: FundIncomeInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+  recordFundIncome(@Arg("input", () => FundIncomeInput) input: FundIncomeInput, @Ctx() { principal }: ResolverContext): Promise<LedgerResult> {
     return this.services.charity.recordIncome(principal, { ...input, amount: input.amount.toFixed(2) });
   }
 
   @Mutation(() => LedgerResult, { description: "Moves money between two funds: two ledger entries in one transaction (CHARITY, ADMIN)." })
-  transferBetweenFunds(@Arg("input", () => FundTransferInput) input: FundTransferInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+  transferBetweenFunds(@Arg("input", () => FundTransferInput) input: FundTransferInput, @Ctx() { principal }: ResolverContext): Promise<LedgerResult> {
     return this.services.charity.transfer(principal, { ...input, amount: input.amount.toFixed(2) });
   }
 
@@ -116,7 +123,7 @@ export class CharityResolver {
     @Arg("entitlementId", () => ID) entitlementId: string,
     @Arg("requestId") requestId: string,
     @Arg("reason") reason: string,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("plan", () => [AllocationPlanPart], { nullable: true }) plan?: AllocationPlanPart[],
   ): Promise<AllocationResult> {
     // The service names fields from its `input`; here they are the mutation's own arguments.
@@ -134,7 +141,7 @@ export class CharityResolver {
   }
 
   @Mutation(() => LedgerResult, { description: "Reverses a ledger entry once, by a new entry pointing at it (CHARITY, ADMIN)." })
-  reverseLedgerEntry(@Arg("input", () => ReversalInput) input: ReversalInput, @Ctx() { principal }: GatewayContext): Promise<LedgerResult> {
+  reverseLedgerEntry(@Arg("input", () => ReversalInput) input: ReversalInput, @Ctx() { principal }: ResolverContext): Promise<LedgerResult> {
     return this.services.charity.reverse(principal, input);
   }
 }

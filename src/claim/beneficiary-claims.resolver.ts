@@ -5,17 +5,21 @@
  * office's own registry), joined by the gateway.
  */
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../gateway/context";
 import { beneficiaryKeyResolver, beneficiaryKeyType, type PersonKey } from "../access/person-key";
 import type { ClaimEntity } from "./claim.entity";
 import { Claim } from "./claim.types";
+import type { RequestContext } from "../access/request-context";
+import type { ClaimLoaders } from "./claim.loaders";
+
+/** What this resolver reads per request. */
+type ResolverContext = RequestContext<ClaimLoaders>;
 
 export const BeneficiaryOfClaims = beneficiaryKeyType();
 
 @Resolver(() => BeneficiaryOfClaims)
 export class BeneficiaryClaimsResolver extends beneficiaryKeyResolver(BeneficiaryOfClaims) {
   @FieldResolver(() => [Claim], { description: "The beneficiary's claims in settlement order (date, then arrival)." })
-  claims(@Root() beneficiary: PersonKey, @Ctx() { loaders }: GatewayContext): Promise<ClaimEntity[]> {
+  claims(@Root() beneficiary: PersonKey, @Ctx() { loaders }: ResolverContext): Promise<ClaimEntity[]> {
     return loaders.claimsOfBeneficiary.load(beneficiary.key);
   }
 }

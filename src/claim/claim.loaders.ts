@@ -11,3 +11,5 @@ export function claimLoaders(manager: EntityManager, repository: ClaimRepository
     claimsOfBeneficiary: manyByKey((ids: readonly string[]) => repository.byBeneficiaries(manager, ids), (c) => c.beneficiaryId),
   };
 }
+
+export type ClaimLoaders = ReturnType<typeof claimLoaders>;

@@ -1,11 +1,7 @@
 /**
- * The per-request context: who is calling, and the request's DataLoaders (so that every relation of
- * a page of rows is read in one statement, and nothing is cached across requests).
+ * The gateway's per-request context: the caller, and the loaders of every domain it serves.
  */
-import type { Principal } from "../access/principal";
+import type { RequestContext } from "../access/request-context";
 import type { Loaders } from "./loaders";
 
-export interface GatewayContext {
-  principal: Principal;
-  loaders: Loaders;
-}
+export type GatewayContext = RequestContext<Loaders>;

@@ -13,3 +13,5 @@ export function settlementLoaders(manager: EntityManager, repository: Settlement
     adjustments: manyByKey((ids: readonly string[]) => repository.adjustmentsOf(manager, ids), (a) => a.claimId),
   };
 }
+
+export type SettlementLoaders = ReturnType<typeof settlementLoaders>;

@@ -2,8 +2,6 @@
  * GraphQL: settling claims, what-ifs, annual summaries and settlement lines.
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../gateway/context";
-import type { Services } from "../gateway/services";
 import { AnnualSummary, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
 import { pendingTiers, simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
 import { TierEnum } from "../gateway/enums";
@@ -12,13 +10,22 @@ import type { Money } from "../lib/money";
 import type { Tier } from "../engine/vocabulary";
 import { claimInputToRaw } from "../claim/claim.types";
 import { JURISDICTION_ARG } from "../access/tenant-ids";
+import type { RequestContext } from "../access/request-context";
+import type { SettlementService } from "./settlement.service";
+import type { SettlementLoaders } from "./settlement.loaders";
+
+/** What this resolver reads per request. */
+type ResolverContext = RequestContext<SettlementLoaders>;
+
+/** The services this resolver calls (the gateway hands it all of them). */
+interface ResolverServices { settlements: SettlementService }
 
 @Resolver(() => Settlement)
 export class SettlementResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: ResolverServices) {}
 
   @Mutation(() => Settlement, { description: "Settles a submitted claim; settling it again returns the stored settlement (PARTNER, ADMIN)." })
-  async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: GatewayContext, @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string): Promise<Settlement> {
+  async settleClaim(@Arg("id", () => ID) id: string, @Ctx() { principal }: ResolverContext, @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string): Promise<Settlement> {
     return storedSettlementView(await this.services.settlements.settleClaim(principal, id, jurisdiction));
   }
 
@@ -27,14 +34,14 @@ export class SettlementResolver {
     @Arg("claimId", () => ID) claimId: string,
     @Arg("tier", () => TierEnum) tier: Tier,
     @Arg("amount", () => MoneyScalar) amount: Money,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<Settlement> {
     return storedSettlementView(await this.services.settlements.reportTier(principal, claimId, tier, amount, jurisdiction));
   }
 
   @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: each claim as it stands once all are settled (a claim dated before others settles its year again in date order); at most MAX_BILLS_PER_REQUEST claims; stores nothing." })
-  async simulateSettlement(@Arg("input", () => SimulationInput) input: SimulationInput, @Ctx() { principal }: GatewayContext): Promise<SimulatedClaim[]> {
+  async simulateSettlement(@Arg("input", () => SimulationInput) input: SimulationInput, @Ctx() { principal }: ResolverContext): Promise<SimulatedClaim[]> {
     const parameters = input.parameters ? Object.fromEntries(input.parameters.map((p) => [p.id, p.value])) : null;
     const results = await this.services.settlements.simulate(principal, {
       jurisdiction: input.jurisdiction,
@@ -54,7 +61,7 @@ export class SettlementResolver {
   async resettle(
     @Arg("beneficiaryId") beneficiaryId: string,
     @Arg("year", () => Int) year: number,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<Settlement[]> {
     return (await this.services.settlements.resettle(principal, beneficiaryId, year, jurisdiction)).map(storedSettlementView);
@@ -64,7 +71,7 @@ export class SettlementResolver {
   async annualSummary(
     @Arg("beneficiaryId") beneficiaryId: string,
     @Arg("year", () => Int) year: number,
-    @Ctx() { principal }: GatewayContext,
+    @Ctx() { principal }: ResolverContext,
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<AnnualSummary> {
     const tiers = await this.services.settlements.annualSummary(principal, beneficiaryId, year, jurisdiction);
@@ -72,17 +79,17 @@ export class SettlementResolver {
   }
 
   @FieldResolver(() => [TierEnum], { description: "Staged settlement: the tiers still to come (commercial until the insurer reports, charity after it); empty for a complete settlement." })
-  async pending(@Root() settlement: Settlement, @Ctx() context: GatewayContext): Promise<string[]> {
+  async pending(@Root() settlement: Settlement, @Ctx() context: ResolverContext): Promise<string[]> {
     return pendingTiers(await this.lines(settlement, context));
   }
 
   @FieldResolver(() => Boolean, { description: "False for a partial settlement (staged settlement: some tiers pending); charity entitlements count complete settlements only." })
-  async complete(@Root() settlement: Settlement, @Ctx() context: GatewayContext): Promise<boolean> {
+  async complete(@Root() settlement: Settlement, @Ctx() context: ResolverContext): Promise<boolean> {
     return (await this.pending(settlement, context)).length === 0;
   }
 
   @FieldResolver(() => [SettlementLine])
-  async lines(@Root() settlement: Settlement, @Ctx() { loaders }: GatewayContext): Promise<SettlementLine[]> {
+  async lines(@Root() settlement: Settlement, @Ctx() { loaders }: ResolverContext): Promise<SettlementLine[]> {
     const lines = settlement.inlineLines ?? (await loaders.lines.load(settlement.id!)).map(storedLineView);
     return lines.map((line) => ({ ...line, settlementCategory: settlement.category }));
   }
