@@ -10,7 +10,7 @@ import { ApiKeyEntity } from "../src/access/access.entity";
 import { SettlementEntity } from "../src/settlement/settlement.entity";
 import { ClaimEntity } from "../src/claim/claim.entity";
 import type { DataSource } from "typeorm";
-import { afterCommit, CONFLICT_ATTEMPTS, createDataSource, transactionsOf } from "../src/lib/db";
+import { afterCommit, createDataSource, DEFAULT_CONFLICT_RETRY, transactionsOf } from "../src/lib/db";
 import { DomainError } from "../src/lib/errors";
 import { testDatabases, type TestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -156,8 +156,10 @@ if (!mariadb) console.warn("transaction-door: TEST_MYSQL_URL is not set; the dea
     expect([await valueOf(1), await valueOf(2)]).toEqual([before1 + 2, before2 + 2]);
   }, 30_000);
 
-  it("gives up after CONFLICT_ATTEMPTS and changes nothing when every attempt loses; other errors are not retried", async () => {
+  it("gives up after its attempts and changes nothing when every attempt loses; other errors are not retried", async () => {
     const door = transactionsOf(dataSource);
+    // The default's attempts, with waits short enough for a test.
+    door.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, firstWaitMs: 1, maxWaitMs: 4 };
     const before = await valueOf(1);
     let attempts = 0;
     const losing = door.run(async (manager) => {
@@ -167,7 +169,7 @@ if (!mariadb) console.warn("transaction-door: TEST_MYSQL_URL is not set; the dea
       throw Object.assign(new Error("Deadlock found when trying to get lock; try restarting transaction"), { errno: 1213, code: "ER_LOCK_DEADLOCK" });
     });
     await expect(losing).rejects.toMatchObject({ errno: 1213 });
-    expect(attempts).toBe(CONFLICT_ATTEMPTS);
+    expect(attempts).toBe(DEFAULT_CONFLICT_RETRY.attempts);
     expect(await valueOf(1)).toBe(before);
 
     let domainAttempts = 0;
