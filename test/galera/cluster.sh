@@ -113,6 +113,17 @@ require_tools() {
   fi
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Another program on one of the ports would make a node fail late and obscurely: say so first.
+require_free_ports() {
+  for n in "${NODES[@]}"; do
+    for port in "$(sql_port "$n")" "$(group_port "$n")" "$(ist_port "$n")" "$(sst_port "$n")"; do
+      if port_taken "$port"; then echo "cluster: port $port is taken by another program" >&2; exit 1; fi
+    done
+  done
+}
+
 cluster_size() { wsrep_status "$1" wsrep_cluster_size; }
 
 running_all() {
@@ -126,6 +137,9 @@ start() {
   if running_all; then echo "cluster: already running"; urls; return 0; fi
   # A partial or stale cluster (a node killed, a machine restarted) is replaced by a fresh one.
   stop >/dev/null
+  require_free_ports
+  # A start that fails leaves no node behind.
+  trap 'stop >/dev/null 2>&1' EXIT
   local deadline=$(( $(date +%s) + START_TIMEOUT_SECONDS ))
   for n in "${NODES[@]}"; do prepare_node "$n"; done
   launch 1 --wsrep-new-cluster
@@ -139,6 +153,7 @@ start() {
   for n in "${NODES[@]}"; do
     [ "$(cluster_size "$n")" = "3" ] || { echo "cluster: node $n sees a cluster of $(cluster_size "$n")" >&2; exit 1; }
   done
+  trap - EXIT
   echo "cluster: 3 nodes Synced"
   urls
 }
