@@ -44,7 +44,7 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 async function measured(name: string, unit: string, settings: PhaseSettings, warmupSeconds: number, workload: Workload): Promise<PhaseResult> {
   if (warmupSeconds > 0) {
     const warmup = await runPhase(`${name} warm-up`, { ...settings, seconds: warmupSeconds }, workload);
-    const problems = problemsOf(warmup);
+    const problems = problemsOf(warmup, true);
     if (problems.length > 0) throw new Error(`${warmup.name} failed: ${problems.join("; ")}`);
   }
   const result = await runPhase(name, settings, workload);

@@ -38,6 +38,20 @@ function spelled(type: TypeRef): string {
   return type.name!;
 }
 
+/** What to ask of each result: its `error` where it has one (a refused bill is not throughput), else only `__typename`. */
+async function resultSelection(url: string, key: string, result: TypeRef): Promise<string> {
+  if (result.kind === "SCALAR" || result.kind === "ENUM") return "";
+  const type = await post(url, key, `query ($name: String!) { __type(name: $name) { fields { name type { ${TYPE_REF} } } } }`, { name: result.name });
+  const error = ((type.data?.__type?.fields ?? []) as Array<{ name: string; type: TypeRef }>).find((field) => field.name === "error");
+  return error && named(error.type).kind === "OBJECT" ? " { error { __typename } }" : " { __typename }";
+}
+
+/** The bills of an answer that carry an `error` (none when the results have no such field). */
+function refusedIn(data: unknown): number {
+  const results = (data as { settleClaims?: unknown } | null)?.settleClaims;
+  return Array.isArray(results) ? results.filter((result) => (result as { error?: unknown } | null)?.error).length : 0;
+}
+
 /** Looks `settleClaims` up in the gateway's schema. */
 export async function findBatchMutation(url: string, key: string): Promise<BatchMutation> {
   const schema = await post(url, key, MUTATION_FIELDS);
@@ -49,9 +63,7 @@ export async function findBatchMutation(url: string, key: string): Promise<Batch
   if (!bills) return { available: false, reason: "settleClaims takes no list of bills" };
   const input = await post(url, key, INPUT_FIELDS, { name: named(bills.type).name });
   const inputFields = new Set<string>(((input.data?.__type?.inputFields ?? []) as Array<{ name: string }>).map((field) => field.name));
-  const result = named(mutation.type);
-  const selection = result.kind === "SCALAR" || result.kind === "ENUM" ? "" : " { __typename }";
-  return { available: true, argument: bills.name, argumentType: spelled(bills.type), inputFields, selection };
+  return { available: true, argument: bills.name, argumentType: spelled(bills.type), inputFields, selection: await resultSelection(url, key, named(mutation.type)) };
 }
 
 export interface BatchResult {
@@ -73,5 +85,7 @@ export async function runBatch(url: string, key: string, mutation: Extract<Batch
   const answer = await post(url, key, document, { bills: claims });
   const seconds = (monotonicMicros() - started) / 1e6;
   if (answer.errors) throw new Error(`batch of ${bills} bills failed: ${JSON.stringify(answer.errors).slice(0, 500)}`);
+  const refused = refusedIn(answer.data);
+  if (refused > 0) throw new Error(`batch of ${bills} bills: ${refused} refused`);
   return { bills, seconds, billsPerSecond: bills / seconds };
 }
