@@ -11,11 +11,16 @@
  * The port is bound before anything is written; a mistake in the environment is one line on
  * stderr and exit 1. SIGTERM fails /readyz first, serves on for SHUTDOWN_DRAIN_SECONDS, then
  * closes; SIGINT (Ctrl-C) closes at once.
+ *
+ * `--workers N` (issue 15): N processes share the port (src/cli/workers.ts); the primary prepares
+ * the database and forks, each worker serves as one process does. Refused above 1 on SQLite.
  */
 import "reflect-metadata";
 import { ConfigError, readConfig, type GatewayConfig } from "../lib/config";
 import { createLogger, type Logger } from "../lib/logger";
-import { openServices } from "../gateway/bootstrap";
+import cluster from "node:cluster";
+import type * as http from "node:http";
+import { openServices, type Preparation } from "../gateway/bootstrap";
 import { startGateway, type RunningGateway } from "../gateway/server";
 import { startSubgraphServer } from "../gateway/subgraph-server";
 import { charityForSettlementsRouter } from "../charity/settlement-intake";
@@ -23,7 +28,8 @@ import { OWNER_SUBGRAPHS, type OwnerSubgraph } from "../gateway/subgraphs";
 import type { RemoteSubgraphs } from "../gateway/remote-subgraphs";
 import { loadDemoData } from "../gateway/demo-data";
 import { openOrExplain, reservePort, StartupError } from "../gateway/startup";
-import type { Services } from "../gateway/services";
+import type { ServiceOptions, Services } from "../gateway/services";
+import { reportListening, superviseWorkers, workersOf } from "./workers";
 import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 import { Principal } from "../access/principal";
 
@@ -81,25 +87,28 @@ function roleOf(argv: string[], config: GatewayConfig): Role {
   return { kind: "all" };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const config = readConfig();
-  const role = roleOf(argv, config);
-  const logger = createLogger(config.logLevel);
-  const listening = await reservePort(config);
-  const services = await openOrExplain(config.database, () => openServices(config.database, logger, undefined, {
-      scenariosDir: config.scenariosDir,
-      webhookAllowedTargets: config.webhookAllowedTargets,
-      webhookMaxPerKey: config.webhookMaxPerKey,
-      webhookInFlightPerKey: config.webhookInFlightPerKey,
-      apiKeyCacheSeconds: config.apiKeyCacheSeconds,
-      billLimits: config.billLimits,
-      beneficiarySource: config.beneficiarySource,
-      remoteCharity:
-        config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
-          ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
-          : null,
-    }),
-  );
+function serviceOptions(config: GatewayConfig): ServiceOptions {
+  return {
+    scenariosDir: config.scenariosDir,
+    webhookAllowedTargets: config.webhookAllowedTargets,
+    webhookMaxPerKey: config.webhookMaxPerKey,
+    webhookInFlightPerKey: config.webhookInFlightPerKey,
+    apiKeyCacheSeconds: config.apiKeyCacheSeconds,
+    billLimits: config.billLimits,
+    beneficiarySource: config.beneficiarySource,
+    remoteCharity:
+      config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
+        ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
+        : null,
+  };
+}
+
+function open(config: GatewayConfig, logger: Logger, preparation: Preparation): Promise<Services> {
+  return openOrExplain(config.database, () => openServices(config.database, logger, undefined, serviceOptions(config), preparation));
+}
+
+/** Starts what this process serves, with its background work; returns the server and the lines that announce it. */
+async function serve(role: Role, services: Services, config: GatewayConfig, logger: Logger, listening?: http.Server): Promise<{ server: RunningGateway; banner: string[] }> {
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
   // Catches up on settlement events a kick missed (another instance's commit, a charity that was down).
   services.charityEvents.start(logger);
@@ -109,18 +118,62 @@ async function main(argv: string[]): Promise<void> {
     const routes = role.name === "charity" ? [charityForSettlementsRouter(services.charity, role.secret, logger)] : [];
     const server = await startSubgraphServer(role.name, services, config, role.secret, logger, routes, listening);
     logger.info({ url: server.url, subgraph: role.name, database: config.database.kind }, "subgraph listening");
-    process.stdout.write(`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)\n`);
-    stopOnSignals(services, server, config, logger);
-    return;
+    return { server, banner: [`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)`] };
   }
-  const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
   if (role.kind === "all") services.webhooks.start(logger);
   const gateway = await startGateway(services, config, logger, listening, role.kind === "gateway" ? role.remote : undefined);
   logger.info({ url: gateway.url, database: config.database.kind, subgraphs: role.kind === "gateway" ? Object.fromEntries(role.remote.urls) : "in this process" }, "gateway listening");
-  process.stdout.write(`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)\n`);
-  if (demoKey) process.stdout.write(`Demo ADMIN key (shown once): ${demoKey}\n`);
-  process.stdout.write("Press Ctrl-C to stop.\n");
-  stopOnSignals(services, gateway, config, logger);
+  return { server: gateway, banner: [`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)`] };
+}
+
+/** What follows the banner: the demo key, and how to stop (a subgraph says neither). */
+function closingLines(role: Role, demoKey: string | null): string[] {
+  if (role.kind === "subgraph") return [];
+  return [...(demoKey ? [`Demo ADMIN key (shown once): ${demoKey}`] : []), "Press Ctrl-C to stop."];
+}
+
+const print = (lines: string[]) => void process.stdout.write(lines.map((line) => `${line}\n`).join(""));
+
+/** One process serving, as without --workers. */
+async function runAlone(role: Role, config: GatewayConfig, logger: Logger, argv: string[]): Promise<void> {
+  const listening = await reservePort(config);
+  const services = await open(config, logger, "prepare");
+  const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
+  const { server, banner } = await serve(role, services, config, logger, listening);
+  print([...banner, ...closingLines(role, demoKey)]);
+  stopOnSignals(services, server, config, logger);
+}
+
+/** The cluster's primary: prepares the database once, then forks and watches the workers. */
+async function runPrimary(workers: number, role: Role, config: GatewayConfig, logger: Logger, argv: string[]): Promise<void> {
+  // The port is checked before anything is written, as with one process; the workers bind it.
+  const probe = await reservePort(config);
+  const services = await open(config, logger, "prepare");
+  const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
+  await services.dataSource.destroy();
+  await new Promise((resolve) => probe.close(resolve));
+  superviseWorkers(workers, logger, (banner) => print([...banner, `Workers: ${workers} processes share the port`, ...closingLines(role, demoKey)]));
+}
+
+/**
+ * A cluster worker: the database is ready (the primary prepared it). It binds the port only once it
+ * can serve, so that the primary never hands a connection to a worker still starting.
+ */
+async function runWorker(role: Role, config: GatewayConfig, logger: Logger): Promise<void> {
+  const services = await open(config, logger, "prepared");
+  const { server, banner } = await serve(role, services, config, logger);
+  reportListening(banner);
+  stopOnSignals(services, server, config, logger);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const config = readConfig();
+  const role = roleOf(argv, config);
+  const workers = workersOf(argv, config.database);
+  const logger = createLogger(config.logLevel);
+  if (cluster.isWorker) return runWorker(role, config, logger);
+  if (workers !== null) return runPrimary(workers, role, config, logger, argv);
+  return runAlone(role, config, logger, argv);
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -39,11 +39,22 @@ export async function openDatabase(config: DatabaseConfig, onQuery?: (sql: strin
   return dataSource;
 }
 
+/**
+ * Who brings the database up to date: `prepare` (the default) runs the migrations, seeds the rule
+ * packs from rules-json/ and the upgrade backfills; `prepared` only connects and reads the packs, for
+ * a worker process whose primary prepared the database before forking it.
+ */
+export type Preparation = "prepare" | "prepared";
+
 /** Opens the database, builds the services and loads the rule packs. */
-export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void, options: ServiceOptions = {}): Promise<Services> {
-  const dataSource = await openDatabase(config, onQuery);
+export async function openServices(config: DatabaseConfig, logger: Logger, onQuery?: (sql: string) => void, options: ServiceOptions = {}, preparation: Preparation = "prepare"): Promise<Services> {
+  const dataSource = preparation === "prepare" ? await openDatabase(config, onQuery) : await connectDatabase(config, onQuery);
   return closedOnFailure(dataSource, async () => {
     const services = createServices(dataSource, options);
+    if (preparation === "prepared") {
+      await services.packs.refresh();
+      return services;
+    }
     for (const problem of await services.packs.seedFromFiles()) logger.error({ problem }, "rule pack file refused");
     await services.packs.refresh();
     logger.info({ packs: services.packs.jurisdictions() }, "rule packs loaded");

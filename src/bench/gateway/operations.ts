@@ -1,5 +1,5 @@
 /**
- * The two GraphQL workloads: the documents, a fresh request body per request, and the check that
+ * The GraphQL workloads (the floor, settle, read): the documents, a fresh request body per request, and the check that
  * an answer carries what was asked (an answer with `errors`, or without its data, is not a result).
  */
 import { Random } from "../prng";
@@ -32,6 +32,35 @@ function parse(text: string): { data?: Record<string, any> | null; errors?: unkn
   }
 }
 
+/** `{ __typename }`: what the gateway costs before any resolver runs (HTTP, Apollo, authentication). */
+export const FLOOR_DOCUMENT = "{ __typename }";
+
+/**
+ * One bill of the benchmark, as a ClaimInput: the same for the settle and batch phases. Reported
+ * basic and critical, as the tests do: the 聊城 pack has no basic-insurance figures.
+ */
+export function benchBill(beneficiaryId: string, id: string, date: string): Record<string, unknown> {
+  return { id, beneficiaryId, date, kind: "INPATIENT", fees: { total: "1200.00" }, reported: { basic: "400.00", critical: "0.00" } };
+}
+
+/** A batch's bill: dated after the settle phase's, so that each is the usual in-order case. */
+export function batchBill(beneficiaryId: string, suffix: string): Record<string, unknown> {
+  return benchBill(beneficiaryId, `${beneficiaryId}-${suffix}`, "2023-07-01");
+}
+
+/** The floor: `{ __typename }`, checked like every other answer. */
+export function floorWorkload(): Workload {
+  const body = JSON.stringify({ query: FLOOR_DOCUMENT });
+  return {
+    body: () => body,
+    check(text) {
+      const answer = parse(text);
+      if (!answer || answer.errors || answer.data?.__typename !== "Query") return { ok: false, problem: text.slice(0, 300) };
+      return { ok: true };
+    },
+  };
+}
+
 /**
  * Submit-and-settle of new claims, spread round-robin over the beneficiaries so that the
  * connections rarely queue on one person's lock. Claim ids are unique per run and request; the
@@ -45,8 +74,7 @@ export function settleWorkload(beneficiaryIds: readonly string[]): Workload {
       counter++;
       const beneficiaryId = beneficiaryIds[counter % beneficiaryIds.length];
       const id = `${beneficiaryId}-${run}-${counter}`;
-      // Reported basic and critical, as the tests do: the 聊城 pack has no basic-insurance figures.
-      const claim = { id, beneficiaryId, date: "2023-06-01", kind: "INPATIENT", fees: { total: "1200.00" }, reported: { basic: "400.00", critical: "0.00" } };
+      const claim = benchBill(beneficiaryId, id, "2023-06-01");
       return JSON.stringify({ query: SETTLE_DOCUMENT, variables: { id, claim } });
     },
     check(text) {
@@ -75,4 +103,15 @@ export function readWorkload(claimIds: readonly string[], seed = 20_240_601): Wo
       return { ok: true };
     },
   };
+}
+
+/** One GraphQL request outside a load phase (schema look-ups, the batch, the preview); an unreadable answer becomes an error. */
+export async function post(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: Array<{ message: string }> }> {
+  const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 300)}` }] };
+  }
 }

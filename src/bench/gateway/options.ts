@@ -16,6 +16,14 @@ export interface BenchOptions {
   people: number;
   /** When set, the gateway runs under `node --cpu-prof` and its profile is summarised per phase. */
   profileDir: string | null;
+  /** A MySQL/MariaDB server (`mysql://…`) to bench on, in a fresh database dropped afterwards; null: a fresh SQLite file. */
+  databaseUrl: string | null;
+  /** `npm start -- --workers N` for the gateway; null: one process, as without the option. */
+  workers: number | null;
+  /** Bills in the batch phase and in the storage floor. */
+  bills: number;
+  /** Also measure the federation's cost (four processes, SQLite copies). */
+  federation: boolean;
 }
 
 function readNumber(argv: string[], name: string, fallback: number, min: number): number {
@@ -27,7 +35,8 @@ function readNumber(argv: string[], name: string, fallback: number, min: number)
 }
 
 /**
- * Reads `--seconds N --warmup N --connections N --rate N --people N --profile DIR`; throws on a
+ * Reads `--seconds N --warmup N --connections N --rate N --people N --profile DIR --database URL
+ * --workers N --bills N --federation`; throws on a
  * malformed value rather than silently benchmarking something else.
  */
 export function readOptions(argv: string[]): BenchOptions {
@@ -35,6 +44,11 @@ export function readOptions(argv: string[]): BenchOptions {
   const profileDir = profileAt >= 0 ? argv[profileAt + 1] : null;
   if (profileAt >= 0 && !profileDir) throw new Error("--profile needs a directory");
   const rate = readNumber(argv, "rate", 0, 1);
+  const databaseAt = argv.indexOf("--database");
+  const databaseUrl = databaseAt >= 0 ? argv[databaseAt + 1] : null;
+  if (databaseAt >= 0 && !databaseUrl?.startsWith("mysql://")) throw new Error(`--database needs a mysql://user@host:port/ URL of a server (got "${databaseUrl ?? ""}"); without it the benchmark runs on a fresh SQLite file`);
+  const workers = argv.includes("--workers") ? readNumber(argv, "workers", 1, 1) : null;
+  if (workers !== null && profileDir) throw new Error("--profile profiles one gateway process: not with --workers");
   return {
     seconds: readNumber(argv, "seconds", 20, 1),
     warmupSeconds: readNumber(argv, "warmup", 2, 0),
@@ -42,5 +56,9 @@ export function readOptions(argv: string[]): BenchOptions {
     rate: argv.includes("--rate") ? rate : null,
     people: readNumber(argv, "people", 2000, 1),
     profileDir,
+    databaseUrl,
+    workers,
+    bills: readNumber(argv, "bills", 10_000, 1),
+    federation: argv.includes("--federation"),
   };
 }

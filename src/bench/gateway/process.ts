@@ -28,7 +28,7 @@ export async function spawnGateway(script: string, databaseUrl: string, profileD
   const flags = profileFile ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(profileFile)}`, `--cpu-prof-name=${path.basename(profileFile)}`] : [];
   const child = spawn(process.execPath, [...flags, script, ...role.args], {
     // The benchmark measures the gateway's capacity from one key and address: no rate limits.
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT_PER_KEY_PER_MINUTE: "0", RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "0", AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: "0", ...role.env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT_PER_KEY_PER_MINUTE: "0", RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "0", AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: "0", SHUTDOWN_DRAIN_SECONDS: "0", ...role.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

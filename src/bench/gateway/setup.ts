@@ -44,6 +44,9 @@ export async function mysqlDatabase(serverUrl: string): Promise<BenchDatabase> {
   return { name: "mariadb", config: { kind: "mysql", location: target.toString() }, url: target.toString(), drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) };
 }
 
+/** Where every seeded beneficiary lives (the preview publishes a version of its pack). */
+export const BENCH_JURISDICTION = "liaocheng";
+
 export interface Seeded {
   key: string;
   beneficiaryIds: string[];
@@ -59,7 +62,7 @@ export async function seed(database: BenchDatabase, people: number): Promise<See
   try {
     for (let i = 0; i < people; i++) {
       const id = `BENCH-${String(i).padStart(5, "0")}`;
-      await services.beneficiaries.upsert(system, { id, jurisdiction: "liaocheng", name: id, identities: [{ category: "DIBAO", from: "2023-01-01", to: null }] });
+      await services.beneficiaries.upsert(system, { id, jurisdiction: BENCH_JURISDICTION, name: id, identities: [{ category: "DIBAO", from: "2023-01-01", to: null }] });
       await services.claims.submit(system, { id: `${id}-0`, beneficiaryId: id, date: "2023-01-05", kind: "INPATIENT", fees: { total: "26000.00" }, reported: { basic: "6000.00", critical: "0.00" } });
       await services.settlements.settleClaim(system, `${id}-0`);
       beneficiaryIds.push(id);
