@@ -5,15 +5,14 @@
  * year be settled again in date order; changed settlements are superseded by new ones and the
  * differences recorded as adjustments.
  */
-import { randomUUID } from "node:crypto";
-import type { DataSource, EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { DomainError, notFound, renameField } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { monthsBefore, yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { yieldToEventLoop } from "../lib/event-loop";
-import { groupBy } from "../lib/collections";
+import { groupBy, pages } from "../lib/collections";
 import { emptyYearToDate } from "../engine/year-to-date";
 import { planYear, type YearBill } from "../engine/plan-year";
 import { linkedYears } from "../engine/medical-year";
@@ -31,8 +30,9 @@ import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
 import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
-import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity, type SettlementCause } from "./settlement.entity";
-import { assertNoViolations, settlementViolations } from "../invariants/money-invariants";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, type YearToDateEntity, type SettlementCause } from "./settlement.entity";
+import { SettlementWrites } from "./settlement-writes";
+import { insertRows, upsertYearToDate } from "./settlement-rows";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
@@ -54,8 +54,14 @@ export interface SimulatedClaim {
   error: DomainError | null;
 }
 
-/** Work that must happen in the same transaction as every settlement of a year (e.g. entitlements). */
-export type AfterSettlement = (manager: EntityManager, claim: ClaimEntity) => Promise<void>;
+/** A bill whose year was settled: its claim and the settlement written for it now (null: unchanged or not at hand). */
+export interface SettledBill {
+  claim: ClaimEntity;
+  settlement: SettlementEntity | null;
+}
+
+/** Work that must happen in the same transaction as the settlements of a write (alerts, webhooks), given its bills in order. */
+export type AfterSettlement = (manager: EntityManager, bills: readonly SettledBill[]) => Promise<void>;
 
 export class SettlementService {
   readonly repository = new SettlementRepository();
@@ -92,7 +98,7 @@ export class SettlementService {
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
       const { settled, otherYears } = await this.settleYear(manager, claim, principal);
-      for (const bill of [claim, ...otherYears]) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, [{ claim, settlement: settled }, ...otherYears.map((bill) => ({ claim: bill, settlement: null }))]);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
     });
@@ -119,7 +125,7 @@ export class SettlementService {
       await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
       const plan = await this.planStoredYear(manager, principal, visible.beneficiaryId, visible.year, { packs: "recorded" });
       const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
-      for (const bill of [visible, ...lastBillsOfOtherYears(plan, visible.year)]) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, [{ claim: visible, settlement: written.get(visible.id) ?? null }, ...lastBillsOfOtherYears(plan, visible.year).map((bill) => ({ claim: bill, settlement: null }))]);
       await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
       return written.get(visible.id) ?? (await this.repository.currentOfClaims(manager, [visible.id]))[0];
     });
@@ -131,10 +137,13 @@ export class SettlementService {
    * of them, the year settled again in date order, superseding what changes.
    */
   private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<{ settled: SettlementEntity; otherYears: ClaimEntity[] }> {
-    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, principal.keyId, nowIso());
-    await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-    return { settled: written.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
+    const record = await this.people.byKey(principal, claim.beneficiaryId, manager);
+    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded", beneficiary: record.beneficiary });
+    const writes = new SettlementWrites(nowIso());
+    writes.addPlan(plan, { cause: "OUT_OF_ORDER", text: `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor: principal.keyId }, this.fullRecord(principal, record));
+    writes.settledClaimIds.push(claim.id);
+    await this.flush(manager, writes);
+    return { settled: writes.byClaim.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
   }
 
   /**
@@ -210,30 +219,39 @@ export class SettlementService {
    * as adjustments; then the year's account. Returns the settlements written, by claim id.
    */
   private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: SettlementCause, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
-    const written = new Map<string, SettlementEntity>();
-    const stored: WrittenSettlement[] = [];
-    for (const step of plan.settlements) {
-      if (!step.changed) continue;
-      const claimId = step.bill.entity.id;
-      if (!step.current) {
-        const first = await this.writeSettlement(manager, step.settlement!, "INITIAL", null, now);
-        written.set(claimId, first);
-        stored.push({ entity: first, settlement: step.settlement!, claim: step.bill.entity });
-        continue;
-      }
-      const replaced = step.current.row;
-      const replacement = await this.writeSettlement(manager, step.settlement!, cause, replaced.id, now);
-      written.set(claimId, replacement);
-      stored.push({ entity: replacement, settlement: step.settlement!, claim: step.bill.entity });
-      await manager.update(SettlementEntity, { id: replaced.id }, { status: "SUPERSEDED" });
-      for (const adjustment of step.adjustments) {
-        await manager.insert(AdjustmentEntity, { claimId, fromSettlementId: replaced.id, toSettlementId: replacement.id, ...adjustment, cause: causeText.slice(0, 120), createdAt: now });
-      }
-      await this.audit.record(manager, actor, "settlement.adjust", "claim", claimId, { from: replaced.id, to: replacement.id, cause: causeText });
-    }
-    for (const account of plan.accounts) await this.writeYearToDate(manager, account, now);
-    for (const hook of this.settlementsWritten) await hook(manager, stored);
-    return written;
+    const writes = new SettlementWrites(now);
+    writes.addPlan(plan, { cause, text: causeText, actor }, null);
+    await this.flush(manager, writes);
+    return writes.byClaim;
+  }
+
+  /**
+   * The one writer of settlements: stores what `writes` gathered — new claims, settlements and
+   * their lines, superseded ones with their adjustments, the years' accounts, the audit entries —
+   * in multi-row statements, then the events of the settlements written. One bill or ten thousand
+   * cost the same statements; only the rows differ.
+   */
+  async flush(manager: EntityManager, writes: SettlementWrites): Promise<void> {
+    await insertRows(manager, ClaimEntity, writes.claims, 200);
+    if (writes.settledClaimIds.length > 0) await manager.createQueryBuilder().update(ClaimEntity).set({ status: "SETTLED" }).where({ id: In(writes.settledClaimIds) }).updateEntity(false).execute();
+    await insertRows(manager, SettlementEntity, writes.settlements, 300);
+    await insertRows(manager, SettlementLineEntity, writes.lines, 250);
+    for (const page of pages(writes.superseded, 500)) await manager.createQueryBuilder().update(SettlementEntity).set({ status: "SUPERSEDED" }).where({ id: In(page) }).updateEntity(false).execute();
+    await insertRows(manager, AdjustmentEntity, writes.adjustments, 400);
+    await upsertYearToDate(manager, [...writes.accounts.values()], writes.now);
+    await this.audit.recordMany(manager, writes.audit);
+    for (const hook of this.settlementsWritten) await hook(manager, writes.written);
+  }
+
+  /** The hooks of a write's settled bills (alerts, webhooks, metrics), in its transaction. */
+  private async runAfterSettlement(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
+    if (bills.length === 0) return;
+    for (const hook of this.afterSettlement) await hook(manager, bills);
+  }
+
+  /** The record settling read, when it shows the person in full (events reuse it); else null. */
+  private fullRecord(principal: Principal, record: BeneficiaryRecord): BeneficiaryRecord | null {
+    return this.people.source.showsInFull || principal.role === "ADMIN" ? record : null;
   }
 
   /**
@@ -264,7 +282,7 @@ export class SettlementService {
     const now = nowIso();
     for (const plan of plans) {
       await this.writePlan(manager, plan, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
-      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
     }
   }
 
@@ -289,66 +307,10 @@ export class SettlementService {
       await lockHousehold(manager, beneficiaryId);
       const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
       await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
-      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
       await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
-  }
-
-  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: SettlementCause, supersedesId: string | null, now: string): Promise<SettlementEntity> {
-    const entity: SettlementEntity = {
-      id: randomUUID(),
-      claimId: settlement.claimId,
-      beneficiaryId: settlement.beneficiaryId,
-      year: settlement.year,
-      date: settlement.date,
-      packId: settlement.packId,
-      packVersion: settlement.packVersion,
-      category: settlement.category,
-      categoriesHeld: settlement.categoriesHeld.join(","),
-      total: settlement.total,
-      policyScope: settlement.policyScope,
-      selfPay: settlement.selfPay,
-      status: "CURRENT",
-      cause,
-      supersedesId,
-      settledAt: now,
-    };
-    assertNoViolations(settlementViolations({ id: entity.id, total: entity.total, selfPay: entity.selfPay, lines: settlement.lines }));
-    await manager.insert(SettlementEntity, entity);
-    await manager.insert(
-      SettlementLineEntity,
-      settlement.lines.map((line, position) => ({
-        settlementId: entity.id,
-        position,
-        tier: line.tier,
-        amount: line.amount,
-        source: line.source,
-        ruleId: line.ruleId,
-        packId: line.packId,
-        packVersion: line.packVersion,
-        clauseDocument: line.citation?.document ?? null,
-        clause: line.citation?.clause ?? null,
-        formula: line.formula,
-        figures: JSON.stringify(line.figures),
-        reason: line.reason,
-        note: line.note.slice(0, 400),
-        category: line.category ?? null,
-        provisional: line.provisional === true,
-        missingParameters: line.missingParameters?.join(",") ?? null,
-        accountYear: line.accountYear ?? null,
-      })),
-    );
-    return entity;
-  }
-
-  private async writeYearToDate(manager: EntityManager, ytd: YearToDate, now: string): Promise<void> {
-    const existing = new Set((await this.repository.yearToDate(manager, ytd.beneficiaryId, ytd.year)).map((row) => row.tier));
-    for (const tier of TIERS) {
-      const { base, paid } = ytd.tiers[tier];
-      if (existing.has(tier)) await manager.update(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier }, { base, paid, updatedAt: now });
-      else await manager.insert(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier, base, paid, updatedAt: now });
-    }
   }
 
   /**
