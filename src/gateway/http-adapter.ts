@@ -6,6 +6,7 @@
 import express, { type Request, type Response } from "express";
 import { DomainError, httpStatusOf, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
+import type { LineRow } from "../settlement/settlement-writes";
 import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
@@ -19,7 +20,7 @@ import { explainLine } from "../engine/explain-line";
 import { pendingTiers } from "../settlement/settlement.views";
 import { amountField } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import type { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
+import type { SettlementEntity } from "../settlement/settlement.entity";
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -43,7 +44,7 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
   };
 }
 
-function storedSettlementJson(settled: SettlementEntity, lines: SettlementLineEntity[]) {
+function storedSettlementJson(settled: SettlementEntity, lines: readonly LineRow[]) {
   return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures), category: l.category })));
 }
 

@@ -41,6 +41,8 @@ export class SettlementWrites {
   readonly written: WrittenSettlement[] = [];
   /** The settlement written for a claim, by claim id. */
   readonly byClaim = new Map<string, SettlementEntity>();
+  /** The request index of each new bill's claim (a batch's answers), by claim id. */
+  readonly indexOf = new Map<string, number>();
   /** The lines written, by settlement id (answers need no read-back). */
   readonly linesOf = new Map<string, LineRow[]>();
 
