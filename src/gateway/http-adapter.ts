@@ -57,9 +57,14 @@ export function jurisdictionQuery(req: Request): string | null {
   return typeof req.query.jurisdiction === "string" && req.query.jurisdiction ? req.query.jurisdiction : null;
 }
 
+/** The largest body of POST /api/settlement/batch: 10,000 bills with every fee and reported tier. */
+export const BATCH_BODY_LIMIT = "8mb";
+
 /** The adapter's routes under /api. */
 export function httpAdapter(services: Services, logger: Logger): express.Router {
   const router = express.Router();
+  // A nightly file of up to MAX_BILLS_PER_BATCH bills is a few megabytes: its route reads larger bodies than the others.
+  router.post("/settlement/batch", express.json({ limit: BATCH_BODY_LIMIT }));
   router.use(express.json({ limit: "1mb" }));
 
   const handle = (work: (principal: Principal, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
@@ -114,6 +119,23 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
       return storedSettlementJson(settled, lines);
+    }),
+  );
+
+  // A batch of bills (a hospital's or insurer's file): each submitted and settled, answered in input order.
+  router.post(
+    "/settlement/batch",
+    handle(async (principal, req) => {
+      const input = body(req);
+      if (!Array.isArray(input.claims)) throw new DomainError("INVALID_INPUT", "claims", "claims: 须为费用数组 / a list of bills is expected");
+      const outcomes = await services.settlements.settleBills(principal, input.claims, { fieldOf: (index) => `claims[${index}]`, listField: "claims" });
+      return {
+        results: outcomes.map((o) => ({
+          claimId: o.claimId,
+          settlement: o.settlement ? storedSettlementJson(o.settlement, o.lines ?? []) : null,
+          error: o.error ? { code: o.error.code, field: o.error.field, message: o.error.message } : null,
+        })),
+      };
     }),
   );
 
