@@ -4,7 +4,7 @@
 import type { EntityManager } from "typeorm";
 import { nowIso } from "../lib/db";
 import { AuditEntryEntity } from "./access.entity";
-import { pages } from "../lib/collections";
+import { insertRows } from "../lib/multi-row-insert";
 
 /** One entry of the log. */
 export interface AuditEntry {
@@ -28,6 +28,6 @@ export class AuditService {
   async recordMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
     const at = nowIso();
     const rows = entries.map((entry) => ({ at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail: JSON.stringify(entry.detail ?? {}) }));
-    for (const page of pages(rows, AUDIT_ROWS_PER_STATEMENT)) await manager.createQueryBuilder().insert().into(AuditEntryEntity).values(page).updateEntity(false).execute();
+    await insertRows(manager, AuditEntryEntity, rows, AUDIT_ROWS_PER_STATEMENT);
   }
 }

@@ -9,6 +9,7 @@ import { nowIso, type TransactionRunner } from "../lib/db";
 import { OutboxEventEntity, OutboxPendingEntity } from "./outbox.entity";
 import { OutboxBackfillEntity } from "./outbox-backfill.entity";
 import { pages } from "../lib/collections";
+import { insertRows } from "../lib/multi-row-insert";
 
 /** Rows per insert statement (8 columns: far below SQLite's and MySQL's placeholder limits). */
 const OUTBOX_ROWS_PER_STATEMENT = 500;
@@ -63,7 +64,7 @@ export class Outbox {
       dispatchedAt: null,
     }));
     // In pages: one statement per page keeps within both databases' limits on placeholders.
-    for (const page of pages(rows, OUTBOX_ROWS_PER_STATEMENT)) await manager.createQueryBuilder().insert().into(OutboxEventEntity).values(page).updateEntity(false).execute();
+    await insertRows(manager, OutboxEventEntity, rows, OUTBOX_ROWS_PER_STATEMENT);
     const waiting = rows.flatMap((row, index) => (this.consumers.get(events[index].topic) ?? []).map((consumer) => ({ consumer, row })));
     if (waiting.length === 0) return;
     // The sequences the database gave, read back by event id: portable, where a multi-row insert's ids need not be consecutive.
@@ -72,7 +73,7 @@ export class Outbox {
       for (const found of await manager.find(OutboxEventEntity, { select: { sequence: true, eventId: true }, where: { eventId: In(page) } })) sequences.set(found.eventId, Number(found.sequence));
     }
     const pending = waiting.map(({ consumer, row }) => ({ consumer, sequence: sequences.get(row.eventId)!, aggregateId: row.aggregateId, attempts: 0, nextAttemptAt: createdAt, lastError: null }));
-    for (const page of pages(pending, OUTBOX_ROWS_PER_STATEMENT)) await manager.createQueryBuilder().insert().into(OutboxPendingEntity).values(page).updateEntity(false).execute();
+    await insertRows(manager, OutboxPendingEntity, pending, OUTBOX_ROWS_PER_STATEMENT);
   }
 
   /**

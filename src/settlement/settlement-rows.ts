@@ -1,17 +1,11 @@
 /**
- * Multi-row statements of the settling hot path, through the transaction's own connection: rows
- * inserted a page per statement (no read-back of defaults), and a year's account upserted.
+ * The year's accounts of the settling hot path, upserted through the transaction's own connection.
  */
-import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { formatAmount } from "../lib/money";
 import { pages } from "../lib/collections";
 import { TIERS } from "../engine/vocabulary";
 import type { YearToDate } from "../engine/types";
-
-/** Inserts rows in pages of `perStatement` (kept well under both databases' placeholder limits). */
-export async function insertRows<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: readonly T[] | readonly Partial<T>[], perStatement: number): Promise<void> {
-  for (const page of pages(rows as T[], perStatement)) await manager.createQueryBuilder().insert().into(entity).values(page).updateEntity(false).execute();
-}
 
 /** Years' accounts per statement (six tier rows each). */
 const ACCOUNTS_PER_STATEMENT = 150;

@@ -1,0 +1,59 @@
+/**
+ * Bills per second of submitting and settling in this process (issue 15): one by one (submit, then
+ * settle, as submitClaim + settleClaim do) or as batches (settleBills), on a fresh SQLite file or a
+ * fresh database on a MySQL/MariaDB server. 聊城 低保 households with five bills each over the year;
+ * the charity's intake of the events (in this process) is part of what is measured. A measurement
+ * to print, never a test: `node dist/src/bench/batch-throughput.js one-by-one|batch BILLS [MYSQL_URL]`.
+ */
+import "reflect-metadata";
+import { performance } from "node:perf_hooks";
+import { Principal } from "../access/principal";
+import { openServices } from "../gateway/bootstrap";
+import { createLogger } from "../lib/logger";
+import { mysqlDatabase, sqliteDatabase } from "./gateway/setup";
+
+const BILLS_PER_HOUSEHOLD = 5;
+
+function billsOf(count: number): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) => {
+    const household = Math.floor(i / BILLS_PER_HOUSEHOLD);
+    const month = String(2 + (i % BILLS_PER_HOUSEHOLD) * 2).padStart(2, "0");
+    return { id: `TB-${i}`, beneficiaryId: `TH-${household}`, jurisdiction: "liaocheng", date: `2023-${month}-10`, kind: "INPATIENT", fees: { total: `${8000 + (i % 97) * 100}.00` }, reported: { basic: "3000.00", critical: "0.00" } };
+  });
+}
+
+async function main(mode: string, count: number, mysqlUrl?: string): Promise<void> {
+  const database = mysqlUrl ? await mysqlDatabase(mysqlUrl) : sqliteDatabase();
+  const services = await openServices(database.config, createLogger("warn"));
+  const system = Principal.system("bench");
+  try {
+    const bills = billsOf(count);
+    for (let h = 0; h * BILLS_PER_HOUSEHOLD < count; h++) await services.beneficiaries.upsert(system, { id: `TH-${h}`, jurisdiction: "liaocheng", name: `TH-${h}`, identities: [{ category: "DIBAO", from: "2023-01-01" }] });
+    const started = performance.now();
+    let refused = 0;
+    if (mode === "batch") {
+      const outcomes = await services.settlements.settleBills(system, bills, { fieldOf: (i) => `bills[${i}]`, listField: "bills", onProgress: (done) => process.stderr.write(`${done} bills, ${((performance.now() - started) / 1000).toFixed(1)} s\n`) });
+      refused = outcomes.filter((o) => o.error).length;
+    } else {
+      for (const bill of bills) {
+        await services.claims.submit(system, bill);
+        await services.settlements.settleClaim(system, String(bill.id), "liaocheng");
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    // The charity's record of the settlements (in this process) may still be catching up.
+    await services.charityEvents.drain(3_600_000);
+    const withCharity = (performance.now() - started) / 1000;
+    process.stdout.write(`${database.name} ${mode}: ${count} bills settled in ${seconds.toFixed(1)} s (${Math.round(count / seconds)} bills/s), with the charity's intake ${withCharity.toFixed(1)} s (${Math.round(count / withCharity)} bills/s), ${refused} refused\n`);
+  } finally {
+    services.packs.stopWatching();
+    await services.charityEvents.stop();
+    await services.dataSource.destroy();
+    await database.drop();
+  }
+}
+
+main(process.argv[2] ?? "batch", Number(process.argv[3] ?? 10_000), process.argv[4]).catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
