@@ -3,7 +3,7 @@
  * settle, as submitClaim + settleClaim do) or as batches (settleBills), on a fresh SQLite file or a
  * fresh database on a MySQL/MariaDB server. 聊城 低保 households with five bills each over the year;
  * the charity's intake of the events (in this process) is part of what is measured. A measurement
- * to print, never a test: `node dist/src/bench/batch-throughput.js one-by-one|batch BILLS [MYSQL_URL]`.
+ * to print, never a test: `node dist/src/bench/batch-throughput.js one-by-one|batch BILLS [MYSQL_URL] [--without-charity]`.
  */
 import "reflect-metadata";
 import { performance } from "node:perf_hooks";
@@ -29,6 +29,9 @@ async function main(mode: string, count: number, mysqlUrl?: string): Promise<voi
   try {
     const bills = billsOf(count);
     for (let h = 0; h * BILLS_PER_HOUSEHOLD < count; h++) await services.beneficiaries.upsert(system, { id: `TH-${h}`, jurisdiction: "liaocheng", name: `TH-${h}`, identities: [{ category: "DIBAO", from: "2023-01-01" }] });
+    // `--without-charity`: the charity's consumer stopped, so that only the settlements' side is measured.
+    const withoutCharity = process.argv.includes("--without-charity");
+    if (withoutCharity) await services.charityEvents.stop();
     const started = performance.now();
     let refused = 0;
     if (mode === "batch") {
@@ -42,7 +45,7 @@ async function main(mode: string, count: number, mysqlUrl?: string): Promise<voi
     }
     const seconds = (performance.now() - started) / 1000;
     // The charity's record of the settlements (in this process) may still be catching up.
-    await services.charityEvents.drain(3_600_000);
+    if (!withoutCharity) await services.charityEvents.drain(3_600_000);
     const withCharity = (performance.now() - started) / 1000;
     process.stdout.write(`${database.name} ${mode}: ${count} bills settled in ${seconds.toFixed(1)} s (${Math.round(count / seconds)} bills/s), with the charity's intake ${withCharity.toFixed(1)} s (${Math.round(count / withCharity)} bills/s), ${refused} refused\n`);
   } finally {
@@ -53,7 +56,8 @@ async function main(mode: string, count: number, mysqlUrl?: string): Promise<voi
   }
 }
 
-main(process.argv[2] ?? "batch", Number(process.argv[3] ?? 10_000), process.argv[4]).catch((error) => {
+const [mode, bills, mysqlUrl] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+main(mode ?? "batch", Number(bills ?? 10_000), mysqlUrl).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
