@@ -1,9 +1,10 @@
 /**
  * Bills per second of submitting and settling in this process (issue 15): one by one (submit, then
- * settle, as submitClaim + settleClaim do) or as batches (settleBills), on a fresh SQLite file or a
+ * settle, as submitClaim + settleClaim do), a submit-and-settle per bill (one-request, as POST
+ * /api/settlement/settle) or as batches (settleBills), on a fresh SQLite file or a
  * fresh database on a MySQL/MariaDB server. 聊城 低保 households with five bills each over the year;
  * the charity's intake of the events (in this process) is part of what is measured. A measurement
- * to print, never a test: `node dist/src/bench/batch-throughput.js one-by-one|batch BILLS [MYSQL_URL] [--without-charity]`.
+ * to print, never a test: `node dist/src/bench/batch-throughput.js one-by-one|one-request|batch BILLS [MYSQL_URL] [--without-charity]`.
  */
 import "reflect-metadata";
 import { performance } from "node:perf_hooks";
@@ -11,6 +12,7 @@ import { Principal } from "../access/principal";
 import { openServices } from "../gateway/bootstrap";
 import { createLogger } from "../lib/logger";
 import { mysqlDatabase, sqliteDatabase } from "./gateway/setup";
+import { recordAndSettle } from "../gateway/settle-request";
 
 const BILLS_PER_HOUSEHOLD = 5;
 
@@ -37,6 +39,9 @@ async function main(mode: string, count: number, mysqlUrl?: string): Promise<voi
     if (mode === "batch") {
       const outcomes = await services.settlements.settleBills(system, bills, { fieldOf: (i) => `bills[${i}]`, listField: "bills", onProgress: (done) => process.stderr.write(`${done} bills, ${((performance.now() - started) / 1000).toFixed(1)} s\n`) });
       refused = outcomes.filter((o) => o.error).length;
+    } else if (mode === "one-request") {
+      // The API's submit-and-settle (POST /api/settlement/settle), a request per bill.
+      for (const bill of bills) await recordAndSettle(services, system, { claim: bill });
     } else {
       for (const bill of bills) {
         await services.claims.submit(system, bill);
