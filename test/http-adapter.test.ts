@@ -24,7 +24,7 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("plain HTTP a
 
   it("documents every route it serves", () => {
     const openapi = JSON.parse(fs.readFileSync(projectPath("schema", "openapi.json"), "utf8"));
-    expect(Object.keys(openapi.paths).sort()).toEqual(["/api/settlement/quote", "/api/settlement/report", "/api/settlement/settle", "/api/statements/{beneficiaryId}/{year}"]);
+    expect(Object.keys(openapi.paths).sort()).toEqual(["/api/settlement/batch", "/api/settlement/quote", "/api/settlement/report", "/api/settlement/settle", "/api/statements/{beneficiaryId}/{year}"]);
   });
 
   it("quotes without storing, settles idempotently, and gives the statement, as plain JSON", async () => {

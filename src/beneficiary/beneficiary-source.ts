@@ -28,6 +28,12 @@ export interface SourceCaller {
 
 export interface BeneficiarySource {
   /**
+   * True when every caller gets the records as the owner holds them (national ID unmasked): what
+   * settling read then serves its events too, without a second read as settlements themselves.
+   */
+  readonly showsInFull: boolean;
+
+  /**
    * The records of the people with these stored keys, by key, in one batch; a key the owner does
    * not know (or does not show this caller) is absent. Throws BENEFICIARY_SOURCE_UNAVAILABLE when
    * the owner cannot answer.

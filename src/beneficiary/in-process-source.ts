@@ -11,6 +11,9 @@ import type { BeneficiaryRepository } from "./beneficiary.repository";
 import { toEngineBeneficiary } from "./beneficiary.service";
 
 export class InProcessBeneficiarySource implements BeneficiarySource {
+  /** This process's rows, unmasked: masking is the resolvers' business. */
+  readonly showsInFull = true;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: BeneficiaryRepository,

@@ -37,6 +37,8 @@ const ENTITIES = `query BeneficiaryRecords($representations: [_Any!]!) { _entiti
 const PAGE = `query BeneficiaryPage($filter: BeneficiaryFilter, $first: Int!, $after: String) { beneficiaries(filter: $filter, first: $first, after: $after) { edges { node { ${RECORD_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 
 export class RemoteBeneficiarySource implements BeneficiarySource {
+  /** The owner shows each caller what it may see (a partner gets the national ID masked). */
+  readonly showsInFull = false;
   private readonly timeoutMillis: number;
   private readonly batchSize: number;
 

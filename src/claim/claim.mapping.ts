@@ -7,7 +7,7 @@ import type { BillLimits } from "../lib/config";
 import type { ClaimLimits } from "../engine/input";
 import type { Claim, Tier } from "../engine/types";
 import type { Money } from "../lib/money";
-import type { ClaimEntity } from "./claim.entity";
+import type { ClaimEntity, ClaimStatus } from "./claim.entity";
 
 /** The engine's view of a stored claim. */
 export function toEngineClaim(entity: ClaimEntity): Claim {
@@ -34,4 +34,34 @@ export function toEngineClaim(entity: ClaimEntity): Claim {
 /** The engine's plausibility limits for a bill read now. */
 export function claimLimits(limits: BillLimits): ClaimLimits {
   return { latestDate: todayInChina(), maxAmount: limits.maxBillTotal };
+}
+
+/** The stored row of a claim read from a partner's input: what submitting and a batch both store. */
+export function claimRow(claim: Claim, stored: { jurisdiction: string; fingerprint: string; status: ClaimStatus; sequence: number; submittedBy: string; submittedAt: string }): ClaimEntity {
+  return {
+    id: claim.id,
+    beneficiaryId: claim.beneficiaryId,
+    jurisdiction: stored.jurisdiction,
+    date: claim.date,
+    year: Number(claim.date.slice(0, 4)),
+    kind: claim.kind,
+    referred: claim.referred,
+    inProvince: claim.inProvince,
+    guidanceFollowed: claim.guidanceFollowed,
+    insuredType: claim.insuredType,
+    total: claim.fees.total,
+    outOfCatalog: claim.fees.outOfCatalog,
+    classBSelfPay: claim.fees.classBSelfPay,
+    overStandard: claim.fees.overStandard,
+    reportedBasic: claim.reported.basic ?? null,
+    reportedCritical: claim.reported.critical ?? null,
+    reportedAssistance: claim.reported.assistance ?? null,
+    reportedReassistance: claim.reported.reassistance ?? null,
+    reportedCommercial: claim.reported.commercial ?? null,
+    fingerprint: stored.fingerprint,
+    status: stored.status,
+    sequence: stored.sequence,
+    submittedBy: stored.submittedBy,
+    submittedAt: stored.submittedAt,
+  };
 }

@@ -35,4 +35,27 @@ export class ClaimRepository {
     const row = await manager.createQueryBuilder(ClaimEntity, "c").select("MAX(c.sequence)", "last").where("c.beneficiary_id = :beneficiaryId", { beneficiaryId }).getRawOne<{ last: number | string | null }>();
     return Number(row?.last ?? 0) + 1;
   }
+
+  /**
+   * Per household: its bills per natural year and its last arrival number, in one statement for
+   * many households (a batch checks the per-year cap and numbers new bills from them).
+   */
+  async yearStats(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<Map<string, { bills: Map<number, number>; lastSequence: number }>> {
+    const stats = new Map<string, { bills: Map<number, number>; lastSequence: number }>();
+    for (const id of beneficiaryIds) stats.set(id, { bills: new Map(), lastSequence: 0 });
+    if (beneficiaryIds.length === 0) return stats;
+    const rows = await manager
+      .createQueryBuilder(ClaimEntity, "c")
+      .select(["c.beneficiary_id AS beneficiaryId", "c.year AS year", "COUNT(1) AS bills", "MAX(c.sequence) AS lastSequence"])
+      .where("c.beneficiary_id IN (:...beneficiaryIds)", { beneficiaryIds })
+      .groupBy("c.beneficiary_id")
+      .addGroupBy("c.year")
+      .getRawMany<{ beneficiaryId: string; year: number | string; bills: number | string; lastSequence: number | string }>();
+    for (const row of rows) {
+      const household = stats.get(row.beneficiaryId)!;
+      household.bills.set(Number(row.year), Number(row.bills));
+      household.lastSequence = Math.max(household.lastSequence, Number(row.lastSequence));
+    }
+    return stats;
+  }
 }

@@ -18,7 +18,7 @@ import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
 import { lockHousehold } from "../settlement/household-lock";
 import { ClaimEntity } from "./claim.entity";
 import { ClaimRepository } from "./claim.repository";
-import { claimLimits } from "./claim.mapping";
+import { claimLimits, claimRow } from "./claim.mapping";
 
 /**
  * Settles a claim against its household's stored year without writing (the settlement service's
@@ -70,32 +70,8 @@ export class ClaimService {
         ],
         () => this.check(manager, beneficiary.jurisdiction, claim, beneficiary.beneficiary),
       );
-      const entity: ClaimEntity = {
-        id: claim.id,
-        beneficiaryId,
-        jurisdiction: beneficiary.jurisdiction,
-        date: claim.date,
-        year: Number(claim.date.slice(0, 4)),
-        kind: claim.kind,
-        referred: claim.referred,
-        inProvince: claim.inProvince,
-        guidanceFollowed: claim.guidanceFollowed,
-        insuredType: claim.insuredType,
-        total: claim.fees.total,
-        outOfCatalog: claim.fees.outOfCatalog,
-        classBSelfPay: claim.fees.classBSelfPay,
-        overStandard: claim.fees.overStandard,
-        reportedBasic: claim.reported.basic ?? null,
-        reportedCritical: claim.reported.critical ?? null,
-        reportedAssistance: claim.reported.assistance ?? null,
-        reportedReassistance: claim.reported.reassistance ?? null,
-        reportedCommercial: claim.reported.commercial ?? null,
-        fingerprint,
-        status: "SUBMITTED",
-        sequence: await this.repository.nextSequence(manager, beneficiaryId),
-        submittedBy: principal.keyId,
-        submittedAt: nowIso(),
-      };
+      const sequence = await this.repository.nextSequence(manager, beneficiaryId);
+      const entity = claimRow(claim, { jurisdiction: beneficiary.jurisdiction, fingerprint, status: "SUBMITTED", sequence, submittedBy: principal.keyId, submittedAt: nowIso() });
       await manager.insert(ClaimEntity, entity);
       await this.audit.record(manager, principal.keyId, "claim.submit", "claim", claim.id, { beneficiaryId, date: claim.date, total: claim.fees.total.toFixed(2) });
       return entity;

@@ -18,8 +18,12 @@ const INTERNAL: HttpRefusal = { status: httpStatusOf("INTERNAL_SERVER_ERROR"), c
 
 /** What body-parser's errors mean to a client; anything else is our fault (500). */
 function refusalOf(error: unknown): HttpRefusal {
-  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
-  if (type === "entity.too.large") return { status: httpStatusOf("PAYLOAD_TOO_LARGE"), code: "PAYLOAD_TOO_LARGE", field: "body", message: "请求体过大 / the request body is over the limit of 1 MB" };
+  const { type, status, limit } = (error ?? {}) as { type?: unknown; status?: unknown; limit?: unknown };
+  if (type === "entity.too.large") {
+    // The route's own limit (a batch of bills reads more than other requests).
+    const megabytes = typeof limit === "number" ? Math.round(limit / 1_048_576) : 1;
+    return { status: httpStatusOf("PAYLOAD_TOO_LARGE"), code: "PAYLOAD_TOO_LARGE", field: "body", message: `请求体过大 / the request body is over the limit of ${megabytes} MB` };
+  }
   if (type === "entity.parse.failed") return { status: httpStatusOf("INVALID_INPUT"), code: "INVALID_INPUT", field: "body", message: "body: 不是有效的 JSON / not valid JSON" };
   // body-parser's other refusals (encoding, charset) carry a `type`; Express's own (a path it
   // cannot decode) do not.

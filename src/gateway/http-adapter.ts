@@ -6,6 +6,7 @@
 import express, { type Request, type Response } from "express";
 import { DomainError, httpStatusOf, renameField, withFieldsRenamed, type FieldRenames } from "../lib/errors";
 import { formatAmount, type Money } from "../lib/money";
+import type { LineRow } from "../settlement/settlement-writes";
 import type { Logger } from "../lib/logger";
 import type { Principal } from "../access/principal";
 import type { Settlement as EngineSettlement } from "../engine/types";
@@ -19,7 +20,7 @@ import { explainLine } from "../engine/explain-line";
 import { pendingTiers } from "../settlement/settlement.views";
 import { amountField } from "../engine/input";
 import { TIERS, type Tier } from "../engine/vocabulary";
-import type { SettlementEntity, SettlementLineEntity } from "../settlement/settlement.entity";
+import type { SettlementEntity } from "../settlement/settlement.entity";
 
 function money(value: Money | null | undefined): string | null {
   return value === null || value === undefined ? null : formatAmount(value);
@@ -43,7 +44,7 @@ function settlementJson(s: { id: string | null; claimId: string; packId: string;
   };
 }
 
-function storedSettlementJson(settled: SettlementEntity, lines: SettlementLineEntity[]) {
+function storedSettlementJson(settled: SettlementEntity, lines: readonly LineRow[]) {
   return settlementJson(settled, lines.map((l) => ({ tier: l.tier, amount: l.amount, source: l.source, ruleId: l.ruleId, clause: clauseText(l.clauseDocument, l.clause), reason: l.reason, figures: JSON.parse(l.figures), category: l.category })));
 }
 
@@ -56,9 +57,14 @@ export function jurisdictionQuery(req: Request): string | null {
   return typeof req.query.jurisdiction === "string" && req.query.jurisdiction ? req.query.jurisdiction : null;
 }
 
+/** The largest body of POST /api/settlement/batch: 10,000 bills with every fee and reported tier. */
+export const BATCH_BODY_LIMIT = "8mb";
+
 /** The adapter's routes under /api. */
 export function httpAdapter(services: Services, logger: Logger): express.Router {
   const router = express.Router();
+  // A nightly file of up to MAX_BILLS_PER_BATCH bills is a few megabytes: its route reads larger bodies than the others.
+  router.post("/settlement/batch", express.json({ limit: BATCH_BODY_LIMIT }));
   router.use(express.json({ limit: "1mb" }));
 
   const handle = (work: (principal: Principal, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
@@ -113,6 +119,23 @@ export function httpAdapter(services: Services, logger: Logger): express.Router 
       const input = body(req);
       const { settlement: settled, lines } = await recordAndSettle(services, principal, { beneficiary: input.beneficiary, claim: (input.claim ?? {}) as Record<string, unknown> });
       return storedSettlementJson(settled, lines);
+    }),
+  );
+
+  // A batch of bills (a hospital's or insurer's file): each submitted and settled, answered in input order.
+  router.post(
+    "/settlement/batch",
+    handle(async (principal, req) => {
+      const input = body(req);
+      if (!Array.isArray(input.claims)) throw new DomainError("INVALID_INPUT", "claims", "claims: 须为费用数组 / a list of bills is expected");
+      const outcomes = await services.settlements.settleBills(principal, input.claims, { fieldOf: (index) => `claims[${index}]`, listField: "claims" });
+      return {
+        results: outcomes.map((o) => ({
+          claimId: o.claimId,
+          settlement: o.settlement ? storedSettlementJson(o.settlement, o.lines ?? []) : null,
+          error: o.error ? { code: o.error.code, field: o.error.field, message: o.error.message } : null,
+        })),
+      };
     }),
   );
 

@@ -81,7 +81,8 @@ export function countCommittedWork(services: Services, metrics: GatewayMetrics):
     },
   };
   services.dataSource.subscribers.push(subscriber);
-  services.settlements.afterSettlement.push(async (manager) => countOnCommit(manager, metrics.settlements));
+  // Each bill whose year a write settled counts once, as when bills were settled one by one.
+  services.settlements.afterSettlement.push(async (manager, bills) => bills.forEach(() => countOnCommit(manager, metrics.settlements)));
   const notify = services.charity.afterAllocation;
   services.charity.afterAllocation = async (manager, jurisdiction, data) => {
     if (notify) await notify(manager, jurisdiction, data);

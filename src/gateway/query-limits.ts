@@ -14,6 +14,7 @@ import { DomainError } from "../lib/errors";
 import { QUERY_FIELD } from "../lib/graphql";
 import type { BillLimits, GatewayConfig } from "../lib/config";
 import { TIERS } from "../engine/vocabulary";
+import { MAX_BILLS_PER_BATCH } from "../settlement/bill-batch";
 
 export type QueryLimits = Pick<GatewayConfig, "maxQueryDepth" | "maxQueryCost" | "maxQueryTokens" | "maxQueryAliases" | "maxQueryDirectives" | "maxResultNodes">;
 
@@ -32,6 +33,7 @@ export function listSizes(bills: BillLimits): ReadonlyMap<string, number> {
     ["ResolutionStatement.allocations", bills.maxBillsPerYear],
     ["Mutation.resettle", bills.maxBillsPerYear],
     ["Mutation.simulateSettlement", bills.maxBillsPerRequest],
+    ["Mutation.settleClaims", MAX_BILLS_PER_BATCH],
     // One line per tier: fewer than the default, so that a household's bills with their lines stay affordable.
     ["Settlement.lines", TIERS.length],
     ["StatementClaim.lines", TIERS.length],

@@ -128,11 +128,16 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     targets: new WebhookTargets(options.webhookAllowedTargets),
   });
   const alerts = new RiskAlertService(dataSource, packs, webhooks, audit);
-  settlements.afterSettlement.push((manager, claim) => alerts.afterSettlement(manager, claim));
+  settlements.afterSettlement.push((manager, bills) => alerts.afterSettlement(manager, bills));
   // Partners that follow their cases hear of each settlement: its outbox event is written in its transaction.
-  settlements.afterSettlement.push(async (manager, claim) => {
-    const [current] = await settlements.repository.currentOfClaims(manager, [claim.id]);
-    if (current) await webhooks.enqueue(manager, "settlement.created", claim.jurisdiction, { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) });
+  settlements.afterSettlement.push(async (manager, bills) => {
+    const unknown = bills.filter((bill) => !bill.settlement).map((bill) => bill.claim.id);
+    const read = new Map((await settlements.repository.currentOfClaims(manager, unknown)).map((s) => [s.claimId, s]));
+    const events = bills.flatMap(({ claim, settlement }) => {
+      const current = settlement ?? read.get(claim.id);
+      return current ? [{ jurisdiction: claim.jurisdiction, data: { claimId: partnerId(claim.id), beneficiaryId: partnerId(claim.beneficiaryId), settlementId: current.id, packId: current.packId, packVersion: current.packVersion, selfPay: formatAmount(current.selfPay) } }] : [];
+    });
+    await webhooks.enqueueMany(manager, "settlement.created", events);
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
   const backfillCharityEvents = () => settlementEvents.backfill(CHARITY_CONSUMER);

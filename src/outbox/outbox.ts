@@ -4,10 +4,15 @@
  * pending row per named consumer subscribed to its topic (OutboxConsumer).
  */
 import { randomBytes } from "node:crypto";
-import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { OutboxEventEntity, OutboxPendingEntity } from "./outbox.entity";
 import { OutboxBackfillEntity } from "./outbox-backfill.entity";
+import { pages } from "../lib/collections";
+import { insertRows } from "../lib/multi-row-insert";
+
+/** Rows per insert statement (8 columns: far below SQLite's and MySQL's placeholder limits). */
+const OUTBOX_ROWS_PER_STATEMENT = 500;
 
 export interface OutboxEvent {
   topic: string;
@@ -39,8 +44,17 @@ export class Outbox {
 
   /** Appends one event, in the caller's transaction. */
   async append(manager: EntityManager, event: OutboxEvent): Promise<void> {
+    await this.appendMany(manager, [event]);
+  }
+
+  /**
+   * Appends events in the order given, in the caller's transaction: one multi-row insert of the
+   * events and one of their pending rows, whatever their number (a batch of bills writes thousands).
+   */
+  async appendMany(manager: EntityManager, events: readonly OutboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const createdAt = nowIso();
-    const inserted = await manager.insert(OutboxEventEntity, {
+    const rows = events.map((event) => ({
       eventId: `ev_${randomBytes(12).toString("hex")}`,
       topic: event.topic,
       jurisdiction: event.jurisdiction,
@@ -48,14 +62,18 @@ export class Outbox {
       payload: JSON.stringify(event.data),
       createdAt,
       dispatchedAt: null,
-    });
-    const consumers = this.consumers.get(event.topic) ?? [];
-    if (consumers.length === 0) return;
-    const sequence = Number(inserted.identifiers[0].sequence);
-    await manager.insert(
-      OutboxPendingEntity,
-      consumers.map((consumer) => ({ consumer, sequence, aggregateId: event.aggregateId, attempts: 0, nextAttemptAt: createdAt, lastError: null })),
-    );
+    }));
+    // In pages: one statement per page keeps within both databases' limits on placeholders.
+    await insertRows(manager, OutboxEventEntity, rows, OUTBOX_ROWS_PER_STATEMENT);
+    const waiting = rows.flatMap((row, index) => (this.consumers.get(events[index].topic) ?? []).map((consumer) => ({ consumer, row })));
+    if (waiting.length === 0) return;
+    // The sequences the database gave, read back by event id: portable, where a multi-row insert's ids need not be consecutive.
+    const sequences = new Map<string, number>();
+    for (const page of pages([...new Set(waiting.map(({ row }) => row.eventId))], OUTBOX_ROWS_PER_STATEMENT)) {
+      for (const found of await manager.find(OutboxEventEntity, { select: { sequence: true, eventId: true }, where: { eventId: In(page) } })) sequences.set(found.eventId, Number(found.sequence));
+    }
+    const pending = waiting.map(({ consumer, row }) => ({ consumer, sequence: sequences.get(row.eventId)!, aggregateId: row.aggregateId, attempts: 0, nextAttemptAt: createdAt, lastError: null }));
+    await insertRows(manager, OutboxPendingEntity, pending, OUTBOX_ROWS_PER_STATEMENT);
   }
 
   /**

@@ -21,9 +21,25 @@ export class SettlementHouseholdEntity {
  * no shared-then-exclusive deadlock), the database write lock on SQLite.
  */
 export async function lockHousehold(manager: EntityManager, beneficiaryId: string): Promise<void> {
-  const upsert =
-    manager.connection.options.type === "mysql"
-      ? "INSERT INTO settlement_households (beneficiary_id, settle_lock) VALUES (?, 1) ON DUPLICATE KEY UPDATE settle_lock = settle_lock + 1"
-      : "INSERT INTO settlement_households (beneficiary_id, settle_lock) VALUES (?, 1) ON CONFLICT (beneficiary_id) DO UPDATE SET settle_lock = settle_lock + 1";
-  await manager.query(upsert, [beneficiaryId]);
+  await lockHouseholds(manager, [beneficiaryId]);
 }
+
+/**
+ * Takes many households' locks in one statement (a batch of bills), in key order so that two
+ * batches sharing households take them in the same order and cannot deadlock each other.
+ */
+export async function lockHouseholds(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<void> {
+  const sorted = [...new Set(beneficiaryIds)].sort();
+  for (let start = 0; start < sorted.length; start += LOCKS_PER_STATEMENT) {
+    const page = sorted.slice(start, start + LOCKS_PER_STATEMENT);
+    const values = page.map(() => "(?, 1)").join(", ");
+    const upsert =
+      manager.connection.options.type === "mysql"
+        ? `INSERT INTO settlement_households (beneficiary_id, settle_lock) VALUES ${values} ON DUPLICATE KEY UPDATE settle_lock = settle_lock + 1`
+        : `INSERT INTO settlement_households (beneficiary_id, settle_lock) VALUES ${values} ON CONFLICT (beneficiary_id) DO UPDATE SET settle_lock = settle_lock + 1`;
+    await manager.query(upsert, page);
+  }
+}
+
+/** Households locked per statement. */
+const LOCKS_PER_STATEMENT = 500;

@@ -11,7 +11,8 @@ import { afterCommit } from "../lib/db";
 import { formatAmount } from "../lib/money";
 import { categoriesOn } from "../engine/settle";
 import type { Beneficiary, Settlement } from "../engine/types";
-import type { Outbox } from "../outbox/outbox";
+import type { Outbox, OutboxEvent } from "../outbox/outbox";
+import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { SETTLEMENT_RECORDED, type SettlementRecorded } from "../outbox/settlement-recorded";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
@@ -32,6 +33,11 @@ export interface WrittenSettlement {
   entity: SettlementEntity;
   settlement: Settlement;
   claim: ClaimEntity;
+  /**
+   * The household as settling read it, when that read shows the person in full (the event's copy
+   * needs the national ID unmasked); null: the event reads it.
+   */
+  record: BeneficiaryRecord | null;
 }
 
 /** A stored settlement with its lines as the API shows them: what an event is built from. */
@@ -39,6 +45,7 @@ interface RecordedSettlement {
   entity: SettlementEntity;
   lines: SettlementLine[];
   claim: ClaimEntity;
+  record?: BeneficiaryRecord | null;
 }
 
 /** Households read per page by the backfill. */
@@ -62,13 +69,17 @@ export class SettlementEvents {
     private readonly people: BeneficiaryLookup,
   ) {}
 
-  /** One event per settlement written, in the order written (a household's settlements share its lock). */
+  /**
+   * One event per settlement written, in the order written (a household's settlements share its
+   * lock), appended together: a batch of bills costs one multi-row insert, not one per settlement.
+   */
   async record(manager: EntityManager, written: readonly WrittenSettlement[]): Promise<void> {
     if (written.length === 0) return;
-    await this.append(
-      manager,
-      written.map(({ entity, settlement, claim }) => ({ entity, lines: settlement.lines.map(engineLineView), claim })),
-    );
+    const events: OutboxEvent[] = [];
+    for (const household of groupBy(written, (w) => w.entity.beneficiaryId).values()) {
+      events.push(...(await this.eventsOf(manager, household.map(({ entity, settlement, claim, record }) => ({ entity, lines: settlement.lines.map(engineLineView), claim, record })))));
+    }
+    await this.outbox.appendMany(manager, events);
     for (const kick of this.afterCommit) afterCommit(manager, kick);
   }
 
@@ -90,10 +101,7 @@ export class SettlementEvents {
           const current = await manager.find(SettlementEntity, { where: { beneficiaryId, status: "CURRENT" }, order: { year: "ASC", date: "ASC", settledAt: "ASC", id: "ASC" } });
           const lines = groupBy(await this.settlements.linesOf(manager, current.map((s) => s.id)), (line) => line.settlementId);
           const claims = new Map((await this.claims.findByIds(manager, current.map((s) => s.claimId))).map((claim) => [claim.id, claim]));
-          await this.append(
-            manager,
-            current.map((entity) => ({ entity, lines: (lines.get(entity.id) ?? []).map(storedLineView), claim: claims.get(entity.claimId)! })),
-          );
+          await this.outbox.appendMany(manager, await this.eventsOf(manager, current.map((entity) => ({ entity, lines: (lines.get(entity.id) ?? []).map(storedLineView), claim: claims.get(entity.claimId)! }))));
           published += current.length;
         }
         after = households[households.length - 1];
@@ -116,13 +124,13 @@ export class SettlementEvents {
     return rows.map((row) => row.beneficiaryId);
   }
 
-  /** Builds and appends the events of one household's settlements, in the order given. */
-
-  private async append(manager: EntityManager, settlements: readonly RecordedSettlement[]): Promise<void> {
-    if (settlements.length === 0) return;
+  /** Builds the events of one household's settlements, in the order given. */
+  private async eventsOf(manager: EntityManager, settlements: readonly RecordedSettlement[]): Promise<OutboxEvent[]> {
+    if (settlements.length === 0) return [];
     const beneficiaryId = settlements[0].entity.beneficiaryId;
     // The household as its owner shows it to settlements itself (the national ID unmasked: the statement's copy).
-    const record = await this.people.byKey(EVENT_READER, beneficiaryId, manager);
+    const record = settlements[0].record ?? (await this.people.byKey(EVENT_READER, beneficiaryId, manager));
+    const events: OutboxEvent[] = [];
     const stored = record.person;
     const person = record.beneficiary;
     for (const { entity, lines, claim } of settlements) {
@@ -163,8 +171,9 @@ export class SettlementEvents {
           categoriesAtYearEnd: categoriesOn(person, `${entity.year}-12-31`),
         },
       };
-      await this.outbox.append(manager, { topic: SETTLEMENT_RECORDED, jurisdiction: claim.jurisdiction, aggregateId: beneficiaryId, data: event });
+      events.push({ topic: SETTLEMENT_RECORDED, jurisdiction: claim.jurisdiction, aggregateId: beneficiaryId, data: event });
     }
+    return events;
   }
 
   /** The words of a pack version's rules, by rule id. */

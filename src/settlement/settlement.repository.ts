@@ -80,4 +80,26 @@ export class SettlementRepository {
   yearToDate(manager: EntityManager, beneficiaryId: string, year: number): Promise<YearToDateEntity[]> {
     return manager.find(YearToDateEntity, { where: { beneficiaryId, year } });
   }
+
+  /** The year-to-date rows of many households, every year (a batch reads its households' at once). */
+  yearToDateOf(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<YearToDateEntity[]> {
+    if (beneficiaryIds.length === 0) return Promise.resolve([]);
+    return manager.find(YearToDateEntity, { where: { beneficiaryId: In([...beneficiaryIds]) } });
+  }
+
+  /**
+   * The date of the latest current settlement of each household's year, by `household\0year`: a
+   * new bill dated on or after it (and numbered after every stored bill) settles from the account.
+   */
+  async lastSettledDates(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<Map<string, string>> {
+    if (beneficiaryIds.length === 0) return new Map();
+    const rows = await manager
+      .createQueryBuilder(SettlementEntity, "s")
+      .select(["s.beneficiary_id AS beneficiaryId", "s.year AS year", "MAX(s.date) AS lastDate"])
+      .where("s.beneficiary_id IN (:...beneficiaryIds) AND s.status = 'CURRENT'", { beneficiaryIds })
+      .groupBy("s.beneficiary_id")
+      .addGroupBy("s.year")
+      .getRawMany<{ beneficiaryId: string; year: number | string; lastDate: string }>();
+    return new Map(rows.map((row) => [`${row.beneficiaryId}\u0000${Number(row.year)}`, row.lastDate]));
+  }
 }

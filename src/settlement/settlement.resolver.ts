@@ -2,13 +2,14 @@
  * GraphQL: settling claims, what-ifs, annual summaries and settlement lines.
  */
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { AnnualSummary, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
+import { AnnualSummary, BatchBillResult, Settlement, SettlementLine, SimulatedClaim, SimulationInput } from "./settlement.types";
 import { pendingTiers, simulatedSettlementView, storedLineView, storedSettlementView } from "./settlement.views";
 import { TierEnum } from "../gateway/enums";
 import { MoneyScalar } from "../lib/graphql";
 import type { Money } from "../lib/money";
 import type { Tier } from "../engine/vocabulary";
-import { claimInputToRaw } from "../claim/claim.types";
+import { ClaimInput, claimInputToRaw } from "../claim/claim.types";
+import { MAX_BILLS_PER_BATCH } from "./bill-batch";
 import { JURISDICTION_ARG } from "../access/tenant-ids";
 import type { RequestContext } from "../access/request-context";
 import type { SettlementService } from "./settlement.service";
@@ -38,6 +39,14 @@ export class SettlementResolver {
     @Arg("jurisdiction", () => String, JURISDICTION_ARG) jurisdiction?: string,
   ): Promise<Settlement> {
     return storedSettlementView(await this.services.settlements.reportTier(principal, claimId, tier, amount, jurisdiction));
+  }
+
+  @Mutation(() => [BatchBillResult], {
+    description: `Submits and settles up to ${MAX_BILLS_PER_BATCH} bills (PARTNER for its jurisdictions, ADMIN): each answered in input order with its settlement or its refusal; one refused bill refuses no other. Idempotent by claim id, as submitClaim. More bills: TOO_MANY_BILLS, nothing stored.`,
+  })
+  async settleClaims(@Arg("input", () => [ClaimInput]) input: ClaimInput[], @Ctx() { principal }: ResolverContext): Promise<BatchBillResult[]> {
+    const outcomes = await this.services.settlements.settleBills(principal, input.map(claimInputToRaw), { fieldOf: (index) => `input[${index}]`, listField: "input" });
+    return outcomes.map((o) => ({ claimId: o.claimId, settlement: o.settlement ? storedSettlementView(o.settlement) : null, error: o.error ? { code: o.error.code, field: o.error.field, message: o.error.message } : null }));
   }
 
   @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: each claim as it stands once all are settled (a claim dated before others settles its year again in date order); at most MAX_BILLS_PER_REQUEST claims; stores nothing." })

@@ -5,15 +5,14 @@
  * year be settled again in date order; changed settlements are superseded by new ones and the
  * differences recorded as adjustments.
  */
-import { randomUUID } from "node:crypto";
-import type { DataSource, EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { DomainError, notFound, renameField } from "../lib/errors";
 import { Money, ZERO } from "../lib/money";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { monthsBefore, yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
 import { yieldToEventLoop } from "../lib/event-loop";
-import { groupBy } from "../lib/collections";
+import { groupBy, pages } from "../lib/collections";
 import { emptyYearToDate } from "../engine/year-to-date";
 import { planYear, type YearBill } from "../engine/plan-year";
 import { linkedYears } from "../engine/medical-year";
@@ -24,20 +23,23 @@ import type { CompiledPack } from "../engine/compiled-pack";
 import type { Beneficiary, Claim, Settlement, YearToDate } from "../engine/types";
 import { RECORD_KEEPERS, type Principal } from "../access/principal";
 import type { AuditService } from "../access/audit.service";
-import { jurisdictionOf, partnerId, scopedKey } from "../access/tenant-ids";
+import { jurisdictionOf, onlyOne, partnerId, scopedKey } from "../access/tenant-ids";
 import type { RulePackService } from "../rules/rule-pack.service";
 import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
 import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
-import { claimLimits, toEngineClaim } from "../claim/claim.mapping";
-import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity, type SettlementCause } from "./settlement.entity";
-import { assertNoViolations, settlementViolations } from "../invariants/money-invariants";
+import { claimLimits, claimRow, toEngineClaim } from "../claim/claim.mapping";
+import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, type YearToDateEntity, type SettlementCause } from "./settlement.entity";
+import { SettlementWrites } from "./settlement-writes";
+import { upsertYearToDate } from "./settlement-rows";
+import { insertRows } from "../lib/multi-row-insert";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
 import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
 import { pendingTiers } from "./settlement.views";
-import { lockHousehold } from "./household-lock";
+import { lockHousehold, lockHouseholds } from "./household-lock";
+import { billRenames, readBills, refuseOversizedBatch, transactionsOfHouseholds, BILLS_PER_TRANSACTION, type BatchOptions, type BillOutcome, type ReadBill } from "./bill-batch";
 import type { WrittenSettlement } from "./settlement-events";
 import type { CharityAllocations } from "./charity-allocations";
 
@@ -54,8 +56,32 @@ export interface SimulatedClaim {
   error: DomainError | null;
 }
 
-/** Work that must happen in the same transaction as every settlement of a year (e.g. entitlements). */
-export type AfterSettlement = (manager: EntityManager, claim: ClaimEntity) => Promise<void>;
+/** A bill whose year was settled: its claim and the settlement written for it now (null: unchanged or not at hand). */
+export interface SettledBill {
+  claim: ClaimEntity;
+  settlement: SettlementEntity | null;
+}
+
+/** Work that must happen in the same transaction as the settlements of a write (alerts, webhooks), given its bills in order. */
+export type AfterSettlement = (manager: EntityManager, bills: readonly SettledBill[]) => Promise<void>;
+
+/** What a batch's transaction read of its households, once for all of them. */
+interface HouseholdsRead {
+  existing: Map<string, ClaimEntity>;
+  stats: Map<string, { bills: Map<number, number>; lastSequence: number }>;
+  accounts: Map<string, YearToDateEntity[]>;
+  lastDates: Map<string, string>;
+}
+
+/** Where a batch's transaction puts its answers. */
+interface BatchAnswers {
+  outcomes: BillOutcome[];
+  settled: SettledBill[];
+  /** Bills stored and settled before, by index: answered with their current settlement. */
+  answered: Map<number, string>;
+  /** Bills repeated in the batch, by index: answered as their first occurrence. */
+  sameAs: Map<number, number>;
+}
 
 export class SettlementService {
   readonly repository = new SettlementRepository();
@@ -92,10 +118,207 @@ export class SettlementService {
       if (current) return current;
       const claim = (await this.claims.findById(manager, claimId))!;
       const { settled, otherYears } = await this.settleYear(manager, claim, principal);
-      for (const bill of [claim, ...otherYears]) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, [{ claim, settlement: settled }, ...otherYears.map((bill) => ({ claim: bill, settlement: null }))]);
       await this.audit.record(manager, principal.keyId, "claim.settle", "claim", claimId, { settlementId: settled.id, packId: settled.packId, packVersion: settled.packVersion });
       return settled;
     });
+  }
+
+  /**
+   * Submits and settles bills (a partner's batch, or one bill): each answered in input order with
+   * its settlement or its refusal — one refused bill refuses no other. Idempotent by claim id: a
+   * bill stored with the same content answers with its stored settlement; other content under a
+   * used id is CONFLICT. The same access decisions as one bill: a partner settles only bills of
+   * its jurisdictions' households. Bills are grouped by household, each household's year planned
+   * once with all its new bills, and written through the one writer in transactions of about
+   * BILLS_PER_TRANSACTION bills.
+   */
+  async settleBills(principal: Principal, raws: readonly unknown[], options: BatchOptions): Promise<BillOutcome[]> {
+    principal.requireRole(...RECORD_KEEPERS);
+    refuseOversizedBatch(raws.length, options.listField);
+    const { bills, outcomes } = readBills(principal, this.people, raws, options, claimLimits(this.billLimits));
+    await this.resolveHouseholds(principal, bills, outcomes, options.transaction);
+    let done = raws.length - bills.length;
+    for (const chunk of transactionsOfHouseholds(bills.filter((bill) => bill.key !== null), options.billsPerTransaction ?? BILLS_PER_TRANSACTION)) {
+      const chunkBills = [...chunk.values()].flat();
+      try {
+        await this.transactions.joinOrRun(options.transaction, (manager) => this.settleHouseholds(manager, principal, chunk, outcomes));
+      } catch (error) {
+        // Rolled back whole (e.g. the registry did not answer): each of its bills is refused with the cause.
+        if (options.transaction || !(error instanceof DomainError)) throw error;
+        for (const bill of chunkBills) outcomes[bill.index] = { ...outcomes[bill.index], settlement: null, lines: null, error };
+      }
+      done += chunkBills.length;
+      options.onProgress?.(done);
+      if (!options.transaction) await yieldToEventLoop();
+    }
+    return outcomes;
+  }
+
+  /** The household of each bill whose id could stand for several (a key of many jurisdictions, none named). */
+  private async resolveHouseholds(principal: Principal, bills: ReadBill[], outcomes: BillOutcome[], transaction?: EntityManager): Promise<void> {
+    const open = bills.filter((bill) => bill.key === null);
+    if (open.length === 0) return;
+    const records = new Map<string, BeneficiaryRecord>();
+    for (const page of pages([...new Set(open.flatMap((bill) => bill.keys))], 500)) for (const [key, record] of await this.people.source.records(page, { principal, transaction })) records.set(key, record);
+    for (const bill of open) {
+      try {
+        const record = onlyOne(bill.keys.flatMap((key) => records.get(key) ?? []), "beneficiary", bill.callerBeneficiaryId, `${bill.field}.jurisdiction`);
+        if (!record) throw notFound("beneficiary", bill.callerBeneficiaryId, `${bill.field}.beneficiaryId`);
+        bill.key = record.key;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[bill.index].error = error;
+      }
+    }
+  }
+
+  /** One transaction of a batch: its households locked, read, planned, and written together. */
+  private async settleHouseholds(manager: EntityManager, principal: Principal, households: Map<string, ReadBill[]>, outcomes: BillOutcome[]): Promise<void> {
+    const records = await this.people.source.records([...households.keys()], { principal, transaction: manager });
+    const live: Array<{ key: string; bills: ReadBill[]; record: BeneficiaryRecord }> = [];
+    for (const [key, bills] of households) {
+      const record = records.get(key);
+      if (record) live.push({ key, bills, record });
+      else for (const bill of bills) outcomes[bill.index].error = notFound("beneficiary", bill.callerBeneficiaryId, `${bill.field}.beneficiaryId`);
+    }
+    const keys = live.map((household) => household.key);
+    await lockHouseholds(manager, keys);
+    const claimIds = live.flatMap(({ bills, record }) => bills.map((bill) => scopedKey(record.jurisdiction, bill.asSent.id)));
+    const existing = new Map<string, ClaimEntity>();
+    for (const page of pages(claimIds, 500)) for (const claim of await this.claims.findByIds(manager, page)) existing.set(claim.id, claim);
+    const read: HouseholdsRead = {
+      existing,
+      stats: await this.claims.yearStats(manager, keys),
+      accounts: groupBy(await this.repository.yearToDateOf(manager, keys), (row) => `${row.beneficiaryId}\u0000${row.year}`),
+      lastDates: await this.repository.lastSettledDates(manager, keys),
+    };
+    const writes = new SettlementWrites(nowIso());
+    const settled: SettledBill[] = [];
+    const answered = new Map<number, string>();
+    const sameAs = new Map<number, number>();
+    for (const household of live) await this.planHousehold(manager, principal, household, read, writes, { outcomes, settled, answered, sameAs });
+    await this.flush(manager, writes);
+    await this.runAfterSettlement(manager, settled);
+    for (const { claim, settlement } of settled) {
+      const index = writes.indexOf.get(claim.id);
+      if (index !== undefined && settlement) outcomes[index] = { ...outcomes[index], settlement, lines: writes.linesOf.get(settlement.id) ?? [] };
+    }
+    const stored = await this.repository.currentOfClaims(manager, [...answered.values()]);
+    const storedLines = groupBy(await this.repository.linesOf(manager, stored.map((s) => s.id)), (line) => line.settlementId);
+    const byClaim = new Map(stored.map((s) => [s.claimId, s]));
+    for (const [index, claimId] of answered) {
+      const settlement = byClaim.get(claimId) ?? null;
+      outcomes[index] = { ...outcomes[index], settlement, lines: settlement ? (storedLines.get(settlement.id) ?? []) : null };
+    }
+    for (const [index, first] of sameAs) outcomes[index] = { ...outcomes[first], claimId: outcomes[index].claimId };
+  }
+
+  /**
+   * A household's bills of a batch: refusals of used ids and full years, then each year planned once
+   * with its new bills — from the stored account when they all come after its settled bills, else
+   * the year settled again in date order — and gathered for the writer.
+   */
+  private async planHousehold(manager: EntityManager, principal: Principal, household: { key: string; bills: ReadBill[]; record: BeneficiaryRecord }, read: HouseholdsRead, writes: SettlementWrites, answers: BatchAnswers): Promise<void> {
+    const { key, bills, record } = household;
+    const { outcomes } = answers;
+    const stats = read.stats.get(key)!;
+    let sequence = stats.lastSequence;
+    const first = new Map<string, ReadBill>();
+    const toSettle = new Map<number, Array<{ bill: ReadBill; entity: ClaimEntity; isNew: boolean }>>();
+    for (const bill of bills) {
+      const claim: Claim = { ...bill.asSent, id: scopedKey(record.jurisdiction, bill.asSent.id), beneficiaryId: key };
+      const stored = read.existing.get(claim.id) ?? null;
+      const earlier = first.get(claim.id);
+      const fingerprint = stored?.fingerprint ?? earlier?.fingerprint;
+      if (fingerprint !== undefined && fingerprint !== bill.fingerprint) {
+        const id = bill.asSent.id;
+        outcomes[bill.index].error = new DomainError("CONFLICT", `${bill.field}.id`, `${bill.field}.id: 编号 ${id} 已用于另一笔费用 / claim id ${id} was already submitted with different content; use a new id for a new bill`);
+        continue;
+      }
+      if (earlier) {
+        answers.sameAs.set(bill.index, earlier.index);
+        continue;
+      }
+      first.set(claim.id, bill);
+      if (stored?.status === "SETTLED") {
+        answers.answered.set(bill.index, claim.id);
+        continue;
+      }
+      let entity = stored;
+      if (!entity) {
+        const year = yearOf(claim.date);
+        const count = stats.bills.get(year) ?? 0;
+        if (count >= this.billLimits.maxBillsPerYear) {
+          outcomes[bill.index].error = new DomainError("TOO_MANY_BILLS", `${bill.field}.date`, `${bill.field}.date: ${bill.callerBeneficiaryId} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${bill.callerBeneficiaryId} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`);
+          continue;
+        }
+        stats.bills.set(year, count + 1);
+        entity = claimRow(claim, { jurisdiction: record.jurisdiction, fingerprint: bill.fingerprint, status: "SETTLED", sequence: ++sequence, submittedBy: principal.keyId, submittedAt: writes.now });
+      }
+      // Years linked by an identification's medical year are planned together, under their first.
+      const planned = linkedYears(this.packs.packForYear(record.jurisdiction, entity.year), record.beneficiary, entity.year)[0];
+      const group = toSettle.get(planned) ?? [];
+      group.push({ bill, entity, isNew: !stored });
+      toSettle.set(planned, group);
+    }
+    for (const [year, group] of toSettle) await this.planBatchYear(manager, principal, household, year, group, read, writes, answers);
+  }
+
+  private async planBatchYear(
+    manager: EntityManager,
+    principal: Principal,
+    { key, record }: { key: string; record: BeneficiaryRecord },
+    year: number,
+    group: Array<{ bill: ReadBill; entity: ClaimEntity; isNew: boolean }>,
+    read: HouseholdsRead,
+    writes: SettlementWrites,
+    { outcomes, settled }: BatchAnswers,
+  ): Promise<void> {
+    const refuse = (bill: ReadBill, error: DomainError) => (outcomes[bill.index].error = renameField(error, billRenames(bill.field)));
+    const years = linkedYears(this.packs.packForYear(record.jurisdiction, year), record.beneficiary, year);
+    const lastDate = read.lastDates.get(`${key}\u0000${year}`);
+    const appends = years.length === 1 && group.every(({ entity, isNew }) => isNew && (lastDate === undefined || entity.date >= lastDate));
+    const adding = group.map(({ entity }) => storedBill(entity, null));
+    let plan: StoredYearPlan;
+    try {
+      if (appends) {
+        const storedYearToDate = toYearToDate(key, year, read.accounts.get(`${key}\u0000${year}`) ?? []);
+        plan = planYear<StoredBill, CurrentSettlement>({ beneficiary: record.beneficiary, year, bills: adding, current: () => null, packFor: (bill) => this.packFor(bill.entity, null, {}), storedYearToDate, skipRefused: true });
+      } else {
+        const stored: StoredBill[] = [];
+        for (const linked of years) stored.push(...(await this.storedBills(manager, key, linked)));
+        const recorded = await this.recordedPacks(stored, "recorded");
+        plan = planYear({ beneficiary: record.beneficiary, year, bills: [...stored, ...adding], current: (bill) => bill.current, packFor: (bill, current) => this.packFor(bill.entity, current, {}, recorded), skipRefused: true });
+      }
+      // A settled bill the year can no longer settle makes the year unsettleable, as for one bill.
+      const storedRefusal = plan.refused.find(({ bill }) => bill.current !== null);
+      if (storedRefusal) throw storedRefusal.error;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      for (const { bill } of group) refuse(bill, error);
+      return;
+    }
+    const refused = new Map(plan.refused.map(({ bill, error }) => [bill.entity.id, error]));
+    const accepted = group.filter(({ entity, bill }) => {
+      const error = refused.get(entity.id);
+      if (error) refuse(bill, error);
+      return !error;
+    });
+    if (accepted.length === 0) return;
+    const earliest = accepted.reduce((a, b) => (b.entity.date < a.entity.date ? b : a)).entity;
+    writes.addPlan(plan, { cause: "OUT_OF_ORDER", text: `earlier claim ${partnerId(earliest.id)} (${earliest.date}) arrived after it`, actor: principal.keyId }, this.fullRecord(principal, record));
+    for (const { bill, entity, isNew } of accepted) {
+      const settlement = writes.byClaim.get(entity.id)!;
+      if (isNew) {
+        writes.claims.push(entity);
+        writes.audit.push({ actor: principal.keyId, action: "claim.submit", subjectType: "claim", subjectId: entity.id, detail: { beneficiaryId: key, date: entity.date, total: entity.total.toFixed(2) } });
+      } else writes.settledClaimIds.push(entity.id);
+      writes.audit.push({ actor: principal.keyId, action: "claim.settle", subjectType: "claim", subjectId: entity.id, detail: { settlementId: settlement.id, packId: settlement.packId, packVersion: settlement.packVersion } });
+      writes.indexOf.set(entity.id, bill.index);
+      settled.push({ claim: entity, settlement });
+    }
+    for (const other of lastBillsOfOtherYears(plan, year)) settled.push({ claim: other, settlement: null });
   }
 
   /**
@@ -119,7 +342,7 @@ export class SettlementService {
       await manager.update(ClaimEntity, { id: visible.id }, { [REPORTED_COLUMNS[tier]!]: amount });
       const plan = await this.planStoredYear(manager, principal, visible.beneficiaryId, visible.year, { packs: "recorded" });
       const written = await this.writePlan(manager, plan, "REPORTED", `${tier} reported for ${partnerId(visible.id)} by ${principal.keyId}`, principal.keyId, nowIso());
-      for (const bill of [visible, ...lastBillsOfOtherYears(plan, visible.year)]) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, [{ claim: visible, settlement: written.get(visible.id) ?? null }, ...lastBillsOfOtherYears(plan, visible.year).map((bill) => ({ claim: bill, settlement: null }))]);
       await this.audit.record(manager, principal.keyId, "claim.report", "claim", visible.id, { tier, amount: amount.toFixed(2), settlementId: written.get(visible.id)?.id ?? null });
       return written.get(visible.id) ?? (await this.repository.currentOfClaims(manager, [visible.id]))[0];
     });
@@ -131,10 +354,13 @@ export class SettlementService {
    * of them, the year settled again in date order, superseding what changes.
    */
   private async settleYear(manager: EntityManager, claim: ClaimEntity, principal: Principal): Promise<{ settled: SettlementEntity; otherYears: ClaimEntity[] }> {
-    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded" });
-    const written = await this.writePlan(manager, plan, "OUT_OF_ORDER", `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, principal.keyId, nowIso());
-    await manager.update(ClaimEntity, { id: claim.id }, { status: "SETTLED" });
-    return { settled: written.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
+    const record = await this.people.byKey(principal, claim.beneficiaryId, manager);
+    const plan = await this.planStoredYear(manager, principal, claim.beneficiaryId, claim.year, { add: claim, packs: "recorded", beneficiary: record.beneficiary });
+    const writes = new SettlementWrites(nowIso());
+    writes.addPlan(plan, { cause: "OUT_OF_ORDER", text: `earlier claim ${partnerId(claim.id)} (${claim.date}) arrived after it`, actor: principal.keyId }, this.fullRecord(principal, record));
+    writes.settledClaimIds.push(claim.id);
+    await this.flush(manager, writes);
+    return { settled: writes.byClaim.get(claim.id)!, otherYears: lastBillsOfOtherYears(plan, claim.year) };
   }
 
   /**
@@ -210,30 +436,39 @@ export class SettlementService {
    * as adjustments; then the year's account. Returns the settlements written, by claim id.
    */
   private async writePlan(manager: EntityManager, plan: StoredYearPlan, cause: SettlementCause, causeText: string, actor: string, now: string): Promise<Map<string, SettlementEntity>> {
-    const written = new Map<string, SettlementEntity>();
-    const stored: WrittenSettlement[] = [];
-    for (const step of plan.settlements) {
-      if (!step.changed) continue;
-      const claimId = step.bill.entity.id;
-      if (!step.current) {
-        const first = await this.writeSettlement(manager, step.settlement!, "INITIAL", null, now);
-        written.set(claimId, first);
-        stored.push({ entity: first, settlement: step.settlement!, claim: step.bill.entity });
-        continue;
-      }
-      const replaced = step.current.row;
-      const replacement = await this.writeSettlement(manager, step.settlement!, cause, replaced.id, now);
-      written.set(claimId, replacement);
-      stored.push({ entity: replacement, settlement: step.settlement!, claim: step.bill.entity });
-      await manager.update(SettlementEntity, { id: replaced.id }, { status: "SUPERSEDED" });
-      for (const adjustment of step.adjustments) {
-        await manager.insert(AdjustmentEntity, { claimId, fromSettlementId: replaced.id, toSettlementId: replacement.id, ...adjustment, cause: causeText.slice(0, 120), createdAt: now });
-      }
-      await this.audit.record(manager, actor, "settlement.adjust", "claim", claimId, { from: replaced.id, to: replacement.id, cause: causeText });
-    }
-    for (const account of plan.accounts) await this.writeYearToDate(manager, account, now);
-    for (const hook of this.settlementsWritten) await hook(manager, stored);
-    return written;
+    const writes = new SettlementWrites(now);
+    writes.addPlan(plan, { cause, text: causeText, actor }, null);
+    await this.flush(manager, writes);
+    return writes.byClaim;
+  }
+
+  /**
+   * The one writer of settlements: stores what `writes` gathered — new claims, settlements and
+   * their lines, superseded ones with their adjustments, the years' accounts, the audit entries —
+   * in multi-row statements, then the events of the settlements written. One bill or ten thousand
+   * cost the same statements; only the rows differ.
+   */
+  async flush(manager: EntityManager, writes: SettlementWrites): Promise<void> {
+    await insertRows(manager, ClaimEntity, writes.claims, 200);
+    if (writes.settledClaimIds.length > 0) await manager.createQueryBuilder().update(ClaimEntity).set({ status: "SETTLED" }).where({ id: In(writes.settledClaimIds) }).updateEntity(false).execute();
+    await insertRows(manager, SettlementEntity, writes.settlements, 300);
+    await insertRows(manager, SettlementLineEntity, writes.lines, 250);
+    for (const page of pages(writes.superseded, 500)) await manager.createQueryBuilder().update(SettlementEntity).set({ status: "SUPERSEDED" }).where({ id: In(page) }).updateEntity(false).execute();
+    await insertRows(manager, AdjustmentEntity, writes.adjustments, 400);
+    await upsertYearToDate(manager, [...writes.accounts.values()], writes.now);
+    await this.audit.recordMany(manager, writes.audit);
+    for (const hook of this.settlementsWritten) await hook(manager, writes.written);
+  }
+
+  /** The hooks of a write's settled bills (alerts, webhooks, metrics), in its transaction. */
+  private async runAfterSettlement(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
+    if (bills.length === 0) return;
+    for (const hook of this.afterSettlement) await hook(manager, bills);
+  }
+
+  /** The record settling read, when it shows the person in full (events reuse it); else null. */
+  private fullRecord(principal: Principal, record: BeneficiaryRecord): BeneficiaryRecord | null {
+    return this.people.source.showsInFull || principal.role === "ADMIN" ? record : null;
   }
 
   /**
@@ -264,7 +499,7 @@ export class SettlementService {
     const now = nowIso();
     for (const plan of plans) {
       await this.writePlan(manager, plan, "RETROACTIVE", `category or application changed from ${earliestChange} by ${actor}`, actor, now);
-      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
     }
   }
 
@@ -289,66 +524,10 @@ export class SettlementService {
       await lockHousehold(manager, beneficiaryId);
       const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
       await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
-      for (const bill of lastBillOfEachYear(plan)) for (const hook of this.afterSettlement) await hook(manager, bill);
+      await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
       await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
-  }
-
-  private async writeSettlement(manager: EntityManager, settlement: Settlement, cause: SettlementCause, supersedesId: string | null, now: string): Promise<SettlementEntity> {
-    const entity: SettlementEntity = {
-      id: randomUUID(),
-      claimId: settlement.claimId,
-      beneficiaryId: settlement.beneficiaryId,
-      year: settlement.year,
-      date: settlement.date,
-      packId: settlement.packId,
-      packVersion: settlement.packVersion,
-      category: settlement.category,
-      categoriesHeld: settlement.categoriesHeld.join(","),
-      total: settlement.total,
-      policyScope: settlement.policyScope,
-      selfPay: settlement.selfPay,
-      status: "CURRENT",
-      cause,
-      supersedesId,
-      settledAt: now,
-    };
-    assertNoViolations(settlementViolations({ id: entity.id, total: entity.total, selfPay: entity.selfPay, lines: settlement.lines }));
-    await manager.insert(SettlementEntity, entity);
-    await manager.insert(
-      SettlementLineEntity,
-      settlement.lines.map((line, position) => ({
-        settlementId: entity.id,
-        position,
-        tier: line.tier,
-        amount: line.amount,
-        source: line.source,
-        ruleId: line.ruleId,
-        packId: line.packId,
-        packVersion: line.packVersion,
-        clauseDocument: line.citation?.document ?? null,
-        clause: line.citation?.clause ?? null,
-        formula: line.formula,
-        figures: JSON.stringify(line.figures),
-        reason: line.reason,
-        note: line.note.slice(0, 400),
-        category: line.category ?? null,
-        provisional: line.provisional === true,
-        missingParameters: line.missingParameters?.join(",") ?? null,
-        accountYear: line.accountYear ?? null,
-      })),
-    );
-    return entity;
-  }
-
-  private async writeYearToDate(manager: EntityManager, ytd: YearToDate, now: string): Promise<void> {
-    const existing = new Set((await this.repository.yearToDate(manager, ytd.beneficiaryId, ytd.year)).map((row) => row.tier));
-    for (const tier of TIERS) {
-      const { base, paid } = ytd.tiers[tier];
-      if (existing.has(tier)) await manager.update(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier }, { base, paid, updatedAt: now });
-      else await manager.insert(YearToDateEntity, { beneficiaryId: ytd.beneficiaryId, year: ytd.year, tier, base, paid, updatedAt: now });
-    }
   }
 
   /**

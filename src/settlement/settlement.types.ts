@@ -198,6 +198,18 @@ export class SimulatedClaim {
   error!: SimulationError | null;
 }
 
+@ObjectType({ description: "One bill of a batch (settleClaims), in input order: its settlement — new, or the one stored for the same bill — or why it was refused." })
+export class BatchBillResult {
+  @Field()
+  claimId!: string;
+
+  @Field(() => Settlement, { nullable: true })
+  settlement!: Settlement | null;
+
+  @Field(() => SimulationError, { nullable: true })
+  error!: SimulationError | null;
+}
+
 @InputType()
 export class ParameterOverride {
   @Field()

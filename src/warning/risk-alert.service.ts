@@ -20,6 +20,8 @@ import type { SettlementEntity } from "../settlement/settlement.entity";
 import { SettlementRepository } from "../settlement/settlement.repository";
 import type { ClaimEntity } from "../claim/claim.entity";
 import { RiskAlertEntity } from "./risk-alert.entity";
+import type { SettledBill } from "../settlement/settlement.service";
+import type { CompiledPack } from "../engine/compiled-pack";
 
 export class RiskAlertService {
   private readonly settlements = new SettlementRepository();
@@ -31,18 +33,42 @@ export class RiskAlertService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Raises the alerts a claim's settlement causes; called in the settlement's transaction. */
-  async afterSettlement(manager: EntityManager, claim: ClaimEntity): Promise<void> {
-    const settlements = await this.settlements.currentOfYear(manager, claim.beneficiaryId, claim.year);
-    const current = settlements.find((s) => s.claimId === claim.id);
-    if (!current) return;
-    const pack = await this.packs.version(current.packId, current.packVersion);
-    if (!pack.warnings) return;
-    // Only the columns the burden needs, grouped by settlement: a year of n bills costs O(n), not O(n²).
+  /**
+   * Raises the alerts the settlements of bills cause; called in their transaction with the bills in
+   * settlement order. A household's year is read once however many of its bills were settled, and
+   * each bill is judged against the bills before it, as if they had been settled one by one.
+   */
+  async afterSettlement(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
+    for (const ofYear of groupBy(bills, (bill) => `${bill.claim.beneficiaryId}\u0000${bill.claim.year}`).values()) await this.afterYear(manager, ofYear);
+  }
+
+  private async afterYear(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
+    // The pack decides first: a pack without warning rules needs nothing read.
+    const known = bills.map((bill) => bill.settlement).filter((s): s is SettlementEntity => s !== null);
+    if (known.length === bills.length && !(await this.anyWarnings(known))) return;
+    const { beneficiaryId, year } = bills[0].claim;
+    const settlements = await this.settlements.currentOfYear(manager, beneficiaryId, year);
     const lines = groupBy(await this.settlements.tierAmountsOf(manager, settlements.map((s) => s.id)), (l) => l.settlementId);
     const view = (s: SettlementEntity): Settlement =>
       ({ total: s.total, date: s.date, category: s.category, lines: (lines.get(s.id) ?? []).map((l) => ({ tier: l.tier as Tier, amount: l.amount })) }) as unknown as Settlement;
-    const { raised } = raisedAlerts(pack.warnings, pack.parameters, settlements.filter((s) => s !== current).map(view), view(current));
+    const later = new Set(bills.map((bill) => bill.claim.id));
+    for (const { claim } of bills) {
+      later.delete(claim.id);
+      const current = settlements.find((s) => s.claimId === claim.id);
+      if (!current) continue;
+      const pack = await this.packs.version(current.packId, current.packVersion);
+      if (!pack.warnings) continue;
+      const earlier = settlements.filter((s) => s !== current && !later.has(s.claimId));
+      await this.raise(manager, claim, current, pack, raisedAlerts(pack.warnings, pack.parameters, earlier.map(view), view(current)).raised);
+    }
+  }
+
+  private async anyWarnings(settlements: readonly SettlementEntity[]): Promise<boolean> {
+    for (const s of settlements) if ((await this.packs.version(s.packId, s.packVersion)).warnings) return true;
+    return false;
+  }
+
+  private async raise(manager: EntityManager, claim: ClaimEntity, current: SettlementEntity, pack: CompiledPack, raised: ReturnType<typeof raisedAlerts>["raised"]): Promise<void> {
     for (const alert of raised) {
       if (await manager.findOneBy(RiskAlertEntity, { beneficiaryId: claim.beneficiaryId, year: claim.year, ruleId: alert.ruleId })) continue;
       const entity = await manager.save(RiskAlertEntity, {

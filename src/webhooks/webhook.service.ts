@@ -88,7 +88,12 @@ export class WebhookService {
    * the partner's own ids; the household is the stored key (ids are per jurisdiction).
    */
   async enqueue(manager: EntityManager, event: WebhookEvent, jurisdiction: string, data: { beneficiaryId: string; [field: string]: unknown }): Promise<void> {
-    await this.outbox.append(manager, { topic: event, jurisdiction, aggregateId: scopedKey(jurisdiction, data.beneficiaryId), data });
+    await this.enqueueMany(manager, event, [{ jurisdiction, data }]);
+  }
+
+  /** Many events of one type, in order, in one multi-row append (a batch's settlements). */
+  async enqueueMany(manager: EntityManager, event: WebhookEvent, items: ReadonlyArray<{ jurisdiction: string; data: { beneficiaryId: string; [field: string]: unknown } }>): Promise<void> {
+    await this.outbox.appendMany(manager, items.map(({ jurisdiction, data }) => ({ topic: event, jurisdiction, aggregateId: scopedKey(jurisdiction, data.beneficiaryId), data })));
   }
 
   /** Starts fanning out and sending every `intervalMillis`. */
