@@ -26,6 +26,7 @@ import { openOrExplain, reservePort, StartupError } from "../gateway/startup";
 import type { Services } from "../gateway/services";
 import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 import { Principal } from "../access/principal";
+import { JobRunner } from "../jobs/job-runner";
 
 /** Loads the demo data set where it belongs; returns the demo ADMIN key, or null. */
 async function demo(services: Services, config: GatewayConfig, asked: boolean, logger: Logger): Promise<string | null> {
@@ -37,7 +38,7 @@ async function demo(services: Services, config: GatewayConfig, asked: boolean, l
   return (await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "demo" }, Principal.system(), services.packs.jurisdictions())).key;
 }
 
-function stopOnSignals(services: Services, gateway: RunningGateway, config: GatewayConfig, logger: Logger): void {
+function stopOnSignals(services: Services, gateway: RunningGateway, config: GatewayConfig, logger: Logger, runner: JobRunner | null = null): void {
   let stopping = false;
   const stop = async (drainSeconds: number) => {
     if (stopping) return;
@@ -46,6 +47,8 @@ function stopOnSignals(services: Services, gateway: RunningGateway, config: Gate
     logger.info({ drainSeconds }, "shutting down: not ready any more, serving until the drain period ends");
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     services.packs.stopWatching();
+    // A chunk in hand stops at its next household; its lease lets another instance finish it.
+    await runner?.stop();
     await services.webhooks.stop();
     await services.charityEvents.stop();
     await gateway.stop();
@@ -98,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
         config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
           ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
           : null,
+      jobs: config.jobs,
     }),
   );
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
@@ -105,22 +109,32 @@ async function main(argv: string[]): Promise<void> {
   services.charityEvents.start(logger);
   if (role.kind === "subgraph") {
     services.webhooks.start(logger);
+    // Jobs work on settlements' tables: the settlements subgraph runs them.
+    const runner = role.name === "settlements" ? startJobRunner(services, config, logger) : null;
     // The charity process takes the settlements' events and answers what it allocated.
     const routes = role.name === "charity" ? [charityForSettlementsRouter(services.charity, role.secret, logger)] : [];
     const server = await startSubgraphServer(role.name, services, config, role.secret, logger, routes, listening);
     logger.info({ url: server.url, subgraph: role.name, database: config.database.kind }, "subgraph listening");
     process.stdout.write(`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)\n`);
-    stopOnSignals(services, server, config, logger);
+    stopOnSignals(services, server, config, logger, runner);
     return;
   }
   const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
   if (role.kind === "all") services.webhooks.start(logger);
+  const runner = role.kind === "all" ? startJobRunner(services, config, logger) : null;
   const gateway = await startGateway(services, config, logger, listening, role.kind === "gateway" ? role.remote : undefined);
   logger.info({ url: gateway.url, database: config.database.kind, subgraphs: role.kind === "gateway" ? Object.fromEntries(role.remote.urls) : "in this process" }, "gateway listening");
   process.stdout.write(`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)\n`);
   if (demoKey) process.stdout.write(`Demo ADMIN key (shown once): ${demoKey}\n`);
   process.stdout.write("Press Ctrl-C to stop.\n");
-  stopOnSignals(services, gateway, config, logger);
+  stopOnSignals(services, gateway, config, logger, runner);
+}
+
+/** Runs jurisdiction-wide jobs' chunks in this process, beside any other instance's runner. */
+function startJobRunner(services: Services, config: GatewayConfig, logger: Logger): JobRunner {
+  const runner = new JobRunner(services.jobs, config.jobs, logger);
+  runner.start();
+  return runner;
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -61,7 +61,13 @@ function readAttachedScenario(raw: unknown, index: number): Scenario {
   return scenario;
 }
 
+/** Work that follows an activation that changed the active versions (the 补差 re-settlement jobs). */
+export type AfterActivation = (principal: Principal, packId: string, version: number) => Promise<unknown>;
+
 export class RuleGovernanceService {
+  /** Run after an activation that changed something has committed and this instance refreshed. */
+  readonly afterActivation: AfterActivation[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
@@ -209,7 +215,7 @@ export class RuleGovernanceService {
     const activated = await this.transactions.run(async (manager) => {
       const target = await manager.findOneBy(RulePackVersionEntity, { packId, version });
       if (!target) throw notFound("rule pack version", `${packId}@${version}`);
-      if (target.status === "ACTIVE") return target;
+      if (target.status === "ACTIVE") return { entity: target, changed: false };
       const now = nowIso();
       const active = await manager.findBy(RulePackVersionEntity, { packId, status: "ACTIVE" });
       const retired: number[] = [];
@@ -221,10 +227,11 @@ export class RuleGovernanceService {
       }
       await manager.update(RulePackVersionEntity, { packId, version }, { status: "ACTIVE", activatedAt: now, retiredBy: null, retiredAt: null });
       await this.audit.record(manager, principal.keyId, "rulepack.activate", "rule_pack", `${packId}@${version}`, { retired });
-      return (await manager.findOneBy(RulePackVersionEntity, { packId, version }))!;
+      return { entity: (await manager.findOneBy(RulePackVersionEntity, { packId, version }))!, changed: true };
     });
     await this.packs.refresh();
-    return activated;
+    if (activated.changed) for (const hook of this.afterActivation) await hook(principal, packId, version);
+    return activated.entity;
   }
 
   /** Re-activates the versions the latest activation of a pack retired, and retires that one. */

@@ -64,10 +64,10 @@ export class SettlementRepository {
 
   /**
    * A page of a jurisdiction's households with a current settlement in a year, in key order after
-   * `after` and up to `last` (included) when given; `provisionalOnly`: those with a provisional line
+   * `after` (or from `from`, included) and up to `last` (included) when given; `provisionalOnly`: those with a provisional line
    * (the 补差 an activation starts).
    */
-  async householdsOfYear(manager: EntityManager, jurisdiction: string, year: number, provisionalOnly: boolean, range: { after: string | null; last: string | null }, limit: number): Promise<string[]> {
+  async householdsOfYear(manager: EntityManager, jurisdiction: string, year: number, provisionalOnly: boolean, range: { from?: string | null; after: string | null; last: string | null }, limit: number): Promise<string[]> {
     const builder = manager
       .createQueryBuilder(SettlementEntity, "s")
       .select("DISTINCT s.beneficiary_id", "beneficiaryId")
@@ -75,6 +75,7 @@ export class SettlementRepository {
       .where("s.pack_id = :jurisdiction AND s.status = 'CURRENT' AND s.year = :year", { jurisdiction, year });
     if (provisionalOnly) builder.andWhere("EXISTS (SELECT 1 FROM settlement_lines l WHERE l.settlement_id = s.id AND l.provisional = 1)");
     if (range.after !== null) builder.andWhere("s.beneficiary_id > :after", { after: range.after });
+    if (range.from) builder.andWhere("s.beneficiary_id >= :from", { from: range.from });
     if (range.last !== null) builder.andWhere("s.beneficiary_id <= :last", { last: range.last });
     const rows = await builder.orderBy("s.beneficiary_id").limit(limit).getRawMany<{ beneficiaryId: string }>();
     return rows.map((row) => row.beneficiaryId);
