@@ -19,7 +19,7 @@ const WATCH_INTERVAL_MS = 500;
 export function progressLine(job: Pick<JobEntity, "kind" | "status" | "doneHouseholds" | "totalHouseholds">, secondsLeft: number | null): string {
   const share = job.totalHouseholds === 0 ? 1 : Math.min(1, job.doneHouseholds / job.totalHouseholds);
   const filled = Math.round(share * BAR_WIDTH);
-  const left = secondsLeft === null ? "" : `, ~${Math.ceil(secondsLeft)} s left`;
+  const left = secondsLeft === null ? "" : `, ~${secondsLeft} s left`;
   return `${job.kind} [${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}] ${job.doneHouseholds}/${job.totalHouseholds} (${Math.floor(share * 100)}%) ${job.status}${left}`;
 }
 

@@ -28,7 +28,7 @@ export function jobView(job: JobEntity, now = Date.now()): Job {
 function secondsLeft(job: JobEntity, now: number): number | null {
   if (job.status !== "RUNNING" || !job.startedAt || job.doneHouseholds === 0) return null;
   const elapsed = (now - Date.parse(job.startedAt)) / 1000;
-  return Math.max(0, Math.round((elapsed / job.doneHouseholds) * Math.max(0, job.totalHouseholds - job.doneHouseholds) * 10) / 10);
+  return Math.max(0, Math.ceil((elapsed / job.doneHouseholds) * Math.max(0, job.totalHouseholds - job.doneHouseholds)));
 }
 
 @Resolver(() => Job)

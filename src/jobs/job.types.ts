@@ -1,7 +1,7 @@
 /**
  * GraphQL types of jurisdiction-wide jobs.
  */
-import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { connectionOf } from "../lib/connection";
 import { PackPreview } from "../rules/rule-pack.types";
 import { JobKindEnum, JobScopeEnum, JobStatusEnum } from "../gateway/enums";
@@ -72,7 +72,7 @@ export class Job {
   @Field(() => Int)
   doneHouseholds!: number;
 
-  @Field(() => Float, { nullable: true, description: "Seconds left, estimated from the pace so far; null before the first household or once ended." })
+  @Field(() => Int, { nullable: true, description: "Whole seconds left, estimated from the pace so far; null before the first household or once ended." })
   secondsLeft!: number | null;
 
   @Field()
