@@ -26,7 +26,7 @@ import type { JobRunnerConfig } from "../src/lib/config";
 import type { Services } from "../src/gateway/services";
 import { testDatabases } from "./support/databases";
 import { gql, startTestGateway, type TestGateway } from "./support/gateway";
-import { distScript, startUntil } from "./support/processes";
+import { distScript, runToEnd, startUntil } from "./support/processes";
 
 const CHUNK = 7;
 const RUNNER: JobRunnerConfig = { chunkHouseholds: CHUNK, leaseSeconds: 1, pollMillis: 50 };
@@ -128,6 +128,13 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("jurisdiction
     expect(done.preview).toEqual(syncPreview);
     expect(running.chunksDone).toBe(Math.ceil(households / CHUNK));
     await running.stop();
+    // The command line follows it too: a progress bar on stderr, the result on stdout.
+    const watched = await runToEnd(distScript("jobs"), ["watch", job.id], { DATABASE_URL: t.databaseUrl });
+    expect(watched.code).toBe(0);
+    expect(watched.stderr).toContain(`PREVIEW [${"#".repeat(30)}] ${households}/${households} (100%) DONE`);
+    expect(JSON.parse(watched.stdout).preview.settlementsChanged).toBe(syncPreview.settlementsChanged);
+    const listed = await runToEnd(distScript("jobs"), ["list"], { DATABASE_URL: t.databaseUrl });
+    expect(listed.stdout).toMatch(new RegExp(`${job.id}\\s+DONE\\s+PREVIEW\\s+liaocheng@2`));
   }, 300_000);
 
   it("resumes a preview whose runner died holding a chunk's lease, in another runner, with the same result", async () => {
