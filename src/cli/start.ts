@@ -32,6 +32,7 @@ import type { ServiceOptions, Services } from "../gateway/services";
 import { reportListening, superviseWorkers, workersOf } from "./workers";
 import { BeneficiaryEntity } from "../beneficiary/beneficiary.entity";
 import { Principal } from "../access/principal";
+import { JobRunner } from "../jobs/job-runner";
 
 /** Loads the demo data set where it belongs; returns the demo ADMIN key, or null. */
 async function demo(services: Services, config: GatewayConfig, asked: boolean, logger: Logger): Promise<string | null> {
@@ -43,7 +44,7 @@ async function demo(services: Services, config: GatewayConfig, asked: boolean, l
   return (await services.apiKeys.create({ role: "ADMIN", jurisdictions: [], name: "demo" }, Principal.system(), services.packs.jurisdictions())).key;
 }
 
-function stopOnSignals(services: Services, gateway: RunningGateway, config: GatewayConfig, logger: Logger): void {
+function stopOnSignals(services: Services, gateway: RunningGateway, config: GatewayConfig, logger: Logger, runner: JobRunner | null): void {
   let stopping = false;
   const stop = async (drainSeconds: number) => {
     if (stopping) return;
@@ -51,6 +52,8 @@ function stopOnSignals(services: Services, gateway: RunningGateway, config: Gate
     gateway.drain();
     logger.info({ drainSeconds }, "shutting down: not ready any more, serving until the drain period ends");
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    // A chunk in hand stops at its next household; its lease lets another instance finish it.
+    await runner?.stop();
     services.packs.stopWatching();
     await services.webhooks.stop();
     await services.charityEvents.stop();
@@ -96,6 +99,7 @@ function serviceOptions(config: GatewayConfig): ServiceOptions {
     apiKeyCacheSeconds: config.apiKeyCacheSeconds,
     billLimits: config.billLimits,
     beneficiarySource: config.beneficiarySource,
+    jobs: config.jobs,
     remoteCharity:
       config.charityEventsUrl && config.charityAllocationsUrl && config.subgraphSecret
         ? { eventsUrl: config.charityEventsUrl, allocationsUrl: config.charityAllocationsUrl, secret: config.subgraphSecret }
@@ -108,7 +112,7 @@ function open(config: GatewayConfig, logger: Logger, preparation: Preparation): 
 }
 
 /** Starts what this process serves, with its background work; returns the server and the lines that announce it. */
-async function serve(role: Role, services: Services, config: GatewayConfig, logger: Logger, listening?: http.Server): Promise<{ server: RunningGateway; banner: string[] }> {
+async function serve(role: Role, services: Services, config: GatewayConfig, logger: Logger, listening?: http.Server): Promise<{ server: RunningGateway; banner: string[]; runner: JobRunner | null }> {
   services.packs.startWatching(config.packRefreshSeconds, (error) => logger.error({ err: error }, "rule pack refresh failed"));
   // Catches up on settlement events a kick missed (another instance's commit, a charity that was down).
   services.charityEvents.start(logger);
@@ -118,12 +122,22 @@ async function serve(role: Role, services: Services, config: GatewayConfig, logg
     const routes = role.name === "charity" ? [charityForSettlementsRouter(services.charity, role.secret, logger)] : [];
     const server = await startSubgraphServer(role.name, services, config, role.secret, logger, routes, listening);
     logger.info({ url: server.url, subgraph: role.name, database: config.database.kind }, "subgraph listening");
-    return { server, banner: [`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)`] };
+    // Jobs work on settlements' tables: the settlements subgraph runs them.
+    const runner = role.name === "settlements" ? startJobRunner(services, config, logger) : null;
+    return { server, banner: [`\nSubgraph ${role.name}: ${server.url}/graphql (health at ${server.url}/healthz)`], runner };
   }
   if (role.kind === "all") services.webhooks.start(logger);
   const gateway = await startGateway(services, config, logger, listening, role.kind === "gateway" ? role.remote : undefined);
   logger.info({ url: gateway.url, database: config.database.kind, subgraphs: role.kind === "gateway" ? Object.fromEntries(role.remote.urls) : "in this process" }, "gateway listening");
-  return { server: gateway, banner: [`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)`] };
+  const runner = role.kind === "all" ? startJobRunner(services, config, logger) : null;
+  return { server: gateway, banner: [`\nGateway: ${gateway.url}/  (GraphQL at ${gateway.url}/graphql, health at ${gateway.url}/healthz)`], runner };
+}
+
+/** Runs jurisdiction-wide jobs' chunks in this process, beside any other instance's runner. */
+function startJobRunner(services: Services, config: GatewayConfig, logger: Logger): JobRunner {
+  const runner = new JobRunner(services.jobs, config.jobs, logger);
+  runner.start();
+  return runner;
 }
 
 /** What follows the banner: the demo key, and how to stop (a subgraph says neither). */
@@ -139,9 +153,9 @@ async function runAlone(role: Role, config: GatewayConfig, logger: Logger, argv:
   const listening = await reservePort(config);
   const services = await open(config, logger, "prepare");
   const demoKey = role.kind === "all" ? await demo(services, config, argv.includes("--demo"), logger) : null;
-  const { server, banner } = await serve(role, services, config, logger, listening);
+  const { server, banner, runner } = await serve(role, services, config, logger, listening);
   print([...banner, ...closingLines(role, demoKey)]);
-  stopOnSignals(services, server, config, logger);
+  stopOnSignals(services, server, config, logger, runner);
 }
 
 /** The cluster's primary: prepares the database once, then forks and watches the workers. */
@@ -161,9 +175,9 @@ async function runPrimary(workers: number, role: Role, config: GatewayConfig, lo
  */
 async function runWorker(role: Role, config: GatewayConfig, logger: Logger): Promise<void> {
   const services = await open(config, logger, "prepared");
-  const { server, banner } = await serve(role, services, config, logger);
+  const { server, banner, runner } = await serve(role, services, config, logger);
   reportListening(banner);
-  stopOnSignals(services, server, config, logger);
+  stopOnSignals(services, server, config, logger, runner);
 }
 
 async function main(argv: string[]): Promise<void> {

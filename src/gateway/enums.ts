@@ -16,6 +16,7 @@ import { CLAIM_STATUSES } from "../claim/claim.entity";
 import { SETTLEMENT_CAUSES, SETTLEMENT_STATUSES } from "../settlement/settlement.entity";
 import { ENTITLEMENT_STATUSES, FUND_KINDS, INCOME_TYPES, LEDGER_DIRECTIONS, LEDGER_TYPES } from "../charity/charity.entity";
 import { PACK_STATUSES } from "../rules/rule-pack-version.entity";
+import { JOB_KINDS, JOB_SCOPES, JOB_STATUSES } from "../jobs/job.entity";
 
 type EnumObject<T extends string> = { readonly [K in T]: K };
 
@@ -47,3 +48,6 @@ export const LedgerEntryTypeEnum = graphqlEnum(LEDGER_TYPES, "LedgerEntryType", 
 export const IncomeTypeEnum = graphqlEnum(INCOME_TYPES, "IncomeType", "Money a fund receives from outside.");
 export const LedgerDirectionEnum = graphqlEnum(LEDGER_DIRECTIONS, "LedgerDirection", "IN or OUT of the fund.");
 export const PackStatusEnum = graphqlEnum(PACK_STATUSES, "PackStatus", "A rule pack version's status: DRAFT → ACTIVE → RETIRED.");
+export const JobKindEnum = graphqlEnum(JOB_KINDS, "JobKind", "A jurisdiction-wide job: a rule pack PREVIEW, or a RESETTLEMENT of a jurisdiction's year.");
+export const JobStatusEnum = graphqlEnum(JOB_STATUSES, "JobStatus", "QUEUED → RUNNING → DONE, or FAILED (a fault) or CANCELLED.");
+export const JobScopeEnum = graphqlEnum(JOB_SCOPES, "JobScope", "Which households a re-settlement takes: ALL of the year, or those with a PROVISIONAL line (补差).");

@@ -26,6 +26,8 @@ import { OutboxEventEntity, OutboxPendingEntity } from "../outbox/outbox.entity"
 import { OutboxBackfillEntity } from "../outbox/outbox-backfill.entity";
 import { CharityHouseholdEntity, CharitySettledClaimEntity } from "../charity/settled-claim.entity";
 import { CharitySettledClaims1732280000000 } from "../../migrations/1732280000000-charity-settled-claims";
+import { Jobs1732320000000 } from "../../migrations/1732320000000-jobs";
+import { JobChunkEntity, JobEntity } from "../jobs/job.entity";
 
 export const ENTITIES: Function[] = [
   BeneficiaryEntity,
@@ -52,6 +54,8 @@ export const ENTITIES: Function[] = [
   OutboxBackfillEntity,
   CharitySettledClaimEntity,
   CharityHouseholdEntity,
+  JobEntity,
+  JobChunkEntity,
 ];
 
 export const MIGRATIONS: Function[] = [
@@ -68,4 +72,5 @@ export const MIGRATIONS: Function[] = [
   ApplicationDecisionsPhaseOuts1732270000000,
   CharitySettledClaims1732280000000,
   SettlementHouseholds1732290000000,
+  Jobs1732320000000,
 ];

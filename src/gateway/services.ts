@@ -29,7 +29,8 @@ import { remoteCharityAllocations } from "../settlement/remote-charity-allocatio
 import { SETTLEMENT_RECORDED } from "../outbox/settlement-recorded";
 import { CHARITY_CONSUMER, SETTLEMENTS_PRINCIPAL, inProcessCharitySink } from "../charity/settlement-intake";
 import { DEFAULT_API_KEY_CACHE_SECONDS } from "../lib/config";
-import type { BillLimits } from "../lib/config";
+import type { BillLimits, JobRunnerConfig } from "../lib/config";
+import { JobService } from "../jobs/job.service";
 
 export interface Services {
   dataSource: DataSource;
@@ -44,6 +45,8 @@ export interface Services {
   claims: ClaimService;
   charity: CharityService;
   governance: RuleGovernanceService;
+  /** Jurisdiction-wide jobs (previews, re-settlements), run by a JobRunner. */
+  jobs: JobService;
   premium: PremiumService;
   webhooks: WebhookService;
   alerts: RiskAlertService;
@@ -83,6 +86,8 @@ export interface ServiceOptions {
   /** The first retry of an undelivered charity event waits this long, and no retry longer than the most (tests shorten them). */
   charityRetryBaseMillis?: number;
   charityRetryMaxMillis?: number;
+  /** Households per job chunk (JOB_CHUNK_HOUSEHOLDS). */
+  jobs?: Pick<JobRunnerConfig, "chunkHouseholds">;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): Services {
@@ -118,6 +123,9 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     ? remoteCharityAllocations(remote.allocationsUrl, remote.secret, SETTLEMENTS_PRINCIPAL, remote.timeoutMillis)
     : { allocatedTo: (beneficiaryId, year) => charity.allocatedTo(beneficiaryId, year) };
   const governance = new RuleGovernanceService(dataSource, transactions, packs, settlements, audit, options.scenariosDir ?? undefined);
+  const jobs = new JobService(dataSource, transactions, packs, governance, settlements, audit, options.jobs);
+  // Issue 13's 补差: an activation re-settles the years with provisional lines, as jobs anyone can see and cancel.
+  governance.afterActivation.push((principal, packId, version) => jobs.startProvisionalResettlements(principal, packId, version));
   const premium = new PremiumService(packs, people);
   const webhooks = new WebhookService(dataSource, transactions, outbox, audit, {
     ...DEFAULT_WEBHOOK_OPTIONS,
@@ -141,5 +149,5 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   });
   charity.afterAllocation = (manager, jurisdiction, data) => webhooks.enqueue(manager, "charity.allocated", jurisdiction, data);
   const backfillCharityEvents = () => settlementEvents.backfill(CHARITY_CONSUMER);
-  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, people, settlements, claims, charity, governance, premium, webhooks, alerts, charityEvents, backfillCharityEvents };
+  return { dataSource, transactions, audit, apiKeys, packs, beneficiaries, people, settlements, claims, charity, governance, jobs, premium, webhooks, alerts, charityEvents, backfillCharityEvents };
 }

@@ -17,6 +17,7 @@ import { BeneficiaryClaimsResolver } from "../claim/beneficiary-claims.resolver"
 import { SettlementResolver } from "../settlement/settlement.resolver";
 import { SettlementLineResolver } from "../settlement/settlement-line.resolver";
 import { RulePackResolver } from "../rules/rule-pack.resolver";
+import { JobResolver } from "../jobs/job.resolver";
 import { CharityResolver } from "../charity/charity.resolver";
 import { BeneficiaryEntitlementsResolver, BeneficiaryOfCharity } from "../charity/beneficiary-entitlements.resolver";
 import { PremiumResolver } from "../premium/premium.resolver";
@@ -52,7 +53,7 @@ const DEFINITIONS: Readonly<Record<SubgraphName, SubgraphDefinition>> = {
     }),
   },
   settlements: {
-    resolvers: [ClaimResolver, SettlementResolver, SettlementLineResolver, RulePackResolver, PremiumResolver, RiskAlertResolver, BeneficiaryClaimsResolver],
+    resolvers: [ClaimResolver, SettlementResolver, SettlementLineResolver, RulePackResolver, JobResolver, PremiumResolver, RiskAlertResolver, BeneficiaryClaimsResolver],
     references: () => ({
       // The person as settlements knows one (its key); the rest of the person comes from its owner.
       Beneficiary: (reference, { principal }) => visibleKeyOf(principal, reference),

@@ -24,6 +24,14 @@ export interface RateLimits {
 /** How long an instance trusts a verified API key without asking the database, by default. */
 export const DEFAULT_API_KEY_CACHE_SECONDS = 2;
 
+export interface JobRunnerConfig {
+  chunkHouseholds: number;
+  leaseSeconds: number;
+  pollMillis: number;
+}
+
+export const DEFAULT_JOB_CONFIG: JobRunnerConfig = { chunkHouseholds: 50, leaseSeconds: 30, pollMillis: 1_000 };
+
 export interface GatewayConfig {
   database: DatabaseConfig;
   /** No DATABASE_URL given: the embedded SQLite default, the only database that gets demo data unasked. */
@@ -61,6 +69,8 @@ export interface GatewayConfig {
   billLimits: BillLimits;
   /** Who may read /metrics: callers with this bearer token; null: loopback callers only. */
   metricsToken: string | null;
+  /** Jurisdiction-wide jobs: households per chunk, a chunk's lease (another instance takes it after), how often the runner looks for work. */
+  jobs: JobRunnerConfig;
   /** After SIGTERM, how long /readyz fails while requests are still served, before the server closes. */
   shutdownDrainSeconds: number;
   /** The charity office's page and the 化解清单 links. */
@@ -225,6 +235,11 @@ export function readConfig(env: NodeJS.ProcessEnv = environment()): GatewayConfi
     billLimits: billLimits(env, problems),
     metricsToken: env.METRICS_TOKEN || null,
     shutdownDrainSeconds: integer(env, "SHUTDOWN_DRAIN_SECONDS", 5, 0, 300, problems),
+    jobs: {
+      chunkHouseholds: integer(env, "JOB_CHUNK_HOUSEHOLDS", 50, 1, 10_000, problems),
+      leaseSeconds: integer(env, "JOB_LEASE_SECONDS", 30, 1, 3600, problems),
+      pollMillis: integer(env, "JOB_POLL_MS", 1_000, 10, 600_000, problems),
+    },
     pages: readPagesConfig(env, problems),
     subgraphSecret: env.SUBGRAPH_SECRET || null,
     subgraphUrls: subgraphUrls(env.SUBGRAPHS ?? "", problems),

@@ -3,7 +3,7 @@
  * the schema and the jurisdiction's scenarios), preview what it would change on stored claims,
  * activate it atomically, and roll it back. Every step is in the audit log.
  */
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { compilePack, type CompiledPack } from "../engine/compiled-pack";
 import { checkPackScenarios } from "../scenario/pack-scenarios";
 import type { RulePackDocument } from "../engine/pack-document";
@@ -11,7 +11,11 @@ import { amountOf } from "../engine/plan-year";
 import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
-import { Money, ZERO } from "../lib/money";
+import type { Money } from "../lib/money";
+import { yieldToEventLoop } from "../lib/event-loop";
+import type { Beneficiary } from "../engine/types";
+import type { HouseholdUnits, YearRange } from "../settlement/settlement.repository";
+import { addRefusal, addToTotals, emptyPart, emptyTotals, mergePart, previewOf, toChanges, type PreviewPart } from "./preview-part";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { projectPath } from "../lib/project";
 import { AuditEntryEntity } from "../access/access.entity";
@@ -44,6 +48,8 @@ export interface PackPreview {
   tierChanges: TierChange[];
   largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
   refusals: Array<{ claimId: string; code: string; message: string }>;
+  /** Every refusal, where the list stops at MAX_REFUSALS. */
+  refusalCount: number;
 }
 
 
@@ -55,7 +61,13 @@ function readAttachedScenario(raw: unknown, index: number): Scenario {
   return scenario;
 }
 
+/** Work that follows an activation that changed the active versions (the 补差 re-settlement jobs). */
+export type AfterActivation = (principal: Principal, packId: string, version: number) => Promise<unknown>;
+
 export class RuleGovernanceService {
+  /** Run after an activation that changed something has committed and this instance refreshed. */
+  readonly afterActivation: AfterActivation[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
@@ -109,60 +121,88 @@ export class RuleGovernanceService {
 
   /**
    * What a version would change on stored claims: every stored year of the jurisdiction that the
-   * version's dates reach is settled again under it, in one read-only snapshot; nothing is written.
+   * version's dates reach is settled again under it; nothing is written. Done chunk by chunk of
+   * households, each in its own read-only snapshot, merging each chunk's part as a job does (the
+   * job is the way for a large jurisdiction: `startPreviewJob`).
    */
   async preview(principal: Principal, packId: string, version: number): Promise<PackPreview> {
     principal.requireRole("ADMIN");
+    const draft = await this.draftOf(packId, version);
+    const whole = emptyPart();
+    for (let after: string | null = null; ; ) {
+      const page: HouseholdUnits[] = await this.transactions.readOnly((manager) => this.previewHouseholds(manager, draft, after, PREVIEW_PAGE_HOUSEHOLDS));
+      if (page.length === 0) break;
+      mergePart(whole, await this.previewChunk(principal, draft, page[0].beneficiaryId, page[page.length - 1].beneficiaryId));
+      after = page[page.length - 1].beneficiaryId;
+    }
+    const preview = previewOf(packId, version, whole);
+    await this.recordPreview(principal.keyId, preview);
+    return preview;
+  }
+
+  /** The version a preview settles with (NOT_FOUND when it was never published). */
+  async draftOf(packId: string, version: number): Promise<CompiledPack> {
     const entity = await this.dataSource.getRepository(RulePackVersionEntity).findOneBy({ packId, version });
     if (!entity) throw notFound("rule pack version", `${packId}@${version}`);
-    const draft = await this.packs.version(packId, version);
-    const preview = await this.transactions.readOnly(async (manager) => {
-      const groups = await this.settlements.repository.yearsSettledUnder(manager, packId);
-      const result: PackPreview = { packId, version, householdsExamined: 0, settlementsExamined: 0, settlementsChanged: 0, tierChanges: [], largest: [], refusals: [] };
-      const totals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
-      const households: PackPreview["largest"] = [];
-      const reached = groups.filter((group) => reachesYear(draft, Number(group.year)));
+    return this.packs.version(packId, version);
+  }
+
+  /** A page of the households a preview of `draft` examines, in key order: how it is cut into chunks. */
+  previewHouseholds(manager: EntityManager, draft: CompiledPack, after: string | null, limit: number): Promise<HouseholdUnits[]> {
+    return this.settlements.repository.householdsSettledUnder(manager, draft.id, yearsReached(draft), after, limit);
+  }
+
+  /**
+   * The preview of the households in a key range (both ends included), in one read-only snapshot,
+   * letting the event loop answer other requests between households.
+   */
+  previewChunk(principal: Principal, draft: CompiledPack, first: string, last: string): Promise<PreviewPart> {
+    return this.transactions.readOnly(async (manager) => {
+      const groups = await this.settlements.repository.yearsSettledUnder(manager, draft.id, yearsReached(draft), first, last);
       // The households' records in one batch: with a remote registry, one request per 100 people, not one per household-year.
-      const people = await this.settlements.recordsOf(principal, reached.map((group) => group.beneficiaryId), manager);
-      for (const group of reached) {
-        const year = Number(group.year);
-        result.householdsExamined++;
-        try {
-          // A person the registry no longer knows is refused (NOT_FOUND) by planStoredYear's own lookup.
-          const beneficiary = people.get(group.beneficiaryId)?.beneficiary;
-          const plan = await this.settlements.planStoredYear(manager, principal, group.beneficiaryId, year, { packs: "recorded", draft, beneficiary });
-          const householdTotals = new Map<string, { before: Money; after: Money }>(TIERS_AND_SELF_PAY.map((t) => [t, { before: ZERO, after: ZERO }]));
-          for (const step of plan.settlements) {
-            if (!step.current) continue;
-            result.settlementsExamined++;
-            let changed = false;
-            for (const tier of TIERS_AND_SELF_PAY) {
-              const before = amountOf(step.current, tier);
-              const after = amountOf(step.settlement!, tier);
-              if (!before.equals(after)) changed = true;
-              for (const map of [totals, householdTotals]) {
-                const entry = map.get(tier)!;
-                entry.before = entry.before.plus(before);
-                entry.after = entry.after.plus(after);
-              }
-            }
-            if (changed) result.settlementsChanged++;
-          }
-          const changes = toChanges(householdTotals);
-          if (changes.length) households.push({ beneficiaryId: partnerId(group.beneficiaryId), year, selfPayChange: householdTotals.get("selfPay")!.after.minus(householdTotals.get("selfPay")!.before), tierChanges: changes });
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          result.refusals.push({ claimId: `${partnerId(group.beneficiaryId)}/${year}`, code: error.code, message: error.message });
-        }
+      const people = await this.settlements.recordsOf(principal, [...new Set(groups.map((group) => group.beneficiaryId))], manager);
+      const part = emptyPart();
+      for (const group of groups) {
+        await yieldToEventLoop();
+        await this.previewYear(manager, principal, draft, group, people.get(group.beneficiaryId)?.beneficiary, part);
       }
-      result.tierChanges = toChanges(totals);
-      result.largest = households
-        .sort((a, b) => b.tierChanges.reduce((s, c) => s.plus(c.difference.abs()), ZERO).comparedTo(a.tierChanges.reduce((s, c) => s.plus(c.difference.abs()), ZERO)) || a.beneficiaryId.localeCompare(b.beneficiaryId))
-        .slice(0, 20);
-      return result;
+      return part;
     });
-    await this.transactions.run((manager) => this.audit.record(manager, principal.keyId, "rulepack.preview", "rule_pack", `${packId}@${version}`, { settlementsChanged: preview.settlementsChanged, householdsExamined: preview.householdsExamined }));
-    return preview;
+  }
+
+  /** Adds one household's year, settled again under `draft`, to a part. */
+  private async previewYear(manager: EntityManager, principal: Principal, draft: CompiledPack, group: { beneficiaryId: string; year: number }, beneficiary: Beneficiary | undefined, part: PreviewPart): Promise<void> {
+    const { beneficiaryId, year } = group;
+    part.householdsExamined++;
+    try {
+      // A person the registry no longer knows is refused (NOT_FOUND) by planStoredYear's own lookup.
+      const plan = await this.settlements.planStoredYear(manager, principal, beneficiaryId, year, { packs: "recorded", draft, beneficiary });
+      const householdTotals = emptyTotals();
+      for (const step of plan.settlements) {
+        if (!step.current) continue;
+        part.settlementsExamined++;
+        let changed = false;
+        for (const tier of TIERS_AND_SELF_PAY) {
+          const before = amountOf(step.current, tier);
+          const after = amountOf(step.settlement!, tier);
+          if (!before.equals(after)) changed = true;
+          addToTotals(part.totals, tier, before, after);
+          addToTotals(householdTotals, tier, before, after);
+        }
+        if (changed) part.settlementsChanged++;
+      }
+      const changes = toChanges(householdTotals);
+      const selfPay = householdTotals.get("selfPay")!;
+      if (changes.length) part.largest.push({ beneficiaryId: partnerId(beneficiaryId), year, selfPayChange: selfPay.after.minus(selfPay.before), tierChanges: changes });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      addRefusal(part, { claimId: `${partnerId(beneficiaryId)}/${year}`, code: error.code, message: error.message });
+    }
+  }
+
+  /** Who previewed what, with what result, in the audit log. */
+  recordPreview(actor: string, preview: PackPreview): Promise<void> {
+    return this.transactions.run((manager) => this.audit.record(manager, actor, "rulepack.preview", "rule_pack", `${preview.packId}@${preview.version}`, { settlementsChanged: preview.settlementsChanged, householdsExamined: preview.householdsExamined }));
   }
 
   /**
@@ -175,7 +215,7 @@ export class RuleGovernanceService {
     const activated = await this.transactions.run(async (manager) => {
       const target = await manager.findOneBy(RulePackVersionEntity, { packId, version });
       if (!target) throw notFound("rule pack version", `${packId}@${version}`);
-      if (target.status === "ACTIVE") return target;
+      if (target.status === "ACTIVE") return { entity: target, changed: false };
       const now = nowIso();
       const active = await manager.findBy(RulePackVersionEntity, { packId, status: "ACTIVE" });
       const retired: number[] = [];
@@ -187,10 +227,11 @@ export class RuleGovernanceService {
       }
       await manager.update(RulePackVersionEntity, { packId, version }, { status: "ACTIVE", activatedAt: now, retiredBy: null, retiredAt: null });
       await this.audit.record(manager, principal.keyId, "rulepack.activate", "rule_pack", `${packId}@${version}`, { retired });
-      return (await manager.findOneBy(RulePackVersionEntity, { packId, version }))!;
+      return { entity: (await manager.findOneBy(RulePackVersionEntity, { packId, version }))!, changed: true };
     });
     await this.packs.refresh();
-    return activated;
+    if (activated.changed) for (const hook of this.afterActivation) await hook(principal, packId, version);
+    return activated.entity;
   }
 
   /** Re-activates the versions the latest activation of a pack retired, and retires that one. */
@@ -221,13 +262,11 @@ export class RuleGovernanceService {
   }
 }
 
-/** True when the pack's dates reach some day of the year. */
-function reachesYear(pack: CompiledPack, year: number): boolean {
+/** The natural years the pack's dates reach. */
+export function yearsReached(pack: CompiledPack): YearRange {
   const { appliesFrom, to } = pack.document.inForce;
-  return appliesFrom <= `${year}-12-31` && (to === null || to >= `${year}-01-01`);
+  return { from: Number(appliesFrom.slice(0, 4)), to: to === null ? 9999 : Number(to.slice(0, 4)) };
 }
 
-function toChanges(totals: Map<string, { before: Money; after: Money }>): TierChange[] {
-  return [...totals.entries()].filter(([, t]) => !t.before.equals(t.after)).map(([tier, t]) => ({ tier, before: t.before, after: t.after, difference: t.after.minus(t.before) }));
-}
-
+/** Households a synchronous preview reads per chunk. */
+const PREVIEW_PAGE_HOUSEHOLDS = 50;

@@ -120,8 +120,11 @@ export class PackPreview {
   @Field(() => [HouseholdChange], { description: "The 20 households whose amounts change most." })
   largest!: HouseholdChange[];
 
-  @Field(() => [PreviewRefusal], { description: "Years the version could not settle, with the reason." })
+  @Field(() => [PreviewRefusal], { description: "Years the version could not settle, with the reason (the first 100 by household)." })
   refusals!: PreviewRefusal[];
+
+  @Field(() => Int, { description: "How many years the version could not settle (the list stops at 100)." })
+  refusalCount!: number;
 }
 
 @ObjectType()

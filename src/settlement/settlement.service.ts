@@ -521,13 +521,24 @@ export class SettlementService {
     const person = await this.people.visible(principal, callerId, jurisdiction, "beneficiaryId");
     const beneficiaryId = person.key;
     return this.transactions.run(async (manager) => {
-      await lockHousehold(manager, beneficiaryId);
-      const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
-      await this.writePlan(manager, plan, "RESETTLED", `re-settled by ${principal.keyId} under the versions in force`, principal.keyId, nowIso());
-      await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
-      await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length });
+      await this.resettleHousehold(manager, principal, beneficiaryId, year, `re-settled by ${principal.keyId} under the versions in force`);
       return this.repository.currentOfYear(manager, beneficiaryId, year);
     });
+  }
+
+  /**
+   * Re-settles one household's year under the versions in force, in the caller's transaction: the
+   * one re-settlement path, for `resettle` and for a jurisdiction's re-settlement job. Returns how
+   * many settlements the year had and how many changed.
+   */
+  async resettleHousehold(manager: EntityManager, principal: Principal, beneficiaryId: string, year: number, cause: string): Promise<{ settlements: number; changed: number }> {
+    await lockHousehold(manager, beneficiaryId);
+    const plan = await this.planStoredYear(manager, principal, beneficiaryId, year, { packs: "current" });
+    await this.writePlan(manager, plan, "RESETTLED", cause, principal.keyId, nowIso());
+    await this.runAfterSettlement(manager, lastBillOfEachYear(plan).map((bill) => ({ claim: bill, settlement: null })));
+    const outcome = { settlements: plan.settlements.length, changed: plan.settlements.filter((s) => s.changed).length };
+    await this.audit.record(manager, principal.keyId, "settlement.resettle", "beneficiary", beneficiaryId, { year, claims: outcome.settlements, changed: outcome.changed });
+    return outcome;
   }
 
   /**

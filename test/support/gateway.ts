@@ -45,6 +45,8 @@ export async function startTestGateway(
     billLimits?: BillLimits;
     logger?: Logger;
     metricsToken?: string;
+    /** Households per job chunk (JOB_CHUNK_HOUSEHOLDS). */
+    jobChunkHouseholds?: number;
   } = {},
 ): Promise<TestGateway> {
   const config = await database.create();
@@ -57,6 +59,7 @@ export async function startTestGateway(
     webhookTimeoutMillis: options.webhookTimeoutMillis,
     billLimits: options.billLimits,
     charityRetryBaseMillis: 50,
+    jobs: options.jobChunkHouseholds ? { chunkHouseholds: options.jobChunkHouseholds } : undefined,
   });
   if (options.webhooks) services.webhooks.start(logger, 50);
   const defaults = readConfig({});
