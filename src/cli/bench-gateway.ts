@@ -28,7 +28,7 @@ import { distFile } from "../bench/gateway/paths";
 import { readOptions, type BenchOptions } from "../bench/gateway/options";
 import { problemsOf, runPhase, type PhaseResult, type PhaseSettings } from "../bench/gateway/load";
 import { floorWorkload, readWorkload, settleWorkload, type Workload } from "../bench/gateway/operations";
-import { findBatchMutation, runBatch } from "../bench/gateway/batch";
+import { runBatch } from "../bench/gateway/batch";
 import { runPreview } from "../bench/gateway/preview";
 import { measureStorageFloor } from "../bench/gateway/storage";
 import { scopedKey } from "../access/tenant-ids";
@@ -66,13 +66,9 @@ async function gatewayPhases(database: BenchDatabase, seeded: Seeded, options: B
     phases.push(settle);
     // Reads spread over every settled claim: the seeded ones and those the settle phase made.
     phases.push(await measured(`${database.name} read`, "reads", settings, options.warmupSeconds, readWorkload([...seeded.claimIds, ...settle.claimIds])));
-    const mutation = await findBatchMutation(gateway.url, seeded.key);
-    let batch: number | null = null;
-    if (mutation.available) {
-      const result = await runBatch(gateway.url, seeded.key, mutation, seeded.beneficiaryIds, options.bills);
-      print(`${database.name} batch: ${result.bills} bills in one settleClaims request in ${result.seconds.toFixed(2)} s: ${Math.round(result.billsPerSecond)} bills/s`);
-      batch = result.billsPerSecond;
-    } else print(`${database.name} batch: not available (${mutation.reason})`);
+    const result = await runBatch(gateway.url, seeded.key, seeded.beneficiaryIds, options.bills);
+    print(`${database.name} batch: ${result.bills} bills in one POST /api/settlement/batch in ${result.seconds.toFixed(2)} s: ${Math.round(result.billsPerSecond)} bills/s`);
+    const batch = result.billsPerSecond;
     const preview = await runPreview(gateway.url, seeded.key);
     print(`${database.name} preview: previewRulePack over ${preview.households} households in ${preview.seconds.toFixed(2)} s: ${Math.round(preview.householdsPerSecond)} households/s`);
     return { phases, batch, preview: preview.householdsPerSecond, profileFile: gateway.profileFile };
