@@ -13,14 +13,29 @@ import { PRINCIPAL_HEADER, signPrincipal } from "../access/principal-token";
 import type { Logger } from "../lib/logger";
 import { projectPath } from "../lib/project";
 import type { GatewayContext } from "./context";
+import { queryRefusal } from "./query-limits";
 import type { OwnerSubgraph } from "./subgraphs";
 
 export interface RemoteSubgraphs {
   urls: ReadonlyMap<OwnerSubgraph, string>;
   /** The secret the gateway and the subgraphs share (SUBGRAPH_SECRET). */
   secret: string;
-  /** How long one subgraph request may take. */
+  /** How long one subgraph request may take, answer read included. */
   timeoutMillis: number;
+  /** The most bytes a subgraph's answer may have (subgraphAnswerBytesLimit). */
+  maxAnswerBytes: number;
+}
+
+/** The code of a subgraph that did not answer: its fields are null, the others' answered. */
+export const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
+
+/**
+ * The bytes a subgraph answer may have: an answer within MAX_RESULT_NODES fields (a key, a value
+ * and punctuation each) stays far below this, one beyond it would be refused by that limit anyway,
+ * so it is refused before it is read whole and parsed. A floor keeps room for one large JSON value.
+ */
+export function subgraphAnswerBytesLimit(maxResultNodes: number): number {
+  return Math.max(4 * 1024 * 1024, maxResultNodes * 256);
 }
 
 const SDL_QUERY = "{ _service { sdl } }";
@@ -40,11 +55,65 @@ export async function subgraphSdlOf(name: OwnerSubgraph, url: string, timeoutMil
   }
 }
 
+/** The refusal of a subgraph answer larger than the limit: the same code and status as the result-node limit. */
+function oversizedAnswer(name: string, maxBytes: number): GraphQLError {
+  return queryRefusal(`查询结果过大 / the ${name} subgraph's answer is larger than ${maxBytes} bytes; ask for fewer fields or smaller pages`, "QUERY_TOO_COMPLEX");
+}
+
+/**
+ * fetch that reads at most `maxBytes` of the answer: a declared or streamed length beyond it is
+ * refused (a GraphQLError, which the HTTP executor passes on as it is) and the rest never read.
+ */
+export function boundedFetch(name: string, maxBytes: number): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const declared = Number(response.headers.get("content-length") ?? NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw oversizedAnswer(name, maxBytes);
+    }
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
+      received += read.value.byteLength;
+      if (received > maxBytes) {
+        await reader!.cancel().catch(() => undefined);
+        throw oversizedAnswer(name, maxBytes);
+      }
+      chunks.push(read.value);
+    }
+    return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/** Subgraphs that already failed to answer in a request (its context): they are not asked again in it. */
+const knownDown = new WeakMap<object, Set<string>>();
+
+/** Records that `name` did not answer within this request, so that a second attempt answers at once. */
+export function markUnavailable(context: object, name: string): void {
+  const down = knownDown.get(context) ?? new Set<string>();
+  down.add(name);
+  knownDown.set(context, down);
+}
+
+function unavailable(name: string): ExecutionResult {
+  return { errors: [new GraphQLError(`${name} 子图暂时无法访问 / the ${name} subgraph is not answering; its fields are missing from this answer`, { extensions: { code: SUBGRAPH_UNAVAILABLE, field: name } })] };
+}
+
+/** True when the result says its subgraph did not answer. */
+export function isUnavailable(result: ExecutionResult): boolean {
+  return !result.data && (result.errors ?? []).some((error) => error.extensions?.code === SUBGRAPH_UNAVAILABLE);
+}
+
 /** Sends a subgraph its part of a request, signed with the caller the gateway authenticated. */
-export function remoteExecutor(name: string, url: string, secret: string, timeoutMillis: number): Executor {
+export function remoteExecutor(name: string, url: string, remote: Pick<RemoteSubgraphs, "secret" | "timeoutMillis" | "maxAnswerBytes">): Executor {
+  const secret = remote.secret;
   const send = buildHTTPExecutor({
     endpoint: url,
-    timeout: timeoutMillis,
+    // Per request, covering the connection, the subgraph's work and the reading of its answer.
+    timeout: remote.timeoutMillis,
+    fetch: boundedFetch(name, remote.maxAnswerBytes),
     // No authenticated caller, no signature: the subgraph then refuses the request.
     headers: (request): Record<string, string> => {
       const principal = (request?.context as Partial<GatewayContext> | undefined)?.principal;
@@ -52,11 +121,13 @@ export function remoteExecutor(name: string, url: string, secret: string, timeou
     },
   }) as Executor;
   const answer = async (request: Parameters<Executor>[0]): Promise<ExecutionResult> => {
+    const context = request.context as object | undefined;
+    if (context && knownDown.get(context)?.has(name)) return unavailable(name);
     const result = (await send(request)) as ExecutionResult;
     // A subgraph that cannot be reached (refused, timed out, not HTTP 2xx) is named, not a fault of ours.
     if (!result.data && result.errors?.some((error) => error.extensions?.code === "SUBREQUEST_HTTP_ERROR")) {
       logUnavailable(name, result.errors);
-      return { errors: [new GraphQLError(`${name} 子图暂时无法访问 / the ${name} subgraph is not answering; its fields are missing from this answer`, { extensions: { code: "SUBGRAPH_UNAVAILABLE", field: name } })] };
+      return unavailable(name);
     }
     return result;
   };
