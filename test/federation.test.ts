@@ -72,6 +72,10 @@ describe.each(kinds)("the federation in four processes on $name", ({ make }) => 
     expect(refused.errors![0].extensions).toMatchObject({ code: "FORBIDDEN", field: "input.jurisdiction" });
     const partnersFunds = await gql(gateway.url, partner, `{ charityFunds { id } }`);
     expect(partnersFunds.data!.charityFunds).toEqual([]);
+    // One owner's operation with a fragment and an alias, sent to it as it is: masked for the key there too.
+    const forwarded = await gql(gateway.url, partner, `query Person { person: beneficiary(id: "FED-1") { ...Named } } fragment Named on Beneficiary { id name nationalId }`);
+    expect(forwarded.errors).toBeUndefined();
+    expect(forwarded.data).toEqual({ person: { id: "FED-1", name: "王五", nationalId: "370*************34" } });
   });
 
   it("answers the other owners' data when one subgraph is down, and /healthz names it", async () => {
@@ -82,6 +86,12 @@ describe.each(kinds)("the federation in four processes on $name", ({ make }) => 
     expect(partial.data!.beneficiary).toBeNull();
     expect(partial.errors!.map((e) => (e as { path?: unknown }).path)).toEqual([["beneficiary"]]);
     expect(partial.errors![0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", field: "beneficiaries" });
+    // An operation of the one owner that is down (sent to it as it is) answers in the same shape.
+    const alone = await gql(gateway.url, partner, `{ beneficiary(id: "FED-1") { name } }`);
+    expect(alone.status).toBe(200);
+    expect(alone.data).toEqual({ beneficiary: null });
+    expect(alone.errors!.map((e) => (e as { path?: unknown }).path)).toEqual([["beneficiary"]]);
+    expect(alone.errors![0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", field: "beneficiaries" });
     const health = await fetch(`${gateway.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "subgraph down: beneficiaries", subgraphs: { beneficiaries: "down", settlements: "ok", charity: "ok" } });

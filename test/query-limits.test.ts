@@ -172,3 +172,25 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("a household 
     expect(health.status).toBe(200);
   });
 });
+
+describe.each(testDatabases().map((db) => [db.name, db] as const))("the result-node limit on both paths on %s", (_name, database) => {
+  const NODES = 10;
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(database, { limits: { maxResultNodes: NODES } });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("refuses alike an answer over the limit sent whole by its one owner and one planned over two owners", async () => {
+    // Every pack's versions, 3 fields each: more than 10 fields either way.
+    const forwarded = await gql(t.url, t.keys.admin, `{ rulePacks { id version title } }`);
+    const planned = await gql(t.url, t.keys.admin, `{ rulePacks { id version title } charityFunds { id } }`);
+    for (const result of [forwarded, planned]) {
+      expect(result.status).toBe(400);
+      expect(result.data).toBeNull();
+      expect(result.errors).toEqual([{ message: expect.stringContaining(`more than ${NODES} fields`), extensions: { code: "QUERY_TOO_COMPLEX", field: "query" } }]);
+    }
+  });
+});

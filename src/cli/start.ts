@@ -25,7 +25,7 @@ import { startGateway, type RunningGateway } from "../gateway/server";
 import { startSubgraphServer } from "../gateway/subgraph-server";
 import { charityForSettlementsRouter } from "../charity/settlement-intake";
 import { OWNER_SUBGRAPHS, type OwnerSubgraph } from "../gateway/subgraphs";
-import type { RemoteSubgraphs } from "../gateway/remote-subgraphs";
+import { subgraphAnswerBytesLimit, type RemoteSubgraphs } from "../gateway/remote-subgraphs";
 import { loadDemoData } from "../gateway/demo-data";
 import { openOrExplain, reservePort, StartupError } from "../gateway/startup";
 import type { ServiceOptions, Services } from "../gateway/services";
@@ -85,7 +85,7 @@ function roleOf(argv: string[], config: GatewayConfig): Role {
     for (const [name] of config.subgraphUrls) if (!OWNER_SUBGRAPHS.includes(name as OwnerSubgraph)) problems.push(`SUBGRAPHS: ${name} is not one of ${OWNER_SUBGRAPHS.join(", ")}`);
     for (const name of OWNER_SUBGRAPHS) if (!config.subgraphUrls.some(([given]) => given === name)) problems.push(`SUBGRAPHS: no URL for ${name}`);
     if (problems.length > 0) throw new ConfigError(problems);
-    return { kind: "gateway", remote: { urls: new Map(config.subgraphUrls as Array<[OwnerSubgraph, string]>), secret: config.subgraphSecret!, timeoutMillis: config.subgraphTimeoutMillis } };
+    return { kind: "gateway", remote: { urls: new Map(config.subgraphUrls as Array<[OwnerSubgraph, string]>), secret: config.subgraphSecret!, timeoutMillis: config.subgraphTimeoutMillis, maxAnswerBytes: subgraphAnswerBytesLimit(config.maxResultNodes) } };
   }
   return { kind: "all" };
 }

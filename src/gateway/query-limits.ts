@@ -91,7 +91,7 @@ function estimatorFor(sizes: ReadonlyMap<string, number>): ComplexityEstimator {
 }
 
 /** True when the request's variables do not fit their types: execution then refuses them, running nothing. */
-function variablesRefused(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): boolean {
+export function variablesRefused(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): boolean {
   const operation = getOperationAST(document, operationName);
   const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables, { maxErrors: 1 });
   return coerced.errors !== undefined;

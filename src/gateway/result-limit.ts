@@ -5,13 +5,31 @@
  * has; this bounds the work and memory of one request by what it actually does.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLError } from "graphql";
 import { queryRefusal } from "./query-limits";
+
+/** The refusal of an answer with more than `maxNodes` fields. */
+export function resultNodeRefusal(maxNodes: number): GraphQLError {
+  return queryRefusal(`查询结果过大 / the answer would have more than ${maxNodes} fields; ask for fewer fields or smaller pages`, "QUERY_TOO_COMPLEX");
+}
+
+/**
+ * The fields of an answer a subgraph built whole (an operation forwarded to its one owner): every
+ * key of every object, as the resolvers the limit counts would have been one per key.
+ */
+export function answerFieldCount(data: unknown): number {
+  if (Array.isArray(data)) return data.reduce((sum: number, item) => sum + answerFieldCount(item), 0);
+  if (data === null || typeof data !== "object") return 0;
+  let count = 0;
+  for (const value of Object.values(data)) count += 1 + answerFieldCount(value);
+  return count;
+}
 
 export function resultNodeLimit(maxNodes: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       let resolved = 0;
-      const refusal = queryRefusal(`查询结果过大 / the answer would have more than ${maxNodes} fields; ask for fewer fields or smaller pages`, "QUERY_TOO_COMPLEX");
+      const refusal = resultNodeRefusal(maxNodes);
       return {
         async executionDidStart() {
           return {

@@ -20,6 +20,8 @@ import type { Services } from "./services";
 export interface GatewaySchema {
   schema: GraphQLSchema;
   composition: Composition;
+  /** How each subgraph is asked, by its composed name. */
+  executorOf: (subgraph: string) => Executor;
 }
 
 /** The one-process gateway: every subgraph built here and executed in this process. */
@@ -27,10 +29,11 @@ export async function buildGatewaySchema(services: Services): Promise<GatewaySch
   const subgraphs = await buildSubgraphs(SUBGRAPHS, services);
   const composition = composeSchemas(subgraphs);
   const executors = new Map<SubgraphName, Executor>([...subgraphs].map(([name, schema]) => [name, createDefaultExecutor(schema)]));
-  const schema = federatedGatewaySchema(composition.supergraphSdl, (name) => executors.get(name)!);
+  const executorOf = executorsOf(executors);
+  const schema = federatedGatewaySchema(composition.supergraphSdl, executorOf);
   // SDL does not carry a field's declared query cost (e.g. a pack document's size): take it from the subgraphs.
   for (const subgraph of subgraphs.values()) adoptComplexities(schema, subgraph);
-  return { schema, composition };
+  return { schema, composition, executorOf };
 }
 
 /**
@@ -42,13 +45,22 @@ export async function buildRemoteGatewaySchema(services: Services, remote: Remot
   const access = await buildSubgraph("access", services);
   const sdls = await Promise.all([...remote.urls].map(async ([name, url]) => ({ name, url, sdl: await subgraphSdlOf(name, url, remote.timeoutMillis, logger) })));
   const composition = composeSdls([...sdls, { name: "access", sdl: subgraphSdl(access) }]);
-  const executors = new Map<SubgraphName, Executor>([...remote.urls].map(([name, url]) => [name, remoteExecutor(name, url, remote.secret, remote.timeoutMillis)]));
+  const executors = new Map<SubgraphName, Executor>([...remote.urls].map(([name, url]) => [name, remoteExecutor(name, url, remote)]));
   executors.set("access", createDefaultExecutor(access));
-  const schema = federatedGatewaySchema(composition.supergraphSdl, (name) => executors.get(name)!);
+  const executorOf = executorsOf(executors);
+  const schema = federatedGatewaySchema(composition.supergraphSdl, executorOf);
   // The query costs the code declares, for the subgraphs this code builds.
   for (const subgraph of (await buildSubgraphs(OWNER_SUBGRAPHS, {} as Services)).values()) adoptComplexities(schema, subgraph);
   adoptComplexities(schema, access);
-  return { schema, composition };
+  return { schema, composition, executorOf };
+}
+
+function executorsOf(executors: ReadonlyMap<SubgraphName, Executor>): (subgraph: string) => Executor {
+  return (subgraph) => {
+    const executor = executors.get(subgraph as SubgraphName);
+    if (!executor) throw new Error(`no executor for the subgraph ${subgraph}`);
+    return executor;
+  };
 }
 
 /**

@@ -20,6 +20,7 @@ import { buildGatewaySchema, buildRemoteGatewaySchema } from "./schema";
 import { logSubgraphFailuresTo, subgraphHealth, type RemoteSubgraphs } from "./remote-subgraphs";
 import { costLimit, limitRules, parseLimits, type QueryLimits } from "./query-limits";
 import { resultNodeLimit } from "./result-limit";
+import { forwardingGateway } from "./gateway-executor";
 import { operationLabelling } from "./operation-label";
 import { LANDING_PAGE } from "./landing-page";
 import { httpAdapter, jurisdictionQuery } from "./http-adapter";
@@ -59,7 +60,7 @@ export async function startGateway(
   remote?: RemoteSubgraphs,
 ): Promise<RunningGateway> {
   if (remote) logSubgraphFailuresTo(logger);
-  const { schema } = remote ? await buildRemoteGatewaySchema(services, remote, logger) : await buildGatewaySchema(services);
+  const { schema, composition, executorOf } = remote ? await buildRemoteGatewaySchema(services, remote, logger) : await buildGatewaySchema(services);
   const app = express();
   const httpServer = listening ?? http.createServer(app);
   const metrics = new GatewayMetrics(services, logger);
@@ -67,7 +68,8 @@ export async function startGateway(
   const readiness: Readiness = { draining: false };
   const pages = config.pages ?? readPagesConfig({}, []);
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The composed schema, its operations forwarded to their one owner or planned over the subgraphs.
+    gateway: forwardingGateway({ schema, supergraphSdl: composition.supergraphSdl, executorOf, maxResultNodes: config.maxResultNodes }),
     includeStacktraceInErrorResponses: false,
     // SIGTERM is start.ts's to handle (fail /readyz, serve through the drain, then stop): Apollo's
     // own handler, on outside NODE_ENV=test, would close the server at once.
