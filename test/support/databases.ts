@@ -30,17 +30,20 @@ function sqlite(): TestDatabase {
   };
 }
 
+/** Runs one statement on a MySQL/MariaDB server, on a connection of its own. */
+export async function serverQuery(url: string, sql: string): Promise<void> {
+  const mysql2 = await import("mysql2/promise");
+  const connection = await mysql2.createConnection(url);
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
 function mysql(url: string): TestDatabase {
   const name = `t_${randomBytes(5).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const mysql2 = await import("mysql2/promise");
-    const connection = await mysql2.createConnection(url);
-    try {
-      await connection.query(sql);
-    } finally {
-      await connection.end();
-    }
-  };
+  const admin = (sql: string) => serverQuery(url, sql);
   return {
     name: "mariadb",
     async create() {

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { DatabaseConfig } from "../../src/lib/config";
-import type { TestDatabase } from "./databases";
+import { serverQuery, type TestDatabase } from "./databases";
 
 export const CLUSTER_SCRIPT = path.join(__dirname, "..", "galera", "cluster.sh");
 
@@ -15,16 +15,6 @@ export const CLUSTER_SCRIPT = path.join(__dirname, "..", "galera", "cluster.sh")
 export function galeraUrls(): string[] | null {
   const urls = process.env.TEST_GALERA_URLS?.split(",").map((url) => url.trim()).filter(Boolean) ?? [];
   return urls.length > 0 ? urls : null;
-}
-
-async function onNode(url: string, sql: string): Promise<void> {
-  const mysql2 = await import("mysql2/promise");
-  const connection = await mysql2.createConnection(url);
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
 }
 
 function urlOf(node: string, database: string): string {
@@ -43,11 +33,11 @@ export function galeraDatabase(urls: string[]): TestDatabase[] {
   return urls.map((node, index) => ({
     name: `galera node ${index + 1}`,
     async create(): Promise<DatabaseConfig> {
-      if (index === 0) await onNode(node, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      if (index === 0) await serverQuery(node, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       return { kind: "mysql", location: urlOf(node, name) };
     },
     async drop(): Promise<void> {
-      if (index === 0) await onNode(node, `DROP DATABASE IF EXISTS \`${name}\``);
+      if (index === 0) await serverQuery(node, `DROP DATABASE IF EXISTS \`${name}\``);
     },
   }));
 }
