@@ -7,7 +7,28 @@
 import { BoundedTop } from "../lib/bounded-top";
 import { Money, ZERO, formatAmount } from "../lib/money";
 import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";
-import type { PackPreview, TierChange } from "./rule-governance.service";
+
+/** A tier's total (or self-pay) before and after the new version, over what a preview examined. */
+export interface TierChange {
+  tier: string;
+  before: Money;
+  after: Money;
+  difference: Money;
+}
+
+/** What activating a version would change: totals, the largest changes, the refusals. */
+export interface PackPreview {
+  packId: string;
+  version: number;
+  householdsExamined: number;
+  settlementsExamined: number;
+  settlementsChanged: number;
+  tierChanges: TierChange[];
+  largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
+  refusals: Array<{ claimId: string; code: string; message: string }>;
+  /** Every refusal, where the list stops at MAX_REFUSALS. */
+  refusalCount: number;
+}
 
 /** The households a preview lists: the 20 whose amounts change most. */
 export const LARGEST_CHANGES = 20;

@@ -11,11 +11,10 @@ import { amountOf } from "../engine/plan-year";
 import { TIERS_AND_SELF_PAY } from "../engine/vocabulary";
 import type { Scenario } from "../scenario/scenario";
 import { DomainError, notFound } from "../lib/errors";
-import type { Money } from "../lib/money";
 import { yieldToEventLoop } from "../lib/event-loop";
 import type { Beneficiary } from "../engine/types";
 import type { HouseholdUnits, YearRange } from "../settlement/settlement.repository";
-import { addRefusal, addToTotals, emptyPart, emptyTotals, mergePart, previewOf, toChanges, type PreviewPart } from "./preview-part";
+import { addRefusal, addToTotals, emptyPart, emptyTotals, mergePart, previewOf, toChanges, type PackPreview, type PreviewPart } from "./preview-part";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { projectPath } from "../lib/project";
 import { AuditEntryEntity } from "../access/access.entity";
@@ -32,25 +31,6 @@ export interface PublishReport {
   scenariosReplaced: string[];
 }
 
-export interface TierChange {
-  tier: string;
-  before: Money;
-  after: Money;
-  difference: Money;
-}
-
-export interface PackPreview {
-  packId: string;
-  version: number;
-  householdsExamined: number;
-  settlementsExamined: number;
-  settlementsChanged: number;
-  tierChanges: TierChange[];
-  largest: Array<{ beneficiaryId: string; year: number; selfPayChange: Money; tierChanges: TierChange[] }>;
-  refusals: Array<{ claimId: string; code: string; message: string }>;
-  /** Every refusal, where the list stops at MAX_REFUSALS. */
-  refusalCount: number;
-}
 
 
 function readAttachedScenario(raw: unknown, index: number): Scenario {
