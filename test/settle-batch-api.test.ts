@@ -58,6 +58,14 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("batches of b
     expect(changed.data!.settleClaims[0].error).toEqual({ code: "CONFLICT", field: "input[0].id" });
   });
 
+  it("settleClaims: one claim id for two households in one batch is CONFLICT for the second", async () => {
+    const answer = await gql(t.url, t.keys.partner, SETTLE, { input: [bill("BAB-1", "BA-1", { date: "2023-04-01" }), bill("BAB-1", "BA-2", { date: "2023-04-01" })] });
+    expect(answer.errors).toBeUndefined();
+    const [first, second] = answer.data!.settleClaims;
+    expect(first.error).toBeNull();
+    expect(second).toEqual({ claimId: "BAB-1", settlement: null, error: { code: "CONFLICT", field: "input[1].id" } });
+  });
+
   it("POST /api/settlement/batch: results with their lines; more than 10,000 bills is refused whole", async () => {
     const post = (body: unknown) => fetch(`${t.url}/api/settlement/batch`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t.keys.partner}` }, body: JSON.stringify(body) });
     const response = await post({ claims: [bill("BA-2-2", "BA-2", { jurisdiction: "liaocheng" }), { id: "BA-2-3" }] });

@@ -293,8 +293,11 @@ export class JobService {
     const job = await manager.findOneBy(JobEntity, { id: jobId });
     if (!job || job.status !== "RUNNING") return;
     const result = await this.mergedResult(job);
-    await this.transactions.run((m) => m.createQueryBuilder().update(JobEntity).set({ status: "DONE", result, finishedAt: nowIso() }).where("id = :id AND status = 'RUNNING'", { id: jobId }).execute());
-    if (job.kind === "PREVIEW") await this.governance.recordPreview(job.startedBy, previewOf(job.jurisdiction, job.packVersion!, partFromJson(result)));
+    await this.transactions.run(async (m) => {
+      const finished = await m.createQueryBuilder().update(JobEntity).set({ status: "DONE", result, finishedAt: nowIso() }).where("id = :id AND status = 'RUNNING'", { id: jobId }).execute();
+      // Only the finisher that moved the job to DONE records the preview, with the same commit.
+      if (finished.affected === 1 && job.kind === "PREVIEW") await this.governance.recordPreview(job.startedBy, previewOf(job.jurisdiction, job.packVersion!, partFromJson(result)), m);
+    });
   }
 
   /** Finishes jobs whose last chunk was stored by a runner that died before merging. */

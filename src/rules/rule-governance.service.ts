@@ -180,9 +180,9 @@ export class RuleGovernanceService {
     }
   }
 
-  /** Who previewed what, with what result, in the audit log. */
-  recordPreview(actor: string, preview: PackPreview): Promise<void> {
-    return this.transactions.run((manager) => this.audit.record(manager, actor, "rulepack.preview", "rule_pack", `${preview.packId}@${preview.version}`, { settlementsChanged: preview.settlementsChanged, householdsExamined: preview.householdsExamined }));
+  /** Who previewed what, with what result, in the audit log (in the caller's transaction when given). */
+  recordPreview(actor: string, preview: PackPreview, transaction?: EntityManager): Promise<void> {
+    return this.transactions.joinOrRun(transaction, (manager) => this.audit.record(manager, actor, "rulepack.preview", "rule_pack", `${preview.packId}@${preview.version}`, { settlementsChanged: preview.settlementsChanged, householdsExamined: preview.householdsExamined }));
   }
 
   /**

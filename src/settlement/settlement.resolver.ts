@@ -46,7 +46,7 @@ export class SettlementResolver {
   })
   async settleClaims(@Arg("input", () => [ClaimInput]) input: ClaimInput[], @Ctx() { principal }: ResolverContext): Promise<BatchBillResult[]> {
     const outcomes = await this.services.settlements.settleBills(principal, input.map(claimInputToRaw), { fieldOf: (index) => `input[${index}]`, listField: "input" });
-    return outcomes.map((o) => ({ claimId: o.claimId, settlement: o.settlement ? storedSettlementView(o.settlement) : null, error: o.error ? { code: o.error.code, field: o.error.field, message: o.error.message } : null }));
+    return outcomes.map((o) => ({ claimId: o.claimId, settlement: o.settlement ? { ...storedSettlementView(o.settlement), ...(o.lines ? { inlineLines: o.lines.map(storedLineView) } : {}) } : null, error: o.error ? { code: o.error.code, field: o.error.field, message: o.error.message } : null }));
   }
 
   @Mutation(() => [SimulatedClaim], { description: "A what-if through the same engine: each claim as it stands once all are settled (a claim dated before others settles its year again in date order); at most MAX_BILLS_PER_REQUEST claims; stores nothing." })

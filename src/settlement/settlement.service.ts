@@ -81,6 +81,8 @@ interface BatchAnswers {
   answered: Map<number, string>;
   /** Bills repeated in the batch, by index: answered as their first occurrence. */
   sameAs: Map<number, number>;
+  /** The first bill of each claim id in this transaction, of whichever household: a second is the same bill or CONFLICT. */
+  firstOfId: Map<string, ReadBill>;
 }
 
 export class SettlementService {
@@ -142,7 +144,14 @@ export class SettlementService {
     for (const chunk of transactionsOfHouseholds(bills.filter((bill) => bill.key !== null), options.billsPerTransaction ?? BILLS_PER_TRANSACTION)) {
       const chunkBills = [...chunk.values()].flat();
       try {
-        await this.transactions.joinOrRun(options.transaction, (manager) => this.settleHouseholds(manager, principal, chunk, outcomes));
+        let attempt = outcomes;
+        await this.transactions.joinOrRun(options.transaction, (manager) => {
+          // Each attempt answers on its own copy: one the door runs again (a conflict lost at
+          // commit) must not find the answers of the attempt that was rolled back.
+          attempt = outcomes.map((outcome) => ({ ...outcome }));
+          return this.settleHouseholds(manager, principal, chunk, attempt);
+        });
+        for (const bill of chunkBills) outcomes[bill.index] = attempt[bill.index];
       } catch (error) {
         // Rolled back whole (e.g. the registry did not answer): each of its bills is refused with the cause.
         if (options.transaction || !(error instanceof DomainError)) throw error;
@@ -197,7 +206,8 @@ export class SettlementService {
     const settled: SettledBill[] = [];
     const answered = new Map<number, string>();
     const sameAs = new Map<number, number>();
-    for (const household of live) await this.planHousehold(manager, principal, household, read, writes, { outcomes, settled, answered, sameAs });
+    const answers: BatchAnswers = { outcomes, settled, answered, sameAs, firstOfId: new Map() };
+    for (const household of live) await this.planHousehold(manager, principal, household, read, writes, answers);
     await this.flush(manager, writes);
     await this.runAfterSettlement(manager, settled);
     for (const { claim, settlement } of settled) {
@@ -224,7 +234,7 @@ export class SettlementService {
     const { outcomes } = answers;
     const stats = read.stats.get(key)!;
     let sequence = stats.lastSequence;
-    const first = new Map<string, ReadBill>();
+    const first = answers.firstOfId;
     const toSettle = new Map<number, Array<{ bill: ReadBill; entity: ClaimEntity; isNew: boolean }>>();
     for (const bill of bills) {
       const claim: Claim = { ...bill.asSent, id: scopedKey(record.jurisdiction, bill.asSent.id), beneficiaryId: key };

@@ -13,7 +13,7 @@ export function pendingTiers(lines: ReadonlyArray<{ tier: string; reason: string
   return lines.filter((line) => line.reason === "PENDING").map((line) => line.tier as Tier);
 }
 
-export function storedLineView(line: SettlementLineEntity): SettlementLine {
+export function storedLineView(line: Omit<SettlementLineEntity, "id">): SettlementLine {
   return {
     tier: line.tier,
     amount: line.amount,
