@@ -8,6 +8,7 @@ import type { ClaimLimits } from "../engine/input";
 import type { Claim, Tier } from "../engine/types";
 import type { Money } from "../lib/money";
 import type { ClaimEntity, ClaimStatus } from "./claim.entity";
+import { DomainError } from "../lib/errors";
 
 /** The engine's view of a stored claim. */
 export function toEngineClaim(entity: ClaimEntity): Claim {
@@ -64,4 +65,14 @@ export function claimRow(claim: Claim, stored: { jurisdiction: string; fingerpri
     submittedBy: stored.submittedBy,
     submittedAt: stored.submittedAt,
   };
+}
+
+/** A claim id already used for a bill of other content (one wording for one bill and for a batch). */
+export function usedClaimId(field: string, id: string): DomainError {
+  return new DomainError("CONFLICT", field, `${field}: 编号 ${id} 已用于另一笔费用 / claim id ${id} was already submitted with different content; use a new id for a new bill`);
+}
+
+/** A bill beyond the per-year cap, which bounds a year's replay and its sums. */
+export function fullYear(field: string, beneficiaryId: string, year: number, count: number): DomainError {
+  return new DomainError("TOO_MANY_BILLS", field, `${field}: ${beneficiaryId} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${beneficiaryId} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`);
 }

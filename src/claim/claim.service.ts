@@ -4,7 +4,7 @@
  * settled is refused at the door and nothing of it is stored.
  */
 import type { DataSource, EntityManager } from "typeorm";
-import { DomainError, notFound, withFieldsRenamed } from "../lib/errors";
+import { notFound, withFieldsRenamed } from "../lib/errors";
 import { nowIso, type TransactionRunner } from "../lib/db";
 import { yearOf } from "../lib/dates";
 import { DEFAULT_BILL_LIMITS, type BillLimits } from "../lib/config";
@@ -18,7 +18,7 @@ import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
 import { lockHousehold } from "../settlement/household-lock";
 import { ClaimEntity } from "./claim.entity";
 import { ClaimRepository } from "./claim.repository";
-import { claimLimits, claimRow } from "./claim.mapping";
+import { claimLimits, claimRow, fullYear, usedClaimId } from "./claim.mapping";
 
 /**
  * Settles a claim against its household's stored year without writing (the settlement service's
@@ -82,18 +82,12 @@ export class ClaimService {
   private async refuseFullYear(manager: EntityManager, beneficiaryId: string, year: number): Promise<void> {
     const count = await this.repository.countOfYear(manager, beneficiaryId, year);
     if (count < this.billLimits.maxBillsPerYear) return;
-    throw new DomainError(
-      "TOO_MANY_BILLS",
-      "input.date",
-      `input.date: ${partnerId(beneficiaryId)} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${partnerId(beneficiaryId)} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`,
-    );
+    throw fullYear("input.date", partnerId(beneficiaryId), year, count);
   }
 
   private sameOrConflict(existing: ClaimEntity, fingerprint: string): ClaimEntity {
     const id = partnerId(existing.id);
-    if (existing.fingerprint !== fingerprint) {
-      throw new DomainError("CONFLICT", "input.id", `input.id: 编号 ${id} 已用于另一笔费用 / claim id ${id} was already submitted with different content; use a new id for a new bill`);
-    }
+    if (existing.fingerprint !== fingerprint) throw usedClaimId("input.id", id);
     return existing;
   }
 

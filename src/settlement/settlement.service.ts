@@ -29,7 +29,7 @@ import type { BeneficiaryLookup } from "../beneficiary/beneficiary-lookup";
 import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import { ClaimEntity } from "../claim/claim.entity";
 import { ClaimRepository } from "../claim/claim.repository";
-import { claimLimits, claimRow, toEngineClaim } from "../claim/claim.mapping";
+import { claimLimits, claimRow, fullYear, toEngineClaim, usedClaimId } from "../claim/claim.mapping";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, type YearToDateEntity, type SettlementCause } from "./settlement.entity";
 import { SettlementWrites } from "./settlement-writes";
 import { upsertYearToDate } from "./settlement-rows";
@@ -242,8 +242,7 @@ export class SettlementService {
       const earlier = first.get(claim.id);
       const fingerprint = stored?.fingerprint ?? earlier?.fingerprint;
       if (fingerprint !== undefined && fingerprint !== bill.fingerprint) {
-        const id = bill.asSent.id;
-        outcomes[bill.index].error = new DomainError("CONFLICT", `${bill.field}.id`, `${bill.field}.id: 编号 ${id} 已用于另一笔费用 / claim id ${id} was already submitted with different content; use a new id for a new bill`);
+        outcomes[bill.index].error = usedClaimId(`${bill.field}.id`, bill.asSent.id);
         continue;
       }
       if (earlier) {
@@ -260,7 +259,7 @@ export class SettlementService {
         const year = yearOf(claim.date);
         const count = stats.bills.get(year) ?? 0;
         if (count >= this.billLimits.maxBillsPerYear) {
-          outcomes[bill.index].error = new DomainError("TOO_MANY_BILLS", `${bill.field}.date`, `${bill.field}.date: ${bill.callerBeneficiaryId} 在 ${year} 年已有 ${count} 笔费用，已达上限 / ${bill.callerBeneficiaryId} already has ${count} bills in ${year}, the most one year may have (MAX_BILLS_PER_YEAR)`);
+          outcomes[bill.index].error = fullYear(`${bill.field}.date`, bill.callerBeneficiaryId, year, count);
           continue;
         }
         stats.bills.set(year, count + 1);
