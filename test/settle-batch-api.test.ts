@@ -75,6 +75,11 @@ describe.each(testDatabases().map((db) => [db.name, db] as const))("batches of b
     expect(results[0].settlement.lines.map((l: any) => l.tier)).toContain("assistance");
     expect(results[1]).toMatchObject({ claimId: "BA-2-3", settlement: null, error: { field: expect.stringMatching(/^claims\[1\]/) } });
 
+    // Without a key, the body is not even read: refused as unauthenticated, not as malformed JSON.
+    const stranger = await fetch(`${t.url}/api/settlement/batch`, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not json" });
+    expect(stranger.status).toBe(401);
+    expect(((await stranger.json()) as any).error).toMatchObject({ code: "UNAUTHENTICATED", field: "Authorization" });
+
     const before = await claimsStored();
     const tooMany = await post({ claims: Array.from({ length: 10_001 }, (_, i) => bill(`BX-${i}`, "BA-2")) });
     expect(tooMany.status).toBe(400);

@@ -60,11 +60,21 @@ export function jurisdictionQuery(req: Request): string | null {
 /** The largest body of POST /api/settlement/batch: 10,000 bills with every fee and reported tier. */
 export const BATCH_BODY_LIMIT = "8mb";
 
+/** Refuses a caller without a valid key before anything of the request is read. */
+function refuseStranger(_req: Request, res: Response, next: () => void): void {
+  const caller = callerOf(res);
+  if (caller.principal) return next();
+  const { code, field, message, details } = caller.refusal;
+  res.status(httpStatusOf(code)).json({ error: { code, field, message, details } });
+}
+
 /** The adapter's routes under /api. */
 export function httpAdapter(services: Services, logger: Logger): express.Router {
   const router = express.Router();
-  // A nightly file of up to MAX_BILLS_PER_BATCH bills is a few megabytes: its route reads larger bodies than the others.
-  router.post("/settlement/batch", express.json({ limit: BATCH_BODY_LIMIT }));
+  // A nightly file of up to MAX_BILLS_PER_BATCH bills is a few megabytes: its route reads larger
+  // bodies than the others, and only a caller with a valid key's (a stranger cannot make the process
+  // parse megabytes; other routes read their 1 MB as /graphql does, and refuse the caller after).
+  router.post("/settlement/batch", refuseStranger, express.json({ limit: BATCH_BODY_LIMIT }));
   router.use(express.json({ limit: "1mb" }));
 
   const handle = (work: (principal: Principal, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
