@@ -10,7 +10,7 @@ import type { BeneficiaryRecord } from "../beneficiary/beneficiary-source";
 import type { ClaimEntity } from "../claim/claim.entity";
 import type { Settlement, YearToDate } from "../engine/types";
 import type { AdjustmentEntity, SettlementCause, SettlementEntity, SettlementLineEntity } from "./settlement.entity";
-import type { StoredYearPlan } from "./stored-year";
+import { householdYearKey, type StoredYearPlan } from "./stored-year";
 import type { WrittenSettlement } from "./settlement-events";
 
 /** Why a plan's changed settlements are stored, and by whom. */
@@ -62,7 +62,7 @@ export class SettlementWrites {
       for (const adjustment of step.adjustments) this.adjustments.push({ claimId: claim.id, fromSettlementId: replaced.id, toSettlementId: entity.id, ...adjustment, cause: text, createdAt: this.now });
       this.audit.push({ actor: cause.actor, action: "settlement.adjust", subjectType: "claim", subjectId: claim.id, detail: { from: replaced.id, to: entity.id, cause: cause.text } });
     }
-    for (const account of plan.accounts) this.accounts.set(`${account.beneficiaryId}\u0000${account.year}`, account);
+    for (const account of plan.accounts) this.accounts.set(householdYearKey(account.beneficiaryId, account.year), account);
   }
 
   private addSettlement(settlement: Settlement, cause: SettlementCause, supersedesId: string | null): SettlementEntity {

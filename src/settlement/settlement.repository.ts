@@ -5,6 +5,7 @@ import { In, type EntityManager } from "typeorm";
 import { ClaimEntity } from "../claim/claim.entity";
 import type { Tier } from "../engine/vocabulary";
 import { AdjustmentEntity, SettlementEntity, SettlementLineEntity, YearToDateEntity } from "./settlement.entity";
+import { householdYearKey } from "./stored-year";
 
 /** Natural years, both included. */
 export interface YearRange {
@@ -162,6 +163,6 @@ export class SettlementRepository {
       .groupBy("s.beneficiary_id")
       .addGroupBy("s.year")
       .getRawMany<{ beneficiaryId: string; year: number | string; lastDate: string }>();
-    return new Map(rows.map((row) => [`${row.beneficiaryId}\u0000${Number(row.year)}`, row.lastDate]));
+    return new Map(rows.map((row) => [householdYearKey(row.beneficiaryId, Number(row.year)), row.lastDate]));
   }
 }

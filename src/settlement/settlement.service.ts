@@ -36,7 +36,7 @@ import { upsertYearToDate } from "./settlement-rows";
 import { insertRows } from "../lib/multi-row-insert";
 import { SettlementRepository } from "./settlement.repository";
 import { describeReversal, reversalsOf, wouldReversePaid } from "./reversals";
-import type { CurrentSettlement, StoredBill, StoredYearPlan } from "./stored-year";
+import { householdYearKey, type CurrentSettlement, type StoredBill, type StoredYearPlan } from "./stored-year";
 import { pendingTiers } from "./settlement.views";
 import { lockHousehold, lockHouseholds } from "./household-lock";
 import { billRenames, readBills, refuseOversizedBatch, transactionsOfHouseholds, BILLS_PER_TRANSACTION, type BatchOptions, type BillOutcome, type ReadBill } from "./bill-batch";
@@ -199,7 +199,7 @@ export class SettlementService {
     const read: HouseholdsRead = {
       existing,
       stats: await this.claims.yearStats(manager, keys),
-      accounts: groupBy(await this.repository.yearToDateOf(manager, keys), (row) => `${row.beneficiaryId}\u0000${row.year}`),
+      accounts: groupBy(await this.repository.yearToDateOf(manager, keys), (row) => householdYearKey(row.beneficiaryId, row.year)),
       lastDates: await this.repository.lastSettledDates(manager, keys),
     };
     const writes = new SettlementWrites(nowIso());
@@ -286,13 +286,13 @@ export class SettlementService {
   ): Promise<void> {
     const refuse = (bill: ReadBill, error: DomainError) => (outcomes[bill.index].error = renameField(error, billRenames(bill.field)));
     const years = linkedYears(this.packs.packForYear(record.jurisdiction, year), record.beneficiary, year);
-    const lastDate = read.lastDates.get(`${key}\u0000${year}`);
+    const lastDate = read.lastDates.get(householdYearKey(key, year));
     const appends = years.length === 1 && group.every(({ entity, isNew }) => isNew && (lastDate === undefined || entity.date >= lastDate));
     const adding = group.map(({ entity }) => storedBill(entity, null));
     let plan: StoredYearPlan;
     try {
       if (appends) {
-        const storedYearToDate = toYearToDate(key, year, read.accounts.get(`${key}\u0000${year}`) ?? []);
+        const storedYearToDate = toYearToDate(key, year, read.accounts.get(householdYearKey(key, year)) ?? []);
         plan = planYear<StoredBill, CurrentSettlement>({ beneficiary: record.beneficiary, year, bills: adding, current: () => null, packFor: (bill) => this.packFor(bill.entity, null, {}), storedYearToDate, skipRefused: true });
       } else {
         const stored: StoredBill[] = [];

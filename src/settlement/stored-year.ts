@@ -20,3 +20,11 @@ export interface StoredBill extends YearBill {
 /** A household's year as the engine plans it, over stored bills. */
 export type StoredYearPlan = YearPlan<StoredBill, CurrentSettlement>;
 
+
+/**
+ * The key of a household's year in the maps a batch reads and writes (year-to-date rows, last
+ * settled dates, accounts): one spelling, so that what the repository keys the service finds.
+ */
+export function householdYearKey(beneficiaryId: string, year: number): string {
+  return `${beneficiaryId}\u0000${year}`;
+}

@@ -22,6 +22,7 @@ import type { ClaimEntity } from "../claim/claim.entity";
 import { RiskAlertEntity } from "./risk-alert.entity";
 import type { SettledBill } from "../settlement/settlement.service";
 import type { CompiledPack } from "../engine/compiled-pack";
+import { householdYearKey } from "../settlement/stored-year";
 
 export class RiskAlertService {
   private readonly settlements = new SettlementRepository();
@@ -39,7 +40,7 @@ export class RiskAlertService {
    * each bill is judged against the bills before it, as if they had been settled one by one.
    */
   async afterSettlement(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
-    for (const ofYear of groupBy(bills, (bill) => `${bill.claim.beneficiaryId}\u0000${bill.claim.year}`).values()) await this.afterYear(manager, ofYear);
+    for (const ofYear of groupBy(bills, (bill) => householdYearKey(bill.claim.beneficiaryId, bill.claim.year)).values()) await this.afterYear(manager, ofYear);
   }
 
   private async afterYear(manager: EntityManager, bills: readonly SettledBill[]): Promise<void> {
